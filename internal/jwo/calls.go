@@ -1,0 +1,164 @@
+package jwo
+
+import (
+	"encoding/base64"
+	"time"
+)
+
+// The request and response shapes of the calls Amazon makes to a retailer's
+// connector. Receivers must ignore unknown fields, so these carry only what
+// the documentation names.
+
+type AuthEvent struct {
+	ID        string    `json:"id"`
+	Timestamp time.Time `json:"timestamp"`
+	Location  string    `json:"location"`
+}
+
+// IdentityRequest is POSTed to /v1/identity/identity-keys.
+type IdentityRequest struct {
+	RequestID   string    `json:"requestId"`
+	StoreID     string    `json:"storeId"`
+	IdentityKey string    `json:"identityKey"`
+	KeyChannel  string    `json:"keyChannel"`
+	AuthEvent   AuthEvent `json:"authEvent"`
+}
+
+type VisitorDetails struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+type IdentityResponse struct {
+	VisitorDetails VisitorDetails `json:"visitorDetails"`
+}
+
+type ScanEvent struct {
+	ID        string    `json:"id"`
+	Timestamp time.Time `json:"timestamp"`
+	Location  string    `json:"location"`
+	Value     string    `json:"value"`
+	Channel   string    `json:"channel"`
+}
+
+// LoyaltyRequest is POSTed to /v1/identity/scan.
+type LoyaltyRequest struct {
+	RequestID string    `json:"requestId"`
+	StoreID   string    `json:"storeId"`
+	ScanEvent ScanEvent `json:"scanEvent"`
+}
+
+type ScanResult struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+type LoyaltyResponse struct {
+	Resolution string     `json:"resolution"`
+	ScanResult ScanResult `json:"scanResult"`
+}
+
+type Quantity struct {
+	Value string `json:"value"`
+	Unit  string `json:"unit"`
+}
+
+type CartItem struct {
+	ID         string   `json:"id"`
+	Type       string   `json:"type"`
+	Quantity   Quantity `json:"quantity"`
+	LineItemID string   `json:"lineItemId"`
+}
+
+// OrderingRequest is POSTed to /v1/order/purchases; receivers must answer the
+// same purchaseId for the same idempotentShoppingTripId.
+type OrderingRequest struct {
+	IdempotentShoppingTripID string     `json:"idempotentShoppingTripId"`
+	StoreID                  string     `json:"storeId"`
+	ShoppingTripStartTime    time.Time  `json:"shoppingTripStartTime"`
+	ShoppingTripEndTime      time.Time  `json:"shoppingTripEndTime"`
+	CartItems                []CartItem `json:"cartItems"`
+}
+
+type OrderingResponse struct {
+	PurchaseID string `json:"purchaseId"`
+}
+
+type Amount struct {
+	Amount       string `json:"amount"`
+	CurrencyCode string `json:"currencyCode"`
+}
+
+type ShopperIdentity struct {
+	ID     string `json:"id"`
+	IDType string `json:"idType"`
+}
+
+type Recommendation struct {
+	ShopperAuthorized bool     `json:"shopperAuthorized"`
+	ShopperRisks      []string `json:"shopperRisks"`
+}
+
+// FraudAndAbuseRequest is POSTed to /v1/fraudandabuse/shopperauthorization.
+type FraudAndAbuseRequest struct {
+	RequestID        string          `json:"requestId"`
+	StoreID          string          `json:"storeId"`
+	ShopperIdentity  ShopperIdentity `json:"shopperIdentity"`
+	AuthorizedAmount Amount          `json:"authorizedAmount"`
+	Recommendation   Recommendation  `json:"recommendation"`
+}
+
+type FraudAndAbuseResponse struct {
+	ShopperAuthorized       bool     `json:"shopperAuthorized"`
+	AuthorizationConditions []string `json:"authorizationConditions"`
+	ShopperRisks            []string `json:"shopperRisks"`
+}
+
+// SyntheticIDs are the fresh identifiers of one test call; the caller makes
+// them so that building the payload stays pure.
+type SyntheticIDs struct {
+	RequestID string
+	EventID   string
+	TripID    string
+	At        time.Time
+}
+
+// TestPayload is the documented request of a method with synthetic ids, the
+// store's id and, for Ordering, one cart item with the given SKU.
+func TestPayload(m Method, storeID, sku string, ids SyntheticIDs) any {
+	at := ids.At.UTC()
+	switch m {
+	case MethodIdentity:
+		return IdentityRequest{
+			RequestID:   ids.RequestID,
+			StoreID:     storeID,
+			IdentityKey: base64.StdEncoding.EncodeToString([]byte("jwo-connectivity-test:" + ids.EventID)),
+			KeyChannel:  "OPTICAL",
+			AuthEvent:   AuthEvent{ID: ids.EventID, Timestamp: at, Location: "ENTRY"},
+		}
+	case MethodLoyalty:
+		value := "jwo-connectivity-test:" + ids.EventID
+		return LoyaltyRequest{
+			RequestID: ids.RequestID,
+			StoreID:   storeID,
+			ScanEvent: ScanEvent{ID: base64.StdEncoding.EncodeToString([]byte(value)), Timestamp: at, Location: "ENTRY", Value: value, Channel: "OPTICAL"},
+		}
+	case MethodOrdering:
+		return OrderingRequest{
+			IdempotentShoppingTripID: ids.TripID,
+			StoreID:                  storeID,
+			ShoppingTripStartTime:    at.Add(-5 * time.Minute),
+			ShoppingTripEndTime:      at,
+			CartItems:                []CartItem{{ID: sku, Type: "SKU", Quantity: Quantity{Value: "1", Unit: "unit"}, LineItemID: ids.EventID}},
+		}
+	case MethodFraudAndAbuse:
+		return FraudAndAbuseRequest{
+			RequestID:        ids.RequestID,
+			StoreID:          storeID,
+			ShopperIdentity:  ShopperIdentity{ID: ids.EventID, IDType: "SHOPPER"},
+			AuthorizedAmount: Amount{Amount: "0.00", CurrencyCode: "USD"},
+			Recommendation:   Recommendation{ShopperAuthorized: true, ShopperRisks: []string{}},
+		}
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+// Package jwo holds the domain of Just Walk Out connector configurations: the
+// enums of the Portal API, the rules that derive what a store needs, and the
+// validation of endpoints, store ids, SKUs and barcodes. It does no I/O, so the
+// portal, the client and the provider can all call the same rule.
+package jwo
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Method is a connector method: one kind of call Amazon makes to the retailer.
+type Method string
+
+const (
+	MethodIdentity      Method = "IDENTITY"
+	MethodLoyalty       Method = "LOYALTY"
+	MethodOrdering      Method = "ORDERING"
+	MethodFraudAndAbuse Method = "FRAUD_AND_ABUSE"
+)
+
+// Methods lists every method in the order the portal shows them.
+var Methods = []Method{MethodIdentity, MethodLoyalty, MethodOrdering, MethodFraudAndAbuse}
+
+// ParseMethod accepts a method in any letter case, because path segments are
+// case-insensitive while the canonical form is upper case.
+func ParseMethod(s string) (Method, error) {
+	m := Method(strings.ToUpper(s))
+	if m.Valid() {
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown method %q: use one of %s", s, joinQuoted(Methods))
+}
+
+func (m Method) Valid() bool {
+	switch m {
+	case MethodIdentity, MethodLoyalty, MethodOrdering, MethodFraudAndAbuse:
+		return true
+	}
+	return false
+}
+
+// PathSegment is the canonical (lower-case) form of the method in API paths.
+func (m Method) PathSegment() string { return strings.ToLower(string(m)) }
+
+// CallPath is the path Amazon appends to the saved endpoint URL for this method.
+func (m Method) CallPath() string {
+	switch m {
+	case MethodIdentity:
+		return "/v1/identity/identity-keys"
+	case MethodLoyalty:
+		return "/v1/identity/scan"
+	case MethodOrdering:
+		return "/v1/order/purchases"
+	case MethodFraudAndAbuse:
+		return "/v1/fraudandabuse/shopperauthorization"
+	}
+	return ""
+}
+
+// SuccessStatus is the HTTP status a connector answers a well-formed call with.
+func (m Method) SuccessStatus() int {
+	if m == MethodOrdering {
+		return 201
+	}
+	return 200
+}
+
+// EndpointType says how Amazon reaches the API Gateway behind a connector.
+type EndpointType string
+
+const (
+	EndpointPublic  EndpointType = "PUBLIC"
+	EndpointPrivate EndpointType = "PRIVATE"
+)
+
+var EndpointTypes = []EndpointType{EndpointPublic, EndpointPrivate}
+
+func (t EndpointType) Valid() bool { return t == EndpointPublic || t == EndpointPrivate }
+
+// EndpointTypeForAPIGateway maps an API Gateway endpoint configuration type
+// (EDGE, REGIONAL, PRIVATE) to the connector's endpoint type.
+func EndpointTypeForAPIGateway(apiGatewayType string) (EndpointType, error) {
+	switch strings.ToUpper(strings.TrimSpace(apiGatewayType)) {
+	case "EDGE", "REGIONAL":
+		return EndpointPublic, nil
+	case "PRIVATE":
+		return EndpointPrivate, nil
+	}
+	return "", fmt.Errorf("%q is not an API Gateway endpoint type: use \"EDGE\", \"REGIONAL\" or \"PRIVATE\"", apiGatewayType)
+}
+
+// StoreType is the kind of store.
+type StoreType string
+
+const (
+	StoreTypeJWO      StoreType = "JWO"
+	StoreTypeDashCart StoreType = "DASH_CART"
+)
+
+var StoreTypes = []StoreType{StoreTypeJWO, StoreTypeDashCart}
+
+func (t StoreType) Valid() bool { return t == StoreTypeJWO || t == StoreTypeDashCart }
+
+// EntryMethod is how a shopper enters a store.
+type EntryMethod string
+
+const (
+	EntryCreditCard EntryMethod = "CREDIT_CARD"
+	EntryPalm       EntryMethod = "PALM"
+	EntryAppQR      EntryMethod = "APP_QR"
+	EntryBadge      EntryMethod = "BADGE"
+)
+
+var EntryMethods = []EntryMethod{EntryCreditCard, EntryPalm, EntryAppQR, EntryBadge}
+
+func (e EntryMethod) Valid() bool {
+	switch e {
+	case EntryCreditCard, EntryPalm, EntryAppQR, EntryBadge:
+		return true
+	}
+	return false
+}
+
+// RetailerManaged entry methods need the retailer's Identity connector.
+func (e EntryMethod) RetailerManaged() bool { return e == EntryAppQR || e == EntryBadge }
+
+// FraudStrategy is the store's Fraud and Abuse strategy.
+type FraudStrategy string
+
+const (
+	FraudAmazonManaged        FraudStrategy = "AMAZON_MANAGED"
+	FraudAmazonRecommendation FraudStrategy = "AMAZON_RECOMMENDATION"
+	FraudCustomerManaged      FraudStrategy = "CUSTOMER_MANAGED"
+	FraudNone                 FraudStrategy = "NONE"
+)
+
+var FraudStrategies = []FraudStrategy{FraudAmazonManaged, FraudAmazonRecommendation, FraudCustomerManaged, FraudNone}
+
+func (f FraudStrategy) Valid() bool {
+	switch f {
+	case FraudAmazonManaged, FraudAmazonRecommendation, FraudCustomerManaged, FraudNone:
+		return true
+	}
+	return false
+}
+
+// NeedsConnector is true when the retailer decides (or is asked to decide) on
+// shopper risk; NONE is treated like AMAZON_MANAGED.
+func (f FraudStrategy) NeedsConnector() bool {
+	return f == FraudAmazonRecommendation || f == FraudCustomerManaged
+}
+
+// CompletionStatus is derived per store, never stored.
+type CompletionStatus string
+
+const (
+	CompletionIncomplete  CompletionStatus = "INCOMPLETE"
+	CompletionComplete    CompletionStatus = "COMPLETE"
+	CompletionNotRequired CompletionStatus = "NOT_REQUIRED"
+)
+
+var CompletionStatuses = []CompletionStatus{CompletionIncomplete, CompletionComplete, CompletionNotRequired}
+
+func (c CompletionStatus) Valid() bool {
+	return c == CompletionIncomplete || c == CompletionComplete || c == CompletionNotRequired
+}
+
+// ConnectivityStatus is a connector's status as its latest finished test left it.
+type ConnectivityStatus string
+
+const (
+	ConnectivityUntested     ConnectivityStatus = "UNTESTED"
+	ConnectivitySuccessful   ConnectivityStatus = "SUCCESSFUL"
+	ConnectivityUnsuccessful ConnectivityStatus = "UNSUCCESSFUL"
+)
+
+// TestStatus is the status of one connectivity test run.
+type TestStatus string
+
+const (
+	TestRunning      TestStatus = "RUNNING"
+	TestSuccessful   TestStatus = "SUCCESSFUL"
+	TestUnsuccessful TestStatus = "UNSUCCESSFUL"
+)
+
+// Finished is true once a run has left RUNNING.
+func (s TestStatus) Finished() bool { return s == TestSuccessful || s == TestUnsuccessful }
+
+// FailureReason is the kind of failure of an UNSUCCESSFUL run.
+type FailureReason string
+
+const (
+	ReasonNone        FailureReason = ""
+	ReasonDNS         FailureReason = "dns"
+	ReasonConnect     FailureReason = "connect"
+	ReasonTLS         FailureReason = "tls"
+	ReasonTimeout     FailureReason = "timeout"
+	ReasonHTTPStatus  FailureReason = "http_status"
+	ReasonInvalidBody FailureReason = "invalid_body"
+	ReasonInterrupted FailureReason = "interrupted"
+)
+
+// Role is what an API token may do.
+type Role string
+
+const (
+	RoleViewer   Role = "viewer"
+	RoleOperator Role = "operator"
+	RoleAdmin    Role = "admin"
+)
+
+var Roles = []Role{RoleViewer, RoleOperator, RoleAdmin}
+
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(s))
+	switch r {
+	case RoleViewer, RoleOperator, RoleAdmin:
+		return r, nil
+	}
+	return "", fmt.Errorf("unknown role %q: use one of %s", s, joinQuoted(Roles))
+}
+
+// CanWriteConnectors: the "Connector Configuration" permission, which also
+// gates running tests.
+func (r Role) CanWriteConnectors() bool { return r == RoleOperator || r == RoleAdmin }
+
+// CanAdminister covers stores, catalog and tokens.
+func (r Role) CanAdminister() bool { return r == RoleAdmin }
+
+func joinQuoted[T ~string](vs []T) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = fmt.Sprintf("%q", string(v))
+	}
+	return strings.Join(q, ", ")
+}
+
+// Strings returns the values of an enum list as plain strings, for validators
+// and documentation.
+func Strings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
