@@ -40,6 +40,14 @@ type Options struct {
 	Timeout time.Duration
 	// TLSConfig, when set, is used for https calls (tests trust their own CA).
 	TLSConfig *tls.Config
+	// Resolver, when set, replaces DNS lookups (tests use it so that no query
+	// ever leaves the machine); nil = net.DefaultResolver.
+	Resolver Resolver
+}
+
+// Resolver looks up the addresses of a host name.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 }
 
 // Tester makes connectivity test calls.
