@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
@@ -285,6 +286,23 @@ func newLoopbackServer(t *testing.T, h http.Handler) *httptest.Server {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// testConnector is a sample retailer connector served on 127.0.0.1.
+type testConnector struct {
+	URL       string // base URL to save as endpoint_url
+	Connector *connector.Connector
+}
+
+// newTestConnector serves a sample connector with valid answers; tests switch
+// faults on it with Connector.SetFault. Cleanup releases hung calls first so
+// that closing the server does not wait for them.
+func newTestConnector(t *testing.T) *testConnector {
+	t.Helper()
+	c := connector.New(connector.Options{})
+	srv := newLoopbackServer(t, c)
+	t.Cleanup(c.Close) // runs before srv.Close: cleanups run last-in first-out
+	return &testConnector{URL: srv.URL, Connector: c}
 }
 
 // closedLoopbackURL is an http URL on 127.0.0.1 where nothing listens, so a
