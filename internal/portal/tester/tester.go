@@ -3,10 +3,21 @@
 package tester
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
 	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
@@ -50,14 +61,181 @@ type Resolver interface {
 	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 }
 
-// Tester makes connectivity test calls.
-type Tester struct{ opts Options }
+const (
+	defaultTimeout = 10 * time.Second
+	// maxBody bounds what a misbehaving connector can make the portal hold.
+	maxBody   = 1 << 20
+	userAgent = "jwo-portal-tester/1"
+)
 
-func New(opts Options) *Tester { panic("implemented by the tester owner") }
+// Tester makes connectivity test calls. It is safe for concurrent use; its
+// connections are pooled across runs, so make one and keep it.
+type Tester struct {
+	opts   Options
+	dialer *dialer
+	client *http.Client
+}
+
+// New makes a Tester; use it rather than a zero Tester.
+func New(opts Options) *Tester {
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	d := newDialer(policy{dev: opts.Dev}, opts.Resolver)
+	transport := &http.Transport{
+		// Proxy settings from the environment are ignored on purpose: a proxy
+		// would dial on our behalf, out of reach of the egress policy.
+		Proxy:                  nil,
+		DialContext:            d.DialContext,
+		TLSClientConfig:        clientTLS(opts.TLSConfig),
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           64,
+		MaxIdleConnsPerHost:    4,
+		IdleConnTimeout:        90 * time.Second,
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	return &Tester{
+		opts:   opts,
+		dialer: d,
+		client: &http.Client{
+			Transport: transport,
+			// Amazon does not follow redirects, and following one would
+			// reach a host the saved endpoint never named.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+}
+
+// clientTLS trusts the system roots unless told otherwise, and never speaks
+// below TLS 1.2, which API Gateway does not accept either.
+func clientTLS(c *tls.Config) *tls.Config {
+	if c == nil {
+		return &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	c = c.Clone()
+	if c.MinVersion < tls.VersionTLS12 {
+		c.MinVersion = tls.VersionTLS12
+	}
+	return c
+}
+
+// CloseIdleConnections drops pooled connections, for a runner that stops.
+func (t *Tester) CloseIdleConnections() { t.client.CloseIdleConnections() }
 
 // Run makes the call and classifies it; it never returns RUNNING.
-func (t *Tester) Run(ctx context.Context, c Call) Result { panic("implemented by the tester owner") }
+func (t *Tester) Run(ctx context.Context, c Call) Result {
+	start := time.Now()
+	res := t.run(ctx, c)
+	res.Latency = time.Since(start)
+	return res
+}
 
-// CheckEgress is the egress policy's decision for one resolved address in
-// production mode: nil when the tester may dial it.
-func CheckEgress(addr netip.Addr) error { panic("implemented by the tester owner") }
+func (t *Tester) run(ctx context.Context, c Call) Result {
+	if !c.Method.Valid() {
+		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: %q is not a connector method.", c.Method))
+	}
+	target, err := callURL(c)
+	if err != nil {
+		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: %v.", err))
+	}
+	ids, err := syntheticIDs()
+	if err != nil {
+		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: %v.", err))
+	}
+	payload, err := json.Marshal(jwo.TestPayload(c.Method, c.StoreID, c.SKU, ids))
+	if err != nil {
+		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: the payload could not be encoded: %v.", err))
+	}
+
+	callCtx, cancel := context.WithTimeout(ctx, t.opts.Timeout)
+	defer cancel()
+	var hs handshake
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(callCtx, hs.trace()), http.MethodPost, target.String(), bytes.NewReader(payload))
+	if err != nil {
+		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: %v.", err))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+
+	fc := failureContext{host: target.Host, timeout: t.opts.Timeout, callCtx: callCtx}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		fc.tlsErr = hs.err()
+		reason, msg := classifyError(err, fc)
+		return failed(reason, msg)
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	a := answer{
+		status:       resp.StatusCode,
+		location:     resp.Header.Get("Location"),
+		body:         body,
+		tooLarge:     len(body) > maxBody,
+		readErr:      readErr,
+		method:       c.Method,
+		endpointType: c.EndpointType,
+	}
+	if a.tooLarge {
+		a.body = body[:maxBody]
+	}
+	return classifyAnswer(a, fc)
+}
+
+// callURL is the URL Amazon would call, refused early when no request could
+// be made of it (the dialer refuses what the egress policy forbids).
+func callURL(c Call) (*url.URL, error) {
+	raw := jwo.CallURL(strings.TrimSpace(c.EndpointURL), c.Method)
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the endpoint URL %q is not a valid URL", c.EndpointURL)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("the endpoint URL %q must start with https://", c.EndpointURL)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("the endpoint URL %q has no host", c.EndpointURL)
+	}
+	return u, nil
+}
+
+func syntheticIDs() (jwo.SyntheticIDs, error) {
+	var ids [3]string
+	for i := range ids {
+		id, err := uuid.NewRandom()
+		if err != nil {
+			return jwo.SyntheticIDs{}, fmt.Errorf("no synthetic id could be made: %w", err)
+		}
+		ids[i] = id.String()
+	}
+	return jwo.SyntheticIDs{RequestID: ids[0], EventID: ids[1], TripID: ids[2], At: time.Now()}, nil
+}
+
+// handshake keeps the TLS handshake error the transport reports, which names
+// a TLS failure even when the error Do returns does not. The transport may
+// call the hook from its dialing goroutine after Do has returned.
+type handshake struct {
+	mu      sync.Mutex
+	failure error
+}
+
+func (h *handshake) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err == nil {
+				return
+			}
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if h.failure == nil {
+				h.failure = err
+			}
+		},
+	}
+}
+
+func (h *handshake) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.failure
+}
