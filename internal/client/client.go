@@ -1,15 +1,36 @@
 // Package client is the Go client of Portal API v1. It knows nothing of
 // Terraform: the provider is one of its users.
+//
+// Every call takes a context first, retries what is safe to repeat (see
+// retry.go), and reports an answer of 400 or more as an *APIError whose
+// problem document the IsXxx helpers and FieldErrors look into.
 package client
 
 import (
 	"context"
-	"iter"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
+
+// Defaults of Config, applied by New when a field is zero.
+const (
+	defaultTimeout      = 30 * time.Second
+	defaultMaxRetries   = 4
+	defaultRetryWaitMin = 200 * time.Millisecond
+	defaultRetryWaitMax = 5 * time.Second
+)
+
+// projectURL ends the User-Agent so that a portal operator who sees odd
+// traffic knows where it comes from.
+const projectURL = "https://github.com/justwalkout/terraform-provider-jwo"
 
 // Config configures a Client. Endpoint and Token are required.
 type Config struct {
@@ -49,87 +70,126 @@ type StoreFilter struct {
 	PageSize         int
 }
 
-// Client calls Portal API v1.
-type Client struct{}
+// Client calls Portal API v1. It is safe for concurrent use; make one per
+// endpoint and token and keep it, so that connections are reused.
+type Client struct {
+	base      string // endpoint without trailing slash; API paths are appended
+	token     string
+	userAgent string
+	http      *http.Client // per-attempt timeout set; transport shared by every call
+	logger    func(context.Context, RequestLog)
+
+	maxRetries   int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+}
 
 // Version is set by the provider's ldflags; it ends up in the User-Agent.
 var Version = "dev"
 
-func New(cfg Config) (*Client, error) { panic("client owner") }
+// New checks cfg and returns a Client. It does not contact the portal: call
+// Health for that.
+func New(cfg Config) (*Client, error) {
+	base, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("client: Token is empty: pass the bearer token that `jwo-portal token create` printed")
+	}
+	if strings.ContainsAny(cfg.Token, " \t\r\n") {
+		// A token with white space would make an invalid header, and the
+		// header error could echo it; refuse it here instead.
+		return nil, errors.New("client: Token contains white space: copy the token alone, without spaces or new lines")
+	}
+	if cfg.Timeout < 0 || cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
+		return nil, errors.New("client: Timeout, RetryWaitMin and RetryWaitMax must not be negative")
+	}
 
-func (c *Client) Health(ctx context.Context) error            { panic("client owner") }
-func (c *Client) OpenAPI(ctx context.Context) ([]byte, error) { panic("client owner") }
+	c := &Client{
+		base:         base,
+		token:        cfg.Token,
+		userAgent:    userAgent(cfg.UserAgent),
+		logger:       cfg.Logger,
+		maxRetries:   cfg.MaxRetries,
+		retryWaitMin: cfg.RetryWaitMin,
+		retryWaitMax: cfg.RetryWaitMax,
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = defaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.retryWaitMin == 0 {
+		c.retryWaitMin = defaultRetryWaitMin
+	}
+	if c.retryWaitMax == 0 {
+		c.retryWaitMax = defaultRetryWaitMax
+	}
+	// Setting only RetryWaitMin above the default maximum should not be an
+	// error: the bounds then collapse to one fixed wait.
+	c.retryWaitMax = max(c.retryWaitMax, c.retryWaitMin)
 
-func (c *Client) ListStores(ctx context.Context, f StoreFilter, pageToken string) (jwo.StorePage, error) {
-	panic("client owner")
-}
-
-// Stores walks every page of ListStores.
-func (c *Client) Stores(ctx context.Context, f StoreFilter) iter.Seq2[jwo.Store, error] {
-	panic("client owner")
-}
-
-// AllStores collects Stores.
-func (c *Client) AllStores(ctx context.Context, f StoreFilter) ([]jwo.Store, error) {
-	panic("client owner")
-}
-func (c *Client) GetStore(ctx context.Context, storeID string) (jwo.Store, error) {
-	panic("client owner")
-}
-func (c *Client) GetCompletion(ctx context.Context, storeID string) (jwo.Completion, error) {
-	panic("client owner")
-}
-func (c *Client) CreateStore(ctx context.Context, p jwo.StoreProfile) (jwo.Store, error) {
-	panic("client owner")
-}
-func (c *Client) UpdateStore(ctx context.Context, storeID string, patch jwo.StorePatch) (jwo.Store, error) {
-	panic("client owner")
-}
-
-func (c *Client) ListConnectors(ctx context.Context, storeID string) ([]jwo.Connector, error) {
-	panic("client owner")
-}
-func (c *Client) GetConnector(ctx context.Context, storeID string, m jwo.Method) (jwo.Connector, error) {
-	panic("client owner")
-}
-
-// PutConnector creates or replaces; created is true on 201.
-func (c *Client) PutConnector(ctx context.Context, storeID string, m jwo.Method, in jwo.ConnectorInput, pre Precondition) (conn jwo.Connector, created bool, err error) {
-	panic("client owner")
-}
-func (c *Client) DeleteConnector(ctx context.Context, storeID string, m jwo.Method, pre Precondition) error {
-	panic("client owner")
-}
-
-// StartTest starts a run; a non-empty idempotencyKey makes the POST safe to retry.
-func (c *Client) StartTest(ctx context.Context, storeID string, m jwo.Method, sku, idempotencyKey string) (jwo.ConnectivityTest, error) {
-	panic("client owner")
-}
-func (c *Client) GetTest(ctx context.Context, testID string) (jwo.ConnectivityTest, error) {
-	panic("client owner")
-}
-
-// WaitTest polls GetTest with backoff (from 100ms, doubling, at most 2s)
-// until the run leaves RUNNING or ctx ends.
-func (c *Client) WaitTest(ctx context.Context, testID string) (jwo.ConnectivityTest, error) {
-	panic("client owner")
-}
-func (c *Client) ListTests(ctx context.Context, storeID string, m jwo.Method, limit int) ([]jwo.ConnectivityTest, error) {
-	panic("client owner")
-}
-
-func (c *Client) ListCatalogItems(ctx context.Context, storeID, sku, pageToken string) (jwo.CatalogPage, error) {
-	panic("client owner")
-}
-func (c *Client) PutCatalogItem(ctx context.Context, storeID, sku string, in jwo.CatalogItemInput) (jwo.CatalogItem, error) {
-	panic("client owner")
+	timeout := cfg.Timeout
+	if timeout == 0 {
+		timeout = defaultTimeout
+	}
+	// A copy, so that setting our per-attempt timeout does not change the
+	// caller's client; the Transport (and its idle connections) is shared.
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	if hc.Transport == nil {
+		hc.Transport = cleanhttp.DefaultPooledTransport()
+	}
+	// http.Client.Timeout bounds one Do including the read of the body, which
+	// is exactly one attempt here.
+	hc.Timeout = timeout
+	c.http = &hc
+	return c, nil
 }
 
-func (c *Client) ListAuditEvents(ctx context.Context, storeID, pageToken string) (jwo.AuditPage, error) {
-	panic("client owner")
+// parseEndpoint accepts an absolute http(s) URL, optionally with a base
+// path, and returns it without trailing slash.
+func parseEndpoint(endpoint string) (string, error) {
+	if endpoint == "" {
+		return "", errors.New("client: Endpoint is empty: set the portal's base URL, e.g. http://127.0.0.1:8787")
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "", fmt.Errorf("client: Endpoint %q is not a URL: %w", endpoint, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("client: Endpoint %q must start with http:// or https://", endpoint)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("client: Endpoint %q has no host", endpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("client: Endpoint %q must not have a query or fragment: give the base URL only", endpoint)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// AuditEvents walks every page of ListAuditEvents.
-func (c *Client) AuditEvents(ctx context.Context, storeID string) iter.Seq2[jwo.AuditEvent, error] {
-	panic("client owner")
+func userAgent(product string) string {
+	ua := "jwo-client/" + Version + " (+" + projectURL + ")"
+	if product = strings.TrimSpace(product); product != "" {
+		ua = product + " " + ua
+	}
+	return ua
+}
+
+// Health calls GET /healthz; nil means the portal answered 2xx.
+func (c *Client) Health(ctx context.Context) error {
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/healthz"}, nil)
+	return err
+}
+
+// OpenAPI returns the portal's OpenAPI document, as served.
+func (c *Client) OpenAPI(ctx context.Context) ([]byte, error) {
+	var doc []byte
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/openapi.json"}, &doc)
+	return doc, err
 }

@@ -1,0 +1,130 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Size limits of what the client reads. Pages are capped by the portal, so a
+// larger answer is a broken or hostile server, not data to buffer.
+const (
+	maxAnswerBytes = 32 << 20
+	maxDrainBytes  = 64 << 10 // read before close so the connection is reused
+)
+
+// request is one API call before it is sent.
+type request struct {
+	method string
+	path   string // escaped API path, e.g. /v1/stores/s%2F1
+	query  url.Values
+	body   any         // sent as JSON when not nil
+	header http.Header // conditional and idempotency headers
+}
+
+// do sends r, with retries when r is safe to repeat, and decodes a 2xx
+// answer into out: a *[]byte receives the raw body, nil discards it, anything
+// else is JSON-decoded. It returns the final status code.
+func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
+	target := c.base + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+
+	// A nil interface (not a nil []byte) tells retryablehttp there is no
+	// body, so a GET goes out without Content-Length or chunked encoding.
+	var raw any
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return 0, fmt.Errorf("%s %s: encode request: %w", r.method, r.path, err)
+		}
+		raw = b
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, raw)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	}
+	for k, vs := range r.header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json, application/problem+json")
+	if raw != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	call := c.newCall(r.method, r.path, repeatable(req.Request))
+	resp, err := call.retrier().Do(req)
+	if err != nil {
+		return 0, call.transportError(err)
+	}
+	defer drainClose(resp.Body)
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, c.apiError(r, resp, call.attempt)
+	}
+	if err := decodeAnswer(resp.Body, out); err != nil {
+		return resp.StatusCode, fmt.Errorf("%s %s: read answer: %w", r.method, r.path, err)
+	}
+	return resp.StatusCode, nil
+}
+
+func decodeAnswer(body io.Reader, out any) error {
+	limited := io.LimitReader(body, maxAnswerBytes+1)
+	switch out := out.(type) {
+	case nil:
+		return nil
+	case *[]byte:
+		b, err := io.ReadAll(limited)
+		if err != nil {
+			return err
+		}
+		if len(b) > maxAnswerBytes {
+			return fmt.Errorf("answer is larger than %d bytes", maxAnswerBytes)
+		}
+		*out = b
+		return nil
+	default:
+		// Unknown fields are ignored on purpose: a newer portal may add
+		// fields, and an older client must keep working.
+		if err := json.NewDecoder(limited).Decode(out); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return fmt.Errorf("answer is cut off or larger than %d bytes: %w", maxAnswerBytes, err)
+			}
+			return err
+		}
+		return nil
+	}
+}
+
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxDrainBytes))
+	_ = body.Close()
+}
+
+// seg escapes one path segment and refuses an empty one, because an empty
+// id would silently turn "/v1/stores/{id}" into the list call.
+func seg(what, v string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", fmt.Errorf("client: %s is empty", what)
+	}
+	return url.PathEscape(v), nil
+}
+
+// storePath builds /v1/stores/{storeID}[/rest...], escaping the id.
+func storePath(storeID string, rest ...string) (string, error) {
+	id, err := seg("store id", storeID)
+	if err != nil {
+		return "", err
+	}
+	return "/v1/stores/" + id + strings.Join(rest, ""), nil
+}

@@ -1,0 +1,259 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxRetryAfter caps how long a Retry-After may make one call wait. A server
+// asking for more (or a RetryWaitMax above it) ends the retries at once and the
+// caller gets the 429/503 itself: a terraform apply that hangs for minutes
+// without a word is worse than a clear "rate limited" error.
+const maxRetryAfter = 30 * time.Second
+
+// call is the state of one API call across its attempts. retryablehttp drives
+// the loop; call supplies its policy, so a fresh retryablehttp.Client is cheap
+// to build per call while the http.Client (and its connections) is shared.
+type call struct {
+	c          *Client
+	method     string
+	path       string
+	repeatable bool
+
+	attempt int       // 1-based number of the attempt in flight or last made
+	start   time.Time // when the attempt in flight started
+	url     string    // redacted, for the logger
+	header  http.Header
+	wait    time.Duration // chosen by checkRetry, handed out by backoff
+}
+
+func (c *Client) newCall(method, path string, repeatable bool) *call {
+	return &call{c: c, method: method, path: path, repeatable: repeatable}
+}
+
+func (k *call) retrier() *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:     k.c.http,
+		Logger:         nil, // the library's default logger would print to stderr
+		RetryWaitMin:   k.c.retryWaitMin,
+		RetryWaitMax:   k.c.retryWaitMax,
+		RetryMax:       k.c.maxRetries,
+		RequestLogHook: k.beforeAttempt,
+		CheckRetry:     k.checkRetry,
+		Backoff:        k.backoff,
+		ErrorHandler:   k.giveUp,
+	}
+}
+
+// repeatable says whether sending req twice cannot apply it twice: reads, and
+// writes that the server can recognise as already done (a precondition that
+// fails the second time, or an idempotency key). PATCH never is.
+func repeatable(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead:
+		return true
+	case http.MethodPut, http.MethodDelete:
+		return req.Header.Get("If-Match") != "" || req.Header.Get("If-None-Match") != ""
+	case http.MethodPost:
+		return req.Header.Get("Idempotency-Key") != ""
+	}
+	return false
+}
+
+func (k *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
+	k.attempt = retry + 1
+	k.start = time.Now()
+	if k.header == nil && k.c.logger != nil {
+		k.url = req.URL.Redacted()
+		k.header = redactHeader(req.Header)
+	}
+}
+
+// checkRetry is called once after every attempt: it logs the attempt and
+// decides whether another one follows. It never returns an error, so that
+// retryablehttp hands back the last answer (or transport error) unchanged.
+func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	k.log(ctx, resp, err)
+
+	if !k.repeatable || k.attempt > k.c.maxRetries || ctx.Err() != nil {
+		return false, nil
+	}
+	if err != nil {
+		if !transient(err) {
+			return false, nil
+		}
+		k.wait = k.c.jitteredBackoff(k.attempt)
+	} else {
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		default:
+			return false, nil
+		}
+		k.wait = k.c.jitteredBackoff(k.attempt)
+		if ra, ok := retryAfter(resp); ok {
+			if ra > max(maxRetryAfter, k.c.retryWaitMax) {
+				return false, nil
+			}
+			// The server's word wins, but never below our minimum, so that
+			// "Retry-After: 0" does not turn into a tight loop.
+			k.wait = max(ra, k.c.retryWaitMin)
+		}
+	}
+	// Waiting past the caller's deadline would only trade the server's
+	// answer for a bare "context deadline exceeded".
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < k.wait {
+		return false, nil
+	}
+	return true, nil
+}
+
+func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return k.wait
+}
+
+// giveUp runs when retries are exhausted or the transport failed for good. It
+// passes the last answer through, so the caller turns it into an *APIError
+// that IsXxx understands, instead of retryablehttp's "giving up" string.
+func (k *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		if resp != nil {
+			drainClose(resp.Body)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+func (k *call) log(ctx context.Context, resp *http.Response, err error) {
+	if k.c.logger == nil {
+		return
+	}
+	rec := RequestLog{
+		Method:   k.method,
+		URL:      k.url,
+		Attempt:  k.attempt,
+		Duration: time.Since(k.start),
+		Header:   k.header.Clone(), // each record owns its map
+		Err:      err,
+	}
+	if resp != nil {
+		rec.Status = resp.StatusCode
+	}
+	k.c.logger(ctx, rec)
+}
+
+// transportError names the call and how often it was tried. A *url.Error is
+// unwrapped because its text repeats the method and the full URL.
+func (k *call) transportError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if k.attempt > 1 {
+		return fmt.Errorf("%s %s: %w (after %d attempts)", k.method, k.path, err, k.attempt)
+	}
+	return fmt.Errorf("%s %s: %w", k.method, k.path, err)
+}
+
+// jitteredBackoff is exponential from RetryWaitMin, doubled per attempt, with
+// "equal jitter" (a random half on top of a fixed half) so that clients that
+// failed together do not retry together; always within [min, max].
+func (c *Client) jitteredBackoff(attempt int) time.Duration {
+	base := c.retryWaitMin
+	for i := 1; i < attempt && base < c.retryWaitMax; i++ {
+		base *= 2
+	}
+	base = min(base, c.retryWaitMax)
+	half := base / 2
+	wait := half + rand.N(half+1)
+	return min(max(wait, c.retryWaitMin), c.retryWaitMax)
+}
+
+// retryAfter reads Retry-After (delay seconds or an HTTP date) of a 429 or
+// 503; other statuses do not carry a meaningful one.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0, false
+	}
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(time.Hour/time.Second) {
+			return time.Hour, true // no overflow; above any cap anyway
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(time.Until(at), 0), true
+	}
+	return 0, false
+}
+
+// transient says whether a transport error is worth another attempt: the
+// connection could not be made, broke, or the attempt timed out. Certificate
+// and TLS failures are not: they will fail the same way again.
+func transient(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var (
+		certInvalid x509.CertificateInvalidError
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		verify      *tls.CertificateVerificationError
+		record      tls.RecordHeaderError
+		alert       tls.AlertError
+		dnsErr      *net.DNSError
+	)
+	switch {
+	case errors.As(err, &certInvalid), errors.As(err, &unknownCA), errors.As(err, &hostname),
+		errors.As(err, &verify), errors.As(err, &record), errors.As(err, &alert):
+		return false
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return false // the name does not exist; asking again will not create it
+	}
+	var opErr *net.OpError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &opErr):
+		return true // refused, reset, unreachable
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return true // the server closed a kept-alive connection under us
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true // the per-attempt timeout, not the caller's context
+	}
+	return false
+}
+
+// redactHeader clones h with credentials replaced, for the logger.
+func redactHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if v := out.Get("Authorization"); v != "" {
+		scheme, _, _ := strings.Cut(v, " ")
+		out.Set("Authorization", scheme+" <redacted>")
+	}
+	for _, k := range []string{"Proxy-Authorization", "Cookie"} {
+		if out.Get(k) != "" {
+			out.Set(k, "<redacted>")
+		}
+	}
+	return out
+}
