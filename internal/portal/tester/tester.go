@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -185,6 +186,9 @@ func (t *Tester) run(ctx context.Context, c Call) Result {
 // callURL is the URL Amazon would call, refused early when no request could
 // be made of it (the dialer refuses what the egress policy forbids).
 func callURL(c Call) (*url.URL, error) {
+	if strings.TrimSpace(c.EndpointURL) == "" {
+		return nil, errors.New("the connector has no endpoint URL")
+	}
 	raw := jwo.CallURL(strings.TrimSpace(c.EndpointURL), c.Method)
 	u, err := url.Parse(raw)
 	if err != nil {
