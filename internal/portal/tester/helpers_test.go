@@ -91,7 +91,7 @@ func newTester(t *testing.T, opts Options) (*Tester, *dialLog) {
 type request struct {
 	method, host, path string
 	header             http.Header
-	body         []byte
+	body               []byte
 }
 
 // recorder is an httptest handler that keeps the requests it served.
