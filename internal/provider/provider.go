@@ -4,16 +4,47 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 )
 
-var _ provider.Provider = &jwoProvider{}
+// Environment variables that stand in for the provider block's arguments, so
+// that CI can keep the token out of configuration files.
+const (
+	envEndpoint = "JWO_ENDPOINT"
+	envToken    = "JWO_TOKEN"
+)
+
+var (
+	_ provider.Provider              = &jwoProvider{}
+	_ provider.ProviderWithFunctions = &jwoProvider{}
+)
 
 type jwoProvider struct{ version string }
+
+type jwoProviderModel struct {
+	Endpoint       types.String `tfsdk:"endpoint"`
+	Token          types.String `tfsdk:"token"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+}
 
 // New returns a constructor of the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -26,12 +57,201 @@ func (p *jwoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 }
 
 func (p *jwoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Just Walk Out connector configurations (the endpoint of each store and " +
+			"connector method) and runs connectivity tests through the merchant portal's Connector Configuration API.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the portal API, e.g. `https://portal.example.com`. " +
+					"May instead be set with the `" + envEndpoint + "` environment variable.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "API token of the portal. Its merchant decides which stores are visible; its role " +
+					"what may change (`viewer` reads, `operator` also changes connectors and runs tests, `admin` everything). " +
+					"May instead be set with the `" + envToken + "` environment variable, which keeps it out of configuration files.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of one attempt of one API request, as a Go duration such as `\"30s\"` or `\"1m\"`. Defaults to `\"30s\"`.",
+				Optional:            true,
+				Validators:          []validator.String{positiveDuration()},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit (429), " +
+					"a 502/503/504 answer or a connection error, with exponential backoff. `0` disables retries. Defaults to `4`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+		},
+	}
 }
 
-func (p *jwoProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+// Configure builds the one client every resource and data source shares. It
+// makes no request: a plan with nothing to refresh must not need the portal.
+func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg jwoProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	unknownWithEnv := func(attr, env string) {
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown JWO "+attr,
+			fmt.Sprintf("The provider cannot connect to the portal while %s is unknown: it must be known when Terraform plans. "+
+				"Set it to a value known at plan time, or leave it out and set the %s environment variable.", attr, env))
+	}
+	if cfg.Endpoint.IsUnknown() {
+		unknownWithEnv("endpoint", envEndpoint)
+	}
+	if cfg.Token.IsUnknown() {
+		unknownWithEnv("token", envToken)
+	}
+	if cfg.RequestTimeout.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Unknown JWO request_timeout",
+			"request_timeout must be known when Terraform plans: set it to a literal duration such as \"30s\" or leave it out.")
+	}
+	if cfg.MaxRetries.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Unknown JWO max_retries",
+			"max_retries must be known when Terraform plans: set it to a literal number or leave it out.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	endpoint := valueOrEnv(cfg.Endpoint, envEndpoint)
+	token := valueOrEnv(cfg.Token, envToken)
+	if endpoint == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing JWO endpoint",
+			"Set endpoint in the provider block or the "+envEndpoint+" environment variable to the portal's base URL, e.g. \"https://portal.example.com\".")
+	} else if err := checkPortalURL(endpoint); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid JWO endpoint", err.Error())
+	}
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing JWO token",
+			"Set token in the provider block or, better, the "+envToken+" environment variable to a portal API token "+
+				"(jwo-portal token create prints one).")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// The token must never reach a log line, whatever a later change logs.
+	ctx = maskToken(ctx, token)
+
+	var timeout time.Duration
+	if !cfg.RequestTimeout.IsNull() {
+		// The validator has accepted it already.
+		timeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString())
+	}
+	retries := 0 // the client's default
+	if !cfg.MaxRetries.IsNull() {
+		retries = int(cfg.MaxRetries.ValueInt64())
+		if retries == 0 {
+			retries = -1 // the client reads 0 as "default" and a negative number as "none"
+		}
+	}
+
+	c, err := client.New(client.Config{
+		Endpoint:   endpoint,
+		Token:      token,
+		UserAgent:  fmt.Sprintf("terraform-provider-jwo/%s terraform/%s", p.version, req.TerraformVersion),
+		Timeout:    timeout,
+		MaxRetries: retries,
+		Logger:     requestLogger(token),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to create the JWO API client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": endpoint, "request_timeout": timeout.String(), "max_retries": retries})
+	resp.ResourceData = c
+	resp.DataSourceData = c
 }
 
-func (p *jwoProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *jwoProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewStoreConnectorResource,
+		NewConnectivityTestResource,
+	}
+}
 
-func (p *jwoProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+// DataSources lists the data sources; one constructor per line.
+func (p *jwoProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *jwoProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewEndpointTypeFunction,
+	}
+}
+
+// clientFrom turns the provider data a resource or data source receives into
+// the shared client. It is nil (and no error) before the provider is
+// configured, e.g. while Terraform validates.
+func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
+	if data == nil {
+		return nil
+	}
+	c, ok := data.(*client.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", data))
+		return nil
+	}
+	return c
+}
+
+// valueOrEnv prefers the configuration and falls back to the environment.
+func valueOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// checkPortalURL catches a mistyped endpoint before the first request does.
+func checkPortalURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("endpoint %q is not an http or https URL such as \"https://portal.example.com\"", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("endpoint %q has a query or fragment: give the portal's base URL only", raw)
+	}
+	return nil
+}
+
+// maskToken hides the token in the messages and field values of every log
+// line written with the returned context.
+func maskToken(ctx context.Context, token string) context.Context {
+	ctx = tflog.MaskMessageStrings(ctx, token)
+	return tflog.MaskAllFieldValuesStrings(ctx, token)
+}
+
+// requestLogger writes one debug line per API attempt. The client already
+// redacts the Authorization header; the mask is a second line of defence for
+// a token that turns up anywhere else (an error text, a URL).
+func requestLogger(token string) func(context.Context, client.RequestLog) {
+	return func(ctx context.Context, rec client.RequestLog) {
+		ctx = maskToken(ctx, token)
+		fields := map[string]any{
+			"method":      rec.Method,
+			"url":         rec.URL,
+			"attempt":     rec.Attempt,
+			"status":      rec.Status,
+			"duration_ms": rec.Duration.Milliseconds(),
+		}
+		for _, h := range []string{"Authorization", "If-Match", "If-None-Match", "Idempotency-Key", "User-Agent"} {
+			if v := rec.Header.Get(h); v != "" {
+				fields["header_"+strings.ToLower(strings.ReplaceAll(h, "-", "_"))] = v
+			}
+		}
+		if rec.Err != nil {
+			fields["error"] = rec.Err.Error()
+		}
+		tflog.Debug(ctx, "JWO API request", fields)
+	}
+}

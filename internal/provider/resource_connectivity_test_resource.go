@@ -1,0 +1,308 @@
+// The file is not named resource_connectivity_test.go: the _test.go suffix
+// would make Go compile it into tests only.
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &connectivityTestResource{}
+	_ resource.ResourceWithImportState    = &connectivityTestResource{}
+	_ resource.ResourceWithValidateConfig = &connectivityTestResource{}
+)
+
+// defaultTestCreateTimeout bounds the wait for a run when timeouts.create is
+// not set; the portal's own per-call timeout is far shorter.
+const defaultTestCreateTimeout = 5 * time.Minute
+
+// connectivityTestResource is one connectivity test run. Creating it runs the
+// test; the run is immutable afterwards, so every recorded field is kept from
+// state and a new run needs a replacement (a change of triggers, say).
+type connectivityTestResource struct {
+	client *client.Client
+}
+
+type connectivityTestModel struct {
+	ID                 types.String   `tfsdk:"id"`
+	StoreID            types.String   `tfsdk:"store_id"`
+	Method             types.String   `tfsdk:"method"`
+	SKU                types.String   `tfsdk:"sku"`
+	Triggers           types.Map      `tfsdk:"triggers"`
+	FailOnUnsuccessful types.Bool     `tfsdk:"fail_on_unsuccessful"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+
+	Status       types.String `tfsdk:"status"`
+	Reason       types.String `tfsdk:"reason"`
+	Message      types.String `tfsdk:"message"`
+	HTTPStatus   types.Int64  `tfsdk:"http_status"`
+	LatencyMS    types.Int64  `tfsdk:"latency_ms"`
+	EndpointURL  types.String `tfsdk:"endpoint_url"`
+	EndpointType types.String `tfsdk:"endpoint_type"`
+	StartedAt    types.String `tfsdk:"started_at"`
+	CompletedAt  types.String `tfsdk:"completed_at"`
+}
+
+// NewConnectivityTestResource is the constructor the provider registers.
+func NewConnectivityTestResource() resource.Resource { return &connectivityTestResource{} }
+
+func (r *connectivityTestResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connectivity_test"
+}
+
+func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	// A finished run never changes: its fields are kept from state on an
+	// in-place update (of fail_on_unsuccessful) and are unknown only when a
+	// replacement runs a new test.
+	recorded := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		}
+	}
+	recordedInt := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			MarkdownDescription: desc,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Runs one connectivity test of a saved connector and records the run: the portal sends the " +
+			"method's documented request to the saved endpoint and classifies the answer. Creating the resource runs " +
+			"the test and waits for it; changing `triggers` (or the store, method or SKU) runs a new one. Destroying it " +
+			"only forgets the record: the portal keeps the history. The test runs against the endpoint saved in the " +
+			"portal, so make it depend on the `jwo_store_connector` it tests.",
+		Attributes: map[string]schema.Attribute{
+			"id": recorded("Id of the run; the import id."),
+			"store_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the store whose connector is tested.",
+				Required:            true,
+				Validators:          []validator.String{validStoreID()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"method": schema.StringAttribute{
+				MarkdownDescription: "Connector method to test: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"sku": schema.StringAttribute{
+				MarkdownDescription: "SKU of an item in the store's catalog, put in the test order's cart. Required when " +
+					"`method` is `ORDERING`, not allowed otherwise.",
+				Optional:      true,
+				Validators:    []validator.String{validSKU()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"triggers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that, when changed, run a new test (the resource is replaced). Use " +
+					"the connector's `version` or the API Gateway deployment id to re-test after every change.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"fail_on_unsuccessful": schema.BoolAttribute{
+				MarkdownDescription: "When `true`, a run that ends `UNSUCCESSFUL` fails the apply with its reason and " +
+					"message, and the resource is not created. When `false` (the default), the run is recorded whatever " +
+					"its outcome, for checks and outputs to use. Changing it does not run a new test.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"status": recorded("`SUCCESSFUL` (an HTTP 2xx answer with a JSON body within the timeout; a business " +
+				"\"no\" inside it still counts) or `UNSUCCESSFUL`."),
+			"reason": recorded("Why the run was `UNSUCCESSFUL`: `dns`, `connect`, `tls`, `timeout`, `http_status`, " +
+				"`invalid_body` or `interrupted`; null on success."),
+			"message":       recorded("What happened, in words; null when there is nothing to say."),
+			"http_status":   recordedInt("HTTP status of the connector's answer; 0 when no answer came."),
+			"latency_ms":    recordedInt("Time from the start of the call to the end of the answer, in milliseconds."),
+			"endpoint_url":  recorded("The endpoint URL that was tested: the one saved when the run started."),
+			"endpoint_type": recorded("The endpoint type that was tested."),
+			"started_at":    recorded("When the run started (RFC 3339, UTC)."),
+			"completed_at":  recorded("When the run finished (RFC 3339, UTC)."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create:            true,
+				CreateDescription: "How long to wait for the run to finish, e.g. `\"2m\"`. Defaults to `\"5m\"`.",
+			}),
+		},
+	}
+}
+
+func (r *connectivityTestResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig applies the SKU rule at plan time: the Ordering test puts an
+// item in a cart, the others have no cart.
+func (r *connectivityTestResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg connectivityTestModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !known(cfg.Method) {
+		return
+	}
+	method := jwo.Method(cfg.Method.ValueString())
+	switch {
+	case method == jwo.MethodOrdering && cfg.SKU.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("sku"), "Missing SKU for the Ordering test",
+			"The ORDERING test orders one item: set sku to the SKU of an item in the store's catalog.")
+	case method != jwo.MethodOrdering && !cfg.SKU.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("sku"), "SKU not allowed for this method",
+			fmt.Sprintf("Only the ORDERING test uses a SKU; remove sku from this %s test.", method))
+	}
+}
+
+func (r *connectivityTestResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan connectivityTestModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTestCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	storeID, method := plan.StoreID.ValueString(), jwo.Method(plan.Method.ValueString())
+	// One key per Create: the client's retries of the POST return the same
+	// run instead of starting a second one.
+	key := uuid.NewString()
+	run, err := r.client.StartTest(ctx, storeID, method, plan.SKU.ValueString(), key)
+	if err != nil {
+		addStartError(&resp.Diagnostics, storeID, method, err)
+		return
+	}
+	tflog.Info(ctx, "connectivity test started", map[string]any{"test_id": run.ID, "store_id": storeID, "method": string(method)})
+
+	if !run.Status.Finished() {
+		run, err = r.client.WaitTest(ctx, run.ID)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				resp.Diagnostics.AddError("Connectivity test did not finish in time",
+					fmt.Sprintf("Run %s of %s was still RUNNING after %s. Raise timeouts.create, or look at the run later "+
+						"with the jwo_connectivity_tests data source.", run.ID, connectorID(storeID, method), timeout))
+				return
+			}
+			addAPIError(&resp.Diagnostics, "Unable to wait for the connectivity test", err)
+			return
+		}
+	}
+
+	if run.Status == jwo.TestUnsuccessful && plan.FailOnUnsuccessful.ValueBool() {
+		resp.Diagnostics.AddError("Connectivity test UNSUCCESSFUL",
+			fmt.Sprintf("Run %s of %s against %s failed: reason %s: %s (HTTP status %d). fail_on_unsuccessful is true, "+
+				"so the run is not recorded in state.", run.ID, connectorID(storeID, method), run.EndpointURL,
+				run.Reason, run.Message, run.HTTPStatus))
+		return
+	}
+	plan.set(run)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *connectivityTestResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state connectivityTestModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	run, err := r.client.GetTest(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "connectivity test run no longer exists; removing it from state", map[string]any{"test_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read connectivity test "+state.ID.ValueString(), err)
+		return
+	}
+	state.set(run)
+	if state.FailOnUnsuccessful.IsNull() {
+		state.FailOnUnsuccessful = types.BoolValue(false) // after import: the default
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only records a new fail_on_unsuccessful or timeouts: everything that
+// would change the run replaces the resource instead.
+func (r *connectivityTestResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan connectivityTestModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete forgets the run; the portal keeps its history on purpose.
+func (r *connectivityTestResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// ImportState takes a run id; Read fills in the run, triggers stay null.
+func (r *connectivityTestResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// set records the run's fields.
+func (m *connectivityTestModel) set(t jwo.ConnectivityTest) {
+	m.ID = types.StringValue(t.ID)
+	m.StoreID = types.StringValue(t.StoreID)
+	m.Method = types.StringValue(string(t.Method))
+	m.SKU = stringOrNull(t.SKU)
+	m.Status = types.StringValue(string(t.Status))
+	m.Reason = stringOrNull(string(t.Reason))
+	m.Message = stringOrNull(t.Message)
+	m.HTTPStatus = types.Int64Value(int64(t.HTTPStatus))
+	m.LatencyMS = types.Int64Value(t.LatencyMS)
+	m.EndpointURL = types.StringValue(t.EndpointURL)
+	m.EndpointType = types.StringValue(string(t.EndpointType))
+	m.StartedAt = timeValue(t.StartedAt)
+	m.CompletedAt = types.StringNull()
+	if t.CompletedAt != nil {
+		m.CompletedAt = timeValue(*t.CompletedAt)
+	}
+}
+
+// addStartError explains a refused POST .../tests with the fix.
+func addStartError(diags *diag.Diagnostics, storeID string, m jwo.Method, err error) {
+	summary := "Unable to start the connectivity test of " + connectorID(storeID, m)
+	switch {
+	case client.IsForbidden(err):
+		diags.AddError(summary, forbiddenDetail)
+	case client.IsNotFound(err):
+		diags.AddError(summary, fmt.Sprintf("%s (HTTP 404). The store must exist for this token's merchant and have a "+
+			"saved %s connector: declare the jwo_store_connector and reference it from this resource (e.g. in "+
+			"triggers) so that it is saved first.", apiDetail(err), m))
+	case client.IsValidation(err):
+		addFieldErrors(diags, summary, err, "sku")
+	default:
+		addAPIError(diags, summary, err)
+	}
+}
