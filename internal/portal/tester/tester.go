@@ -125,6 +125,9 @@ func (t *Tester) CloseIdleConnections() { t.client.CloseIdleConnections() }
 
 // Run makes the call and classifies it; it never returns RUNNING.
 func (t *Tester) Run(ctx context.Context, c Call) Result {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	start := time.Now()
 	res := t.run(ctx, c)
 	res.Latency = time.Since(start)
