@@ -24,6 +24,7 @@ type recordedRequest struct {
 	Query  string // raw query
 	Header http.Header
 	Body   string
+	Remote string // client address: the same one means a reused connection
 }
 
 // fakePortal is a loopback server that records every request and answers
@@ -46,6 +47,7 @@ func newFake(t *testing.T, h func(w http.ResponseWriter, r *http.Request, n int)
 			Query:  r.URL.RawQuery,
 			Header: r.Header.Clone(),
 			Body:   string(body),
+			Remote: r.RemoteAddr,
 		})
 		n := len(f.reqs)
 		f.mu.Unlock()
@@ -195,5 +197,41 @@ func TestUserAgent(t *testing.T) {
 		if !strings.Contains(got, Version) {
 			t.Errorf("User-Agent %q lacks version %q", got, Version)
 		}
+	}
+}
+
+// Bodies are drained and closed, also of error answers and of attempts that
+// are retried, so one kept-alive connection serves call after call.
+func TestConnectionIsReused(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n % 3 {
+		case 0:
+			writeProblem(w, http.StatusNotFound, strings.Repeat("gone ", 2000))
+		case 1:
+			writeProblem(w, http.StatusServiceUnavailable, "busy") // retried
+		default:
+			writeJSON(w, http.StatusOK, jwo.Store{})
+		}
+	})
+	c := newTestClient(t, f.URL)
+	for range 4 {
+		_, err := c.GetStore(context.Background(), "s1")
+		_, _ = c.GetStore(context.Background(), "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := f.requests()
+	for _, r := range reqs {
+		if r.Remote != reqs[0].Remote {
+			t.Fatalf("requests came from %s and %s: the connection was not reused", reqs[0].Remote, r.Remote)
+		}
+	}
+}
+
+func TestRetryablehttpDoesNotPrint(t *testing.T) {
+	c := newTestClient(t, "http://127.0.0.1:1")
+	if l := c.newCall("GET", "/", true).retrier().Logger; l != nil {
+		t.Errorf("retryablehttp logger = %v, want none: it would print to stderr", l)
 	}
 }

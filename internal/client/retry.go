@@ -18,10 +18,10 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// maxRetryAfter caps how long a Retry-After may make one call wait. A server
-// asking for more (or a RetryWaitMax above it) ends the retries at once and the
-// caller gets the 429/503 itself: a terraform apply that hangs for minutes
-// without a word is worse than a clear "rate limited" error.
+// maxRetryAfter caps how long one Retry-After may make a call wait (or
+// RetryWaitMax, when that is larger). A server asking for more ends the
+// retries at once and the caller gets its 429/503: a terraform apply that
+// hangs for minutes without a word is worse than a clear "rate limited" error.
 const maxRetryAfter = 30 * time.Second
 
 // call is the state of one API call across its attempts. retryablehttp drives
@@ -44,17 +44,17 @@ func (c *Client) newCall(method, path string, repeatable bool) *call {
 	return &call{c: c, method: method, path: path, repeatable: repeatable}
 }
 
-func (k *call) retrier() *retryablehttp.Client {
+func (cl *call) retrier() *retryablehttp.Client {
 	return &retryablehttp.Client{
-		HTTPClient:     k.c.http,
+		HTTPClient:     cl.c.http,
 		Logger:         nil, // the library's default logger would print to stderr
-		RetryWaitMin:   k.c.retryWaitMin,
-		RetryWaitMax:   k.c.retryWaitMax,
-		RetryMax:       k.c.maxRetries,
-		RequestLogHook: k.beforeAttempt,
-		CheckRetry:     k.checkRetry,
-		Backoff:        k.backoff,
-		ErrorHandler:   k.giveUp,
+		RetryWaitMin:   cl.c.retryWaitMin,
+		RetryWaitMax:   cl.c.retryWaitMax,
+		RetryMax:       cl.c.maxRetries,
+		RequestLogHook: cl.beforeAttempt,
+		CheckRetry:     cl.checkRetry,
+		Backoff:        cl.backoff,
+		ErrorHandler:   cl.giveUp,
 	}
 }
 
@@ -73,61 +73,61 @@ func repeatable(req *http.Request) bool {
 	return false
 }
 
-func (k *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
-	k.attempt = retry + 1
-	k.start = time.Now()
-	if k.header == nil && k.c.logger != nil {
-		k.url = req.URL.Redacted()
-		k.header = redactHeader(req.Header)
+func (cl *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
+	cl.attempt = retry + 1
+	cl.start = time.Now()
+	if cl.header == nil && cl.c.logger != nil {
+		cl.url = req.URL.Redacted()
+		cl.header = redactHeader(req.Header)
 	}
 }
 
 // checkRetry is called once after every attempt: it logs the attempt and
 // decides whether another one follows. It never returns an error, so that
 // retryablehttp hands back the last answer (or transport error) unchanged.
-func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	k.log(ctx, resp, err)
+func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	cl.log(ctx, resp, err)
 
-	if !k.repeatable || k.attempt > k.c.maxRetries || ctx.Err() != nil {
+	if !cl.repeatable || cl.attempt > cl.c.maxRetries || ctx.Err() != nil {
 		return false, nil
 	}
 	if err != nil {
 		if !transient(err) {
 			return false, nil
 		}
-		k.wait = k.c.jitteredBackoff(k.attempt)
+		cl.wait = cl.c.jitteredBackoff(cl.attempt)
 	} else {
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		default:
 			return false, nil
 		}
-		k.wait = k.c.jitteredBackoff(k.attempt)
+		cl.wait = cl.c.jitteredBackoff(cl.attempt)
 		if ra, ok := retryAfter(resp); ok {
-			if ra > max(maxRetryAfter, k.c.retryWaitMax) {
+			if ra > max(maxRetryAfter, cl.c.retryWaitMax) {
 				return false, nil
 			}
 			// The server's word wins, but never below our minimum, so that
 			// "Retry-After: 0" does not turn into a tight loop.
-			k.wait = max(ra, k.c.retryWaitMin)
+			cl.wait = max(ra, cl.c.retryWaitMin)
 		}
 	}
 	// Waiting past the caller's deadline would only trade the server's
 	// answer for a bare "context deadline exceeded".
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < k.wait {
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < cl.wait {
 		return false, nil
 	}
 	return true, nil
 }
 
-func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return k.wait
+func (cl *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return cl.wait
 }
 
 // giveUp runs when retries are exhausted or the transport failed for good. It
 // passes the last answer through, so the caller turns it into an *APIError
 // that IsXxx understands, instead of retryablehttp's "giving up" string.
-func (k *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+func (cl *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
 	if err != nil {
 		if resp != nil {
 			drainClose(resp.Body)
@@ -137,35 +137,35 @@ func (k *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, er
 	return resp, nil
 }
 
-func (k *call) log(ctx context.Context, resp *http.Response, err error) {
-	if k.c.logger == nil {
+func (cl *call) log(ctx context.Context, resp *http.Response, err error) {
+	if cl.c.logger == nil {
 		return
 	}
 	rec := RequestLog{
-		Method:   k.method,
-		URL:      k.url,
-		Attempt:  k.attempt,
-		Duration: time.Since(k.start),
-		Header:   k.header.Clone(), // each record owns its map
+		Method:   cl.method,
+		URL:      cl.url,
+		Attempt:  cl.attempt,
+		Duration: time.Since(cl.start),
+		Header:   cl.header.Clone(), // each record owns its map
 		Err:      err,
 	}
 	if resp != nil {
 		rec.Status = resp.StatusCode
 	}
-	k.c.logger(ctx, rec)
+	cl.c.logger(ctx, rec)
 }
 
 // transportError names the call and how often it was tried. A *url.Error is
 // unwrapped because its text repeats the method and the full URL.
-func (k *call) transportError(err error) error {
+func (cl *call) transportError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if k.attempt > 1 {
-		return fmt.Errorf("%s %s: %w (after %d attempts)", k.method, k.path, err, k.attempt)
+	if cl.attempt > 1 {
+		return fmt.Errorf("%s %s: %w (after %d attempts)", cl.method, cl.path, err, cl.attempt)
 	}
-	return fmt.Errorf("%s %s: %w", k.method, k.path, err)
+	return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 }
 
 // jitteredBackoff is exponential from RetryWaitMin, doubled per attempt, with
