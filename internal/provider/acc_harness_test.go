@@ -14,6 +14,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -318,6 +320,21 @@ func closedLoopbackURL(t *testing.T) string {
 		t.Fatalf("close listener: %v", err)
 	}
 	return "http://" + addr
+}
+
+// errorPattern matches fragments of a diagnostic in Terraform's output, in
+// order. Terraform wraps long messages at any space, so every run of spaces in
+// a fragment matches any whitespace; anything may come between fragments.
+func errorPattern(fragments ...string) *regexp.Regexp {
+	quoted := make([]string, len(fragments))
+	for i, f := range fragments {
+		words := strings.Fields(f)
+		for j := range words {
+			words[j] = regexp.QuoteMeta(words[j])
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(quoted, `[\s\S]*`))
 }
 
 // TestMain silences the "Unable to open CLI configuration file" warning that a

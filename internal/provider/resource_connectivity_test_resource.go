@@ -203,12 +203,14 @@ func (r *connectivityTestResource) Create(ctx context.Context, req resource.Crea
 	tflog.Info(ctx, "connectivity test started", map[string]any{"test_id": run.ID, "store_id": storeID, "method": string(method)})
 
 	if !run.Status.Finished() {
-		run, err = r.client.WaitTest(ctx, run.ID)
+		runID := run.ID
+		run, err = r.client.WaitTest(ctx, runID)
 		if err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
+			// ctx.Err, not only err: the client may wrap the deadline in its own error.
+			if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				resp.Diagnostics.AddError("Connectivity test did not finish in time",
 					fmt.Sprintf("Run %s of %s was still RUNNING after %s. Raise timeouts.create, or look at the run later "+
-						"with the jwo_connectivity_tests data source.", run.ID, connectorID(storeID, method), timeout))
+						"with the jwo_connectivity_tests data source.", runID, connectorID(storeID, method), timeout))
 				return
 			}
 			addAPIError(&resp.Diagnostics, "Unable to wait for the connectivity test", err)
