@@ -71,7 +71,7 @@ func (d *completionStatusDataSource) Schema(_ context.Context, _ datasource.Sche
 			},
 			"stores": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "One entry per store, in the order the portal lists them.",
+				MarkdownDescription: "One entry per store, ordered by id.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"store_id": schema.StringAttribute{
 						Computed:            true,

@@ -67,7 +67,7 @@ func (d *storesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 			"stores": schema.ListNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The matching stores, in the order the portal lists them.",
+				MarkdownDescription: "The matching stores, ordered by id.",
 				NestedObject:        schema.NestedAttributeObject{Attributes: item},
 			},
 		},
