@@ -179,7 +179,13 @@ func (p *jwoProvider) Resources(context.Context) []func() resource.Resource {
 
 // DataSources lists the data sources; one constructor per line.
 func (p *jwoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewStoresDataSource,
+		NewStoreDataSource,
+		NewCompletionStatusDataSource,
+		NewStoreConnectorDataSource,
+		NewConnectivityTestsDataSource,
+	}
 }
 
 func (p *jwoProvider) Functions(context.Context) []func() function.Function {
