@@ -67,7 +67,7 @@ func (d *completionStatusDataSource) Schema(_ context.Context, _ datasource.Sche
 			"store_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Id of one store to report on. Without it, every store of the merchant is reported (all pages of the store list).",
-				Validators:          []validator.String{storeIDFormatValidator{}},
+				Validators:          []validator.String{validStoreID()},
 			},
 			"stores": schema.ListNestedAttribute{
 				Computed:            true,
@@ -100,7 +100,7 @@ func (d *completionStatusDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *completionStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *completionStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -127,7 +127,7 @@ func (d *completionStatusDataSource) Read(ctx context.Context, req datasource.Re
 		// completion fields, so no call per store is needed.
 		stores, err := d.client.AllStores(ctx, client.StoreFilter{})
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to list stores", err.Error())
+			addAPIError(&resp.Diagnostics, "Unable to list stores", err)
 			return
 		}
 		entries = make([]storeCompletionData, 0, len(stores))

@@ -51,11 +51,11 @@ func (d *connectivityTestsDataSource) Schema(_ context.Context, _ datasource.Sch
 			"store_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Id of the store.",
-				Validators:          []validator.String{storeIDFormatValidator{}},
+				Validators:          []validator.String{validStoreID()},
 			},
 			"method": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Connector method: " + enumList(jwo.Methods) + ".",
+				MarkdownDescription: "Connector method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
 				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 			},
 			"limit": schema.Int64Attribute{
@@ -73,7 +73,7 @@ func (d *connectivityTestsDataSource) Schema(_ context.Context, _ datasource.Sch
 }
 
 func (d *connectivityTestsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *connectivityTestsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -92,7 +92,7 @@ func (d *connectivityTestsDataSource) Read(ctx context.Context, req datasource.R
 		addReadError(&resp.Diagnostics, path.Root("store_id"), fmt.Sprintf("connectivity tests of %s for store %q", method, storeID), err)
 		return
 	}
-	data.ID = types.StringValue(storeID + "/" + string(method))
+	data.ID = types.StringValue(connectorID(storeID, method))
 	data.Tests = make([]testRunDataModel, 0, len(tests))
 	for _, t := range tests {
 		data.Tests = append(data.Tests, newTestRunDataModel(t))

@@ -1,41 +1,19 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
-// This file holds what the data sources share: taking the client from the
-// provider, the models of the API objects they show, their schema attributes,
+// This file holds what the data sources share: the models of the API objects they show, their schema attributes,
 // and the wording of read errors.
-
-// dataSourceClient takes the client the provider's Configure handed over.
-// ProviderData is nil while Terraform validates a configuration before the
-// provider is configured; that is not an error.
-func dataSourceClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *client.Client {
-	if req.ProviderData == nil {
-		return nil
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return nil
-	}
-	return c
-}
 
 // checkDataSourceClient reports a read before the provider was configured.
 func checkDataSourceClient(c *client.Client, diags *diag.Diagnostics) bool {
@@ -52,10 +30,10 @@ func checkDataSourceClient(c *client.Client, diags *diag.Diagnostics) bool {
 func addReadError(diags *diag.Diagnostics, attr path.Path, what string, err error) {
 	if client.IsNotFound(err) {
 		diags.AddAttributeError(attr, what+" not found",
-			fmt.Sprintf("The portal has no %s for this token's merchant: %s. Check the id, and that the token belongs to the store's merchant.", what, err))
+			fmt.Sprintf("The portal has no %s for this token's merchant (%s). Check the id, and that the token belongs to the store's merchant.", what, apiDetail(err)))
 		return
 	}
-	diags.AddError("Unable to read "+what, err.Error())
+	addAPIError(diags, "Unable to read "+what, err)
 }
 
 // ---- store ----------------------------------------------------------------
@@ -101,7 +79,7 @@ func storeAttributes() map[string]schema.Attribute {
 		},
 		"store_type": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Kind of store: " + enumList(jwo.StoreTypes) + ".",
+			MarkdownDescription: "Kind of store: " + markdownList(jwo.Strings(jwo.StoreTypes)) + ".",
 		},
 		"region": schema.StringAttribute{
 			Computed:            true,
@@ -110,11 +88,11 @@ func storeAttributes() map[string]schema.Attribute {
 		"entry_methods": schema.ListAttribute{
 			Computed:            true,
 			ElementType:         types.StringType,
-			MarkdownDescription: "How shoppers enter the store, a subset of " + enumList(jwo.EntryMethods) + ". `APP_QR` and `BADGE` are retailer-managed and need the `IDENTITY` connector on `JWO` stores.",
+			MarkdownDescription: "How shoppers enter the store, a subset of " + markdownList(jwo.Strings(jwo.EntryMethods)) + ". `APP_QR` and `BADGE` are retailer-managed and need the `IDENTITY` connector on `JWO` stores.",
 		},
 		"fraud_and_abuse_strategy": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Fraud and Abuse strategy: " + enumList(jwo.FraudStrategies) + ". `AMAZON_RECOMMENDATION` and `CUSTOMER_MANAGED` need the `FRAUD_AND_ABUSE` connector on `JWO` stores.",
+			MarkdownDescription: "Fraud and Abuse strategy: " + markdownList(jwo.Strings(jwo.FraudStrategies)) + ". `AMAZON_RECOMMENDATION` and `CUSTOMER_MANAGED` need the `FRAUD_AND_ABUSE` connector on `JWO` stores.",
 		},
 		"order_delegation": schema.BoolAttribute{
 			Computed:            true,
@@ -127,7 +105,7 @@ func storeAttributes() map[string]schema.Attribute {
 		"required_methods": schema.ListAttribute{
 			Computed:            true,
 			ElementType:         types.StringType,
-			MarkdownDescription: "Connector methods the store needs, derived from its profile, in the order " + enumList(jwo.Methods) + ". Only these methods can be configured on the store.",
+			MarkdownDescription: "Connector methods the store needs, derived from its profile, in the order " + markdownList(jwo.Strings(jwo.Methods)) + ". Only these methods can be configured on the store.",
 		},
 		"completion_status": schema.StringAttribute{
 			Computed:            true,
@@ -164,10 +142,10 @@ func newConnectorDataModel(c jwo.Connector) connectorDataModel {
 		EndpointURL:        types.StringValue(c.EndpointURL),
 		EndpointType:       types.StringValue(string(c.EndpointType)),
 		ConnectivityStatus: types.StringValue(string(c.ConnectivityStatus)),
-		LastTestID:         types.StringValue(c.LastTestID),
+		LastTestID:         stringOrNull(c.LastTestID),
 		Version:            types.Int64Value(c.Version),
-		CreatedAt:          timestampValue(c.CreatedAt),
-		UpdatedAt:          timestampValue(c.UpdatedAt),
+		CreatedAt:          timeValue(c.CreatedAt),
+		UpdatedAt:          timeValue(c.UpdatedAt),
 		UpdatedBy:          types.StringValue(c.UpdatedBy),
 	}
 }
@@ -191,7 +169,7 @@ func connectorAttributes(keys bool) map[string]schema.Attribute {
 		},
 		"last_test_id": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Id of the latest connectivity test run of this connector; empty when it was never tested.",
+			MarkdownDescription: "Id of the latest connectivity test run of this connector; null when it was never tested.",
 		},
 		"version": schema.Int64Attribute{
 			Computed:            true,
@@ -217,7 +195,7 @@ func connectorAttributes(keys bool) map[string]schema.Attribute {
 		}
 		attrs["method"] = schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Connector method: " + enumList(jwo.Methods) + ".",
+			MarkdownDescription: "Connector method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
 		}
 	}
 	return attrs
@@ -247,22 +225,22 @@ type testRunDataModel struct {
 func newTestRunDataModel(t jwo.ConnectivityTest) testRunDataModel {
 	completed := types.StringNull()
 	if t.CompletedAt != nil {
-		completed = timestampValue(*t.CompletedAt)
+		completed = timeValue(*t.CompletedAt)
 	}
 	return testRunDataModel{
 		ID:              types.StringValue(t.ID),
 		StoreID:         types.StringValue(t.StoreID),
 		Method:          types.StringValue(string(t.Method)),
-		SKU:             types.StringValue(t.SKU),
+		SKU:             stringOrNull(t.SKU),
 		EndpointURL:     types.StringValue(t.EndpointURL),
 		EndpointType:    types.StringValue(string(t.EndpointType)),
 		Status:          types.StringValue(string(t.Status)),
-		Reason:          types.StringValue(string(t.Reason)),
-		Message:         types.StringValue(t.Message),
+		Reason:          stringOrNull(string(t.Reason)),
+		Message:         stringOrNull(t.Message),
 		HTTPStatus:      types.Int64Value(int64(t.HTTPStatus)),
 		LatencyMS:       types.Int64Value(t.LatencyMS),
-		ResponseExcerpt: types.StringValue(t.ResponseExcerpt),
-		StartedAt:       timestampValue(t.StartedAt),
+		ResponseExcerpt: stringOrNull(t.ResponseExcerpt),
+		StartedAt:       timeValue(t.StartedAt),
 		CompletedAt:     completed,
 		TriggeredBy:     types.StringValue(t.TriggeredBy),
 	}
@@ -276,11 +254,11 @@ func testRunAttributes() map[string]schema.Attribute {
 		"id":            str("Id of the run."),
 		"store_id":      str("Id of the store."),
 		"method":        str("Connector method that was tested."),
-		"sku":           str("SKU sent in the test cart (`ORDERING` only; empty for other methods)."),
+		"sku":           str("SKU sent in the test cart (`ORDERING` only; null for other methods)."),
 		"endpoint_url":  str("Endpoint URL the run called: the connector's saved URL when the run started."),
 		"endpoint_type": str("Endpoint type saved when the run started."),
 		"status":        str("`RUNNING`, `SUCCESSFUL` (an HTTP 2xx answer with a JSON body within the timeout; a business \"no\" in the body is still successful) or `UNSUCCESSFUL`."),
-		"reason":        str("Why the run was unsuccessful: `dns`, `connect`, `tls`, `timeout`, `http_status`, `invalid_body` or `interrupted`; empty on success."),
+		"reason":        str("Why the run was unsuccessful: `dns`, `connect`, `tls`, `timeout`, `http_status`, `invalid_body` or `interrupted`; null on success."),
 		"message":       str("Human-readable detail of the result."),
 		"http_status": schema.Int64Attribute{
 			Computed:            true,
@@ -290,7 +268,7 @@ func testRunAttributes() map[string]schema.Attribute {
 			Computed:            true,
 			MarkdownDescription: "Time from sending the request to the end of the answer, in milliseconds.",
 		},
-		"response_excerpt": str("The beginning of the endpoint's answer body."),
+		"response_excerpt": str("The beginning of the endpoint's answer body; null when there was none."),
 		"started_at":       str("When the run started (RFC 3339, UTC)."),
 		"completed_at":     str("When the run finished (RFC 3339, UTC); null while it is `RUNNING`."),
 		"triggered_by":     str("Name of the API token that started the run."),
@@ -306,48 +284,4 @@ func enumStrings[T ~string](vs []T) []string {
 		return []string{}
 	}
 	return jwo.Strings(vs)
-}
-
-// enumList renders enum values for a description: `A`, `B` or `C`.
-func enumList[T ~string](vs []T) string {
-	q := make([]string, len(vs))
-	for i, v := range vs {
-		q[i] = "`" + string(v) + "`"
-	}
-	if len(q) < 2 {
-		return strings.Join(q, "")
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
-}
-
-// timestampValue is a timestamp in the API's form: RFC 3339 in UTC; null for
-// the zero time.
-func timestampValue(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
-}
-
-// storeIDFormatValidator checks a store id with the domain's rule at plan
-// time, so a typo is not sent to the portal.
-type storeIDFormatValidator struct{}
-
-var _ validator.String = storeIDFormatValidator{}
-
-func (storeIDFormatValidator) Description(_ context.Context) string {
-	return "must be 1 to 255 letters, digits, '_' or '-'"
-}
-
-func (v storeIDFormatValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (storeIDFormatValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := jwo.ValidateStoreID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid store id", err.Error())
-	}
 }

@@ -36,7 +36,7 @@ func (d *storeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	attrs["id"] = schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "Id of the store: 1 to 255 letters, digits, `_` or `-`.",
-		Validators:          []validator.String{storeIDFormatValidator{}},
+		Validators:          []validator.String{validStoreID()},
 	}
 	attrs["connectors"] = schema.ListNestedAttribute{
 		Computed:            true,
@@ -51,7 +51,7 @@ func (d *storeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *storeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *storeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

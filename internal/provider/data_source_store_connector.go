@@ -43,11 +43,11 @@ func (d *storeConnectorDataSource) Schema(_ context.Context, _ datasource.Schema
 	attrs["store_id"] = schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "Id of the store.",
-		Validators:          []validator.String{storeIDFormatValidator{}},
+		Validators:          []validator.String{validStoreID()},
 	}
 	attrs["method"] = schema.StringAttribute{
 		Required:            true,
-		MarkdownDescription: "Connector method: " + enumList(jwo.Methods) + ".",
+		MarkdownDescription: "Connector method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
 		Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 	}
 	resp.Schema = schema.Schema{
@@ -58,7 +58,7 @@ func (d *storeConnectorDataSource) Schema(_ context.Context, _ datasource.Schema
 }
 
 func (d *storeConnectorDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *storeConnectorDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -78,7 +78,7 @@ func (d *storeConnectorDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	data := storeConnectorDataSourceModel{
-		ID:                 types.StringValue(storeID + "/" + string(method)),
+		ID:                 types.StringValue(connectorID(storeID, method)),
 		connectorDataModel: newConnectorDataModel(c),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)

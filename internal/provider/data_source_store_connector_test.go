@@ -39,7 +39,7 @@ data "jwo_store_connector" "loyalty" {
 					"endpoint_url":        knownvalue.StringExact(first),
 					"endpoint_type":       knownvalue.StringExact("PUBLIC"),
 					"connectivity_status": knownvalue.StringExact("UNTESTED"),
-					"last_test_id":        knownvalue.StringExact(""),
+					"last_test_id":        knownvalue.Null(),
 					"version":             knownvalue.Int64Exact(1),
 					"created_at":          knownvalue.StringRegexp(rfc3339),
 					"updated_at":          knownvalue.StringRegexp(rfc3339),

@@ -52,17 +52,17 @@ func (d *storesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 			"store_type": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Only stores of this type: " + enumList(jwo.StoreTypes) + ".",
+				MarkdownDescription: "Only stores of this type: " + markdownList(jwo.Strings(jwo.StoreTypes)) + ".",
 				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.StoreTypes)...)},
 			},
 			"completion_status": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Only stores with this completion status: " + enumList(jwo.CompletionStatuses) + ".",
+				MarkdownDescription: "Only stores with this completion status: " + markdownList(jwo.Strings(jwo.CompletionStatuses)) + ".",
 				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.CompletionStatuses)...)},
 			},
 			"method": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Only stores that require this connector method: " + enumList(jwo.Methods) + ".",
+				MarkdownDescription: "Only stores that require this connector method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
 				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 			},
 			"stores": schema.ListNestedAttribute{
@@ -75,7 +75,7 @@ func (d *storesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *storesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *storesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -95,7 +95,7 @@ func (d *storesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	stores, err := d.client.AllStores(ctx, filter)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to list stores", err.Error())
+		addAPIError(&resp.Diagnostics, "Unable to list stores", err)
 		return
 	}
 
