@@ -1,0 +1,296 @@
+package apitest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+// Who calls, in the matrix.
+const (
+	pNone        = "no token"
+	pBad         = "unknown token"
+	pViewer      = "viewer"
+	pOperator    = "operator"
+	pAdmin       = "admin"
+	pOther       = "other merchant's admin"
+	pOtherViewer = "other merchant's viewer"
+)
+
+var principals = []string{pNone, pBad, pViewer, pOperator, pAdmin, pOther, pOtherViewer}
+
+// matrixOp is one route of API.md as the matrix calls it.
+type matrixOp struct {
+	route  string // "METHOD /template", for messages
+	public bool   // no token needed
+	need   string // "", "operator" (connector writes and tests) or "admin" (stores, catalog)
+	scoped bool   // names Acme's store: another merchant must get 404
+	// otherMay404 allows another merchant either 404 or success: a filter
+	// that names a store the caller cannot see may say so or match nothing.
+	otherMay404 bool
+	call        func(ctx context.Context, c *client.Client, storeID string) error
+}
+
+// expect is the status a principal must get: 0 for success.
+func (op matrixOp) expect(p string) []int {
+	switch {
+	case op.public:
+		return []int{0}
+	case p == pNone || p == pBad:
+		return []int{401}
+	case (p == pOther || p == pOtherViewer) && op.otherMay404:
+		return []int{0, 404}
+	case (p == pOther || p == pOtherViewer) && op.scoped:
+		// Never 403: that would tell the caller the store exists.
+		return []int{404}
+	}
+	role := map[string]jwo.Role{pViewer: jwo.RoleViewer, pOperator: jwo.RoleOperator, pAdmin: jwo.RoleAdmin, pOther: jwo.RoleAdmin, pOtherViewer: jwo.RoleViewer}[p]
+	switch {
+	case op.need == "operator" && !role.CanWriteConnectors(), op.need == "admin" && !role.CanAdminister():
+		return []int{403}
+	}
+	return []int{0}
+}
+
+func TestRoleMatrix(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	unreachable := closedPort(t)
+
+	// State every cell can rely on: a saved connector and a finished run.
+	put(t, e.admin, storeFull, jwo.MethodLoyalty, unreachable)
+	acmeRun := run(t, e.admin, storeFull, jwo.MethodLoyalty, "")
+	var created atomic.Int64
+
+	recOther, recOtherViewer := &recorder{}, &recorder{}
+	clients := map[string]*client.Client{
+		pNone: e.client("placeholder", func(c *client.Config) {
+			// The client insists on a token; take it off the wire.
+			c.HTTPClient = &http.Client{Transport: e.v.Transport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				r = r.Clone(r.Context())
+				r.Header.Del("Authorization")
+				return e.srv.Client().Transport.RoundTrip(r)
+			}))}
+		}),
+		pBad:      e.client("jwo_this-token-was-never-issued"),
+		pViewer:   e.viewer,
+		pOperator: e.operator,
+		pAdmin:    e.admin,
+		pOther: e.client(e.token(globex, jwo.RoleAdmin), func(c *client.Config) {
+			c.HTTPClient = e.httpClient(recOther)
+		}),
+		pOtherViewer: e.client(e.token(globex, jwo.RoleViewer), func(c *client.Config) {
+			c.HTTPClient = e.httpClient(recOtherViewer)
+		}),
+	}
+
+	in := func(url string) jwo.ConnectorInput {
+		return jwo.ConnectorInput{EndpointURL: url, EndpointType: jwo.EndpointPublic}
+	}
+	ensureConnector := func() {
+		t.Helper()
+		put(t, e.admin, storeFull, jwo.MethodLoyalty, unreachable)
+	}
+	ops := []matrixOp{
+		{route: "GET /healthz", public: true, call: func(ctx context.Context, c *client.Client, _ string) error { return c.Health(ctx) }},
+		{route: "GET /v1/openapi.json", public: true, call: func(ctx context.Context, c *client.Client, _ string) error { _, err := c.OpenAPI(ctx); return err }},
+		{route: "GET /v1/stores", call: func(ctx context.Context, c *client.Client, _ string) error {
+			_, err := c.AllStores(ctx, client.StoreFilter{})
+			return err
+		}},
+		{route: "GET /v1/stores/{store_id}", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.GetStore(ctx, id)
+			return err
+		}},
+		{route: "GET /v1/stores/{store_id}/completion", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.GetCompletion(ctx, id)
+			return err
+		}},
+		{route: "GET /v1/stores/{store_id}/connectors", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.ListConnectors(ctx, id)
+			return err
+		}},
+		{route: "GET /v1/stores/{store_id}/connectors/{method}", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			ensureConnector()
+			_, err := c.GetConnector(ctx, id, jwo.MethodLoyalty)
+			return err
+		}},
+		{route: "GET /v1/stores/{store_id}/connectors/{method}/tests", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.ListTests(ctx, id, jwo.MethodLoyalty, 0)
+			return err
+		}},
+		{route: "GET /v1/tests/{test_id}", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			testID := acmeRun.ID
+			if id != storeFull {
+				testID = "run-that-does-not-exist"
+			}
+			_, err := c.GetTest(ctx, testID)
+			return err
+		}},
+		{route: "GET /v1/stores/{store_id}/catalog/items", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.ListCatalogItems(ctx, id, "", "")
+			return err
+		}},
+		{route: "GET /v1/audit-events", call: func(ctx context.Context, c *client.Client, _ string) error {
+			_, err := c.AllAuditEvents(ctx, "")
+			return err
+		}},
+		{route: "GET /v1/audit-events?store_id=", scoped: true, otherMay404: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.AllAuditEvents(ctx, id)
+			return err
+		}},
+		{route: "PUT /v1/stores/{store_id}/connectors/{method}", need: "operator", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, _, err := c.PutConnector(ctx, id, jwo.MethodLoyalty, in(unreachable+"/"+fmt.Sprint(created.Add(1))), client.Precondition{})
+			return err
+		}},
+		{route: "DELETE /v1/stores/{store_id}/connectors/{method}", need: "operator", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			ensureConnector()
+			return c.DeleteConnector(ctx, id, jwo.MethodLoyalty, client.Precondition{})
+		}},
+		{route: "POST /v1/stores/{store_id}/connectors/{method}/tests", need: "operator", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			ensureConnector()
+			_, err := c.StartTest(ctx, id, jwo.MethodLoyalty, "", "")
+			return err
+		}},
+		{route: "POST /v1/stores", need: "admin", call: func(ctx context.Context, c *client.Client, _ string) error {
+			id := fmt.Sprintf("matrix-new-%d", created.Add(1))
+			_, err := c.CreateStore(ctx, jwo.StoreProfile{ID: id, Name: id, StoreType: jwo.StoreTypeJWO, Region: "us-east-1", FraudAndAbuseStrategy: jwo.FraudNone})
+			return err
+		}},
+		{route: "PATCH /v1/stores/{store_id}", need: "admin", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			name := fmt.Sprintf("Acme Full %d", created.Add(1))
+			_, err := c.UpdateStore(ctx, id, jwo.StorePatch{Name: &name})
+			return err
+		}},
+		{route: "PUT /v1/stores/{store_id}/catalog/items/{sku}", need: "admin", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.PutCatalogItem(ctx, id, skuWater, jwo.CatalogItemInput{Barcode: barcodeWater, BarcodeType: jwo.BarcodeUPC, Name: fmt.Sprintf("Water %d", created.Add(1))})
+			return err
+		}},
+	}
+
+	auditCount := func() int {
+		t.Helper()
+		events, err := e.admin.AllAuditEvents(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(events)
+	}
+
+	for _, op := range ops {
+		for _, p := range principals {
+			t.Run(op.route+"/"+p, func(t *testing.T) {
+				want := op.expect(p)
+				before := -1
+				if op.need != "" && want[0] != 0 {
+					before = auditCount()
+				}
+				err := op.call(ctx, clients[p], storeFull)
+				got := status(t, err)
+				if !contains(want, got) {
+					t.Fatalf("status %d, want %v (%v)", got, want, err)
+				}
+				checkHelper(t, got, err)
+				if before >= 0 {
+					if after := auditCount(); after != before {
+						t.Errorf("a refused write changed something: %d audit events, then %d", before, after)
+					}
+				}
+				// For another merchant, Acme's store must look exactly like
+				// one that does not exist.
+				if (p == pOther || p == pOtherViewer) && op.scoped && got == 404 {
+					const ghost = "acme-ghost-0001"
+					err2 := op.call(ctx, clients[p], ghost)
+					if got2 := status(t, err2); got2 != got {
+						t.Errorf("existing store: %d, missing store: %d", got, got2)
+					} else if a, b := normalized(err, storeFull), normalized(err2, ghost); a != b {
+						t.Errorf("another merchant can tell Acme's store from a missing one:\n%s\n%s", a, b)
+					}
+				}
+			})
+		}
+	}
+
+	// No answer to Globex may name an Acme store it did not ask about.
+	for _, rec := range []*recorder{recOther, recOtherViewer} {
+		for _, x := range rec.all() {
+			for _, id := range acmeStores {
+				if strings.Contains(x.body, id) && !strings.Contains(x.url, id) {
+					t.Errorf("%s %s → %d leaks Acme's store %s: %.300s", x.method, x.url, x.status, id, x.body)
+				}
+			}
+		}
+	}
+	// And Globex's list holds Globex's stores only.
+	stores, err := clients[pOther].AllStores(ctx, client.StoreFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stores {
+		if s.ID != storeOurs && !strings.HasPrefix(s.ID, "matrix-new-") {
+			t.Errorf("Globex sees store %s", s.ID)
+		}
+	}
+}
+
+// TestSameStoreIDInTwoMerchants: store ids are per merchant, so Globex may
+// create an id Acme has, and neither sees the other's.
+func TestSameStoreIDInTwoMerchants(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	const shared = "shared-0001"
+	for _, c := range []*client.Client{e.admin, e.other} {
+		if _, err := c.CreateStore(ctx, jwo.StoreProfile{ID: shared, Name: "Shared", StoreType: jwo.StoreTypeDashCart, Region: "us-east-1", FraudAndAbuseStrategy: jwo.FraudNone, OrderDelegation: true}); err != nil {
+			t.Fatalf("create %s: %v", shared, err)
+		}
+	}
+	put(t, e.operator, shared, jwo.MethodOrdering, "http://127.0.0.1:9/acme")
+	if _, err := e.other.GetConnector(ctx, shared, jwo.MethodOrdering); !client.IsNotFound(err) {
+		t.Errorf("Globex reads Acme's connector on the shared id: %v", err)
+	}
+	c, err := e.other.GetCompletion(ctx, shared)
+	if err != nil || c.CompletionStatus != jwo.CompletionIncomplete {
+		t.Errorf("Globex's store took Acme's connector into account: %+v, %v", c, err)
+	}
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// checkHelper: the client's typed helpers must agree with the status.
+func checkHelper(t *testing.T, status int, err error) {
+	t.Helper()
+	helpers := map[int]func(error) bool{
+		401: client.IsUnauthorized, 403: client.IsForbidden, 404: client.IsNotFound,
+	}
+	if h, ok := helpers[status]; ok && !h(err) {
+		t.Errorf("the client's helper for %d does not recognise %v", status, err)
+	}
+}
+
+// normalized is a problem with the store id and the per-request id taken
+// out, so that two answers can be compared.
+func normalized(err error, storeID string) string {
+	var ae *client.APIError
+	if !errors.As(err, &ae) {
+		return fmt.Sprint(err)
+	}
+	p := ae.Problem
+	p.RequestID = ""
+	b, _ := json.Marshal(p)
+	return strings.ReplaceAll(string(b), storeID, "<store>")
+}
