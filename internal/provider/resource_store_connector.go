@@ -98,9 +98,10 @@ func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"a custom domain. Amazon appends the method's path. A trailing slash or the case of the host " +
 					"makes no difference, and the spelling written here is kept. A portal in development mode also " +
 					"accepts `http` URLs on loopback.",
-				Required:   true,
-				CustomType: endpointURLType{},
-				Validators: []validator.String{validEndpointURL()},
+				Required:      true,
+				CustomType:    endpointURLType{},
+				Validators:    []validator.String{validEndpointURL()},
+				PlanModifiers: []planmodifier.String{keepEquivalentEndpointURL{}},
 			},
 			"endpoint_type": schema.StringAttribute{
 				MarkdownDescription: "`PUBLIC` for an edge-optimized or regional API Gateway, `PRIVATE` for a private one " +
