@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+var (
+	qInsertAudit = sqlQuery(`INSERT INTO audit_events (merchant_id, at, actor, action, store_id, method, before, after)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	qAuditEvents = sqlQuery(`SELECT id, at, actor, action, store_id, method, before, after FROM audit_events
+		WHERE merchant_id = ? AND (? = '' OR store_id = ?) AND id > ?
+		ORDER BY id LIMIT ?`)
+	qCountAuditEvents = sqlQuery(`SELECT count(*) FROM audit_events WHERE merchant_id = ?`)
+)
+
+func nullJSON(raw json.RawMessage) any {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	return string(raw)
+}
+
+// InsertAudit appends an event to the merchant's audit log and returns its id.
+func (t *Tx) InsertAudit(ctx context.Context, merchant string, e jwo.AuditEvent) (int64, error) {
+	res, err := t.exec(ctx, qInsertAudit,
+		merchant, formatTime(e.At), e.Actor, e.Action, e.StoreID, string(e.Method), nullJSON(e.Before), nullJSON(e.After))
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// AuditEvents lists up to limit events of the merchant after the given id,
+// oldest first, optionally of one store.
+func (t *Tx) AuditEvents(ctx context.Context, merchant, storeID string, afterID int64, limit int) ([]jwo.AuditEvent, error) {
+	rows, err := t.query(ctx, qAuditEvents, merchant, storeID, storeID, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []jwo.AuditEvent
+	for rows.Next() {
+		var e jwo.AuditEvent
+		var at, method string
+		var before, after sql.NullString
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.StoreID, &method, &before, &after); err != nil {
+			return nil, err
+		}
+		e.Method = jwo.Method(method)
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		if before.Valid {
+			e.Before = json.RawMessage(before.String)
+		}
+		if after.Valid {
+			e.After = json.RawMessage(after.String)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CountAuditEvents counts the merchant's events; seeding and tests use it to
+// show that a no-op wrote nothing.
+func (t *Tx) CountAuditEvents(ctx context.Context, merchant string) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, qCountAuditEvents, merchant).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+func openTemp(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "portal db?#.sqlite")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+var profile = jwo.StoreProfile{
+	ID: "s-1", Name: "Store 1", StoreType: jwo.StoreTypeJWO, Region: "us-east-1",
+	EntryMethods: []jwo.EntryMethod{jwo.EntryAppQR}, FraudAndAbuseStrategy: jwo.FraudNone, OrderDelegation: true,
+}
+
+func mustWrite(t *testing.T, db *DB, fn func(*Tx) error) {
+	t.Helper()
+	if err := db.Write(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenSetsPragmasAndMigratesOnce(t *testing.T) {
+	db, path := openTemp(t)
+	ctx := context.Background()
+	var mode string
+	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	var sync, fk, version int
+	db.write.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
+	db.write.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk)
+	db.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	if sync != 2 || fk != 1 || version != 1 {
+		t.Fatalf("synchronous=%d foreign_keys=%d user_version=%d; want 2 1 1", sync, fk, version)
+	}
+	db2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("second open of a migrated file: %v", err)
+	}
+	db2.Close()
+}
+
+func TestRowsAreScopedByMerchant(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	now := Now()
+	mustWrite(t, db, func(tx *Tx) error {
+		for _, m := range []string{"a", "b"} {
+			if _, err := tx.EnsureMerchant(ctx, m, now); err != nil {
+				return err
+			}
+		}
+		return tx.InsertStore(ctx, "a", profile, now)
+	})
+	err := db.Read(ctx, func(tx *Tx) error {
+		if _, err := tx.Store(ctx, "b", "s-1"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("merchant b reads a's store: err = %v, want ErrNotFound", err)
+		}
+		got, err := tx.Store(ctx, "a", "s-1")
+		if err != nil {
+			return err
+		}
+		if got.Name != "Store 1" || len(got.EntryMethods) != 1 || !got.OrderDelegation {
+			t.Errorf("store = %+v", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same id under another merchant is another store, not a conflict.
+	mustWrite(t, db, func(tx *Tx) error { return tx.InsertStore(ctx, "b", profile, now) })
+	err = db.Write(ctx, func(tx *Tx) error { return tx.InsertStore(ctx, "a", profile, now) })
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("duplicate store: err = %v, want ErrConflict", err)
+	}
+}
+
+func TestFailedWriteRollsBack(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.EnsureMerchant(ctx, "a", Now()); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	mustWrite(t, db, func(tx *Tx) error {
+		created, err := tx.EnsureMerchant(ctx, "a", Now())
+		if !created {
+			t.Error("merchant survived a rolled-back write")
+		}
+		return err
+	})
+}
+
+func TestAuditRoundTripsJSONAndNull(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	at := Now()
+	mustWrite(t, db, func(tx *Tx) error {
+		tx.EnsureMerchant(ctx, "a", at)
+		_, err := tx.InsertAudit(ctx, "a", jwo.AuditEvent{At: at, Actor: "x", Action: jwo.ActionStoreCreate, StoreID: "s-1",
+			After: json.RawMessage(`{"id":"s-1"}`)})
+		return err
+	})
+	db.Read(ctx, func(tx *Tx) error {
+		evs, err := tx.AuditEvents(ctx, "a", "", 0, 10)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("events = %v, %v", evs, err)
+		}
+		b, _ := json.Marshal(evs[0])
+		want := `{"id":1,"at":"` + at.Format(time.RFC3339Nano) + `","actor":"x","action":"store.create","store_id":"s-1","before":null,"after":{"id":"s-1"}}`
+		if string(b) != want {
+			t.Errorf("event JSON\n got %s\nwant %s", b, want)
+		}
+		return nil
+	})
+}
+
+// Two handles on one file stand for two processes: a token created by one is
+// visible to the other, and neither write fails on a busy lock.
+func TestTwoHandlesWriteTheSameFile(t *testing.T) {
+	db, path := openTemp(t)
+	ctx := context.Background()
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 20 {
+		for _, h := range []*DB{db, other} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- h.Write(ctx, func(tx *Tx) error {
+					tx.EnsureMerchant(ctx, "a", Now())
+					return tx.InsertToken(ctx, []byte{byte(i), byte(len(h.path) % 7), boolByte(h == db)}, Token{MerchantID: "a", Role: jwo.RoleViewer, Name: "t", CreatedAt: Now()})
+				})
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.LookupToken(ctx, []byte{3, byte(len(path) % 7), 0}); err != nil {
+		// the token written through the other handle
+		t.Fatalf("token written by the other handle: %v", err)
+	}
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+var (
+	qInsertTest = sqlQuery(`INSERT INTO tests (id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason,
+		message, http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
+		idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	qTest      = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ? AND merchant_id = ?`)
+	qTestByKey = sqlQuery(`SELECT ` + testColumns + ` FROM tests
+		WHERE merchant_id = ? AND store_id = ? AND method = ? AND idempotency_key = ?`)
+	qTests = sqlQuery(`SELECT ` + testColumns + ` FROM tests
+		WHERE merchant_id = ? AND store_id = ? AND method = ? ORDER BY seq DESC LIMIT ?`)
+	qFinishTest = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, http_status = ?, latency_ms = ?,
+		response_excerpt = ?, completed_at = ? WHERE id = ? AND status = 'RUNNING'`)
+	qTestByID         = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ?`)
+	qInterruptRunning = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, completed_at = ? WHERE status = 'RUNNING'`)
+)
+
+// Test is a connectivity test run with what the runner needs beyond the API
+// fields: its merchant, its place in the history, and which connector
+// incarnation and version it tested.
+type Test struct {
+	jwo.ConnectivityTest
+	MerchantID       string
+	Seq              int64
+	ConnectorUID     string
+	ConnectorVersion int64
+	IdempotencyKey   string
+}
+
+const testColumns = `seq, id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason, message,
+	http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
+	COALESCE(idempotency_key, '')`
+
+func scanTest(s scanner) (Test, error) {
+	var r Test
+	var method, typ, status, reason, started string
+	var completed sql.NullString
+	if err := s.Scan(&r.Seq, &r.ID, &r.MerchantID, &r.StoreID, &method, &r.SKU, &r.EndpointURL, &typ, &status, &reason, &r.Message,
+		&r.HTTPStatus, &r.LatencyMS, &r.ResponseExcerpt, &started, &completed, &r.TriggeredBy, &r.ConnectorUID, &r.ConnectorVersion,
+		&r.IdempotencyKey); err != nil {
+		return Test{}, err
+	}
+	r.Method = jwo.Method(method)
+	r.EndpointType = jwo.EndpointType(typ)
+	r.Status = jwo.TestStatus(status)
+	r.Reason = jwo.FailureReason(reason)
+	var err error
+	if r.StartedAt, err = parseTime(started); err != nil {
+		return Test{}, err
+	}
+	if r.CompletedAt, err = parseNullTime(completed); err != nil {
+		return Test{}, err
+	}
+	return r, nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// InsertTest records a new run and returns it with its sequence number.
+func (t *Tx) InsertTest(ctx context.Context, r Test) (Test, error) {
+	res, err := t.exec(ctx, qInsertTest,
+		r.ID, r.MerchantID, r.StoreID, string(r.Method), r.SKU, r.EndpointURL, string(r.EndpointType), string(r.Status),
+		string(r.Reason), r.Message, r.HTTPStatus, r.LatencyMS, r.ResponseExcerpt, formatTime(r.StartedAt), nullTime(r.CompletedAt),
+		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey))
+	if err != nil {
+		return Test{}, err
+	}
+	r.Seq, err = res.LastInsertId()
+	return r, err
+}
+
+// Test reads one run of the merchant.
+func (t *Tx) Test(ctx context.Context, merchant, id string) (Test, error) {
+	return scanTest(t.queryRow(ctx, qTest, id, merchant))
+}
+
+// TestByKey finds the run started with an idempotency key on one connector.
+func (t *Tx) TestByKey(ctx context.Context, merchant, storeID string, m jwo.Method, key string) (Test, error) {
+	return scanTest(t.queryRow(ctx, qTestByKey, merchant, storeID, string(m), key))
+}
+
+// Tests lists the latest runs of one store and method, newest first.
+func (t *Tx) Tests(ctx context.Context, merchant, storeID string, m jwo.Method, limit int) ([]Test, error) {
+	rows, err := t.query(ctx, qTests, merchant, storeID, string(m), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Test
+	for rows.Next() {
+		r, err := scanTest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Outcome is how a run finished.
+type Outcome struct {
+	Status          jwo.TestStatus
+	Reason          jwo.FailureReason
+	Message         string
+	HTTPStatus      int
+	LatencyMS       int64
+	ResponseExcerpt string
+	CompletedAt     time.Time
+}
+
+// FinishTest records a run's outcome if it is still RUNNING, and returns the
+// run as it now is. ErrNotFound means it had already finished.
+func (t *Tx) FinishTest(ctx context.Context, id string, o Outcome) (Test, error) {
+	res, err := t.exec(ctx, qFinishTest,
+		string(o.Status), string(o.Reason), o.Message, o.HTTPStatus, o.LatencyMS, o.ResponseExcerpt, formatTime(o.CompletedAt), id)
+	if err != nil {
+		return Test{}, err
+	}
+	if err := oneRow(res); err != nil {
+		return Test{}, err
+	}
+	return scanTest(t.queryRow(ctx, qTestByID, id))
+}
+
+// InterruptRunning finishes every run still RUNNING as UNSUCCESSFUL with
+// reason interrupted: no process is running them any more.
+func (t *Tx) InterruptRunning(ctx context.Context, message string, now time.Time) (int64, error) {
+	res, err := t.exec(ctx, qInterruptRunning,
+		string(jwo.TestUnsuccessful), string(jwo.ReasonInterrupted), message, formatTime(now))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
