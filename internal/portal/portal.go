@@ -5,12 +5,16 @@ package portal
 import (
 	"context"
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
 )
 
 // Options configures a Portal.
@@ -23,34 +27,124 @@ type Options struct {
 	TestWorkers int           // size of the test worker pool; 0 = 8
 	TesterTLS   *tls.Config   // optional, for tests that serve connectors over TLS
 	PageSize    int           // default page size of lists; 0 = 100 (max 1000)
+
+	// Tester makes the connectivity test calls; nil = tester.New with Dev,
+	// TestTimeout and TesterTLS. Tests of code above the portal may put a
+	// fake here.
+	Tester TestRunner
 }
 
+// TestRunner makes one connectivity test call and classifies it; the
+// production one is *tester.Tester.
+type TestRunner interface {
+	Run(ctx context.Context, c tester.Call) tester.Result
+}
+
+const (
+	defaultPageSize    = 100
+	maxPageSize        = 1000
+	defaultTestTimeout = 10 * time.Second
+	defaultTestWorkers = 8
+)
+
 // Portal is an open portal: its database, runner and HTTP handler.
-type Portal struct{}
+type Portal struct {
+	opts    Options
+	log     *slog.Logger
+	db      *store.DB
+	runner  *runner
+	limiter *rateLimiter
+	metrics *metrics
+	handler http.Handler
+	now     func() time.Time
+
+	closeOnce sync.Once
+	closeErr  error
+}
 
 // Open opens (creating if needed) the database, applies migrations, finishes
 // runs left RUNNING as interrupted, and starts the test runner.
 func Open(ctx context.Context, opts Options) (*Portal, error) {
-	panic("implemented by the portal owner")
+	if opts.PageSize <= 0 {
+		opts.PageSize = defaultPageSize
+	}
+	opts.PageSize = min(opts.PageSize, maxPageSize)
+	if opts.TestTimeout <= 0 {
+		opts.TestTimeout = defaultTestTimeout
+	}
+	if opts.TestWorkers <= 0 {
+		opts.TestWorkers = defaultTestWorkers
+	}
+	if opts.RateLimit < 0 {
+		return nil, fmt.Errorf("rate limit %d is negative: use 0 to turn it off", opts.RateLimit)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db, err := store.Open(ctx, opts.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	p := &Portal{
+		opts:    opts,
+		log:     log,
+		db:      db,
+		limiter: newRateLimiter(opts.RateLimit),
+		metrics: newMetrics(),
+		now:     store.Now,
+	}
+	// A run still RUNNING belongs to a process that is gone: nothing will
+	// ever finish it.
+	var interrupted int64
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		interrupted, err = tx.InterruptRunning(ctx, interruptedAtStart, p.now())
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("finish interrupted runs: %w", err)
+	}
+	if interrupted > 0 {
+		log.Warn("finished runs left RUNNING by an earlier process as interrupted", "runs", interrupted)
+	}
+	p.runner = newRunner(p, opts.Tester)
+	p.handler = p.routes()
+	return p, nil
 }
+
+const (
+	interruptedAtStart = "the portal stopped before the run finished; start a new run"
+	interruptedAtClose = "the portal was shut down while the run was in progress; start a new run"
+)
 
 // Handler is the whole HTTP API, /healthz and /v1/openapi.json included.
-func (p *Portal) Handler() http.Handler { panic("implemented by the portal owner") }
+func (p *Portal) Handler() http.Handler { return p.handler }
 
 // Close stops the runner (waiting for running calls up to ctx) and closes the database.
-func (p *Portal) Close(ctx context.Context) error { panic("implemented by the portal owner") }
-
-// NewServer wraps the handler in an http.Server with read, write and idle timeouts.
-func NewServer(addr string, h http.Handler) *http.Server { panic("implemented by the portal owner") }
-
-// CreateToken makes a new random token for one merchant and role, stores only
-// its hash, and returns the token. Safe while a server runs on the same file.
-func CreateToken(ctx context.Context, dbPath, merchant string, role jwo.Role, name string) (string, error) {
-	panic("implemented by the portal owner")
+func (p *Portal) Close(ctx context.Context) error {
+	p.closeOnce.Do(func() {
+		p.closeErr = errors.Join(p.runner.stop(ctx), p.db.Close())
+	})
+	return p.closeErr
 }
 
-// ApplySeed writes the seed's merchants, stores and catalog items; applying the
-// same seed twice changes nothing the second time.
-func ApplySeed(ctx context.Context, dbPath string, f seed.File) error {
-	panic("implemented by the portal owner")
+// NewServer wraps the handler in an http.Server with read, write and idle timeouts.
+func NewServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:    addr,
+		Handler: h,
+		// A client that trickles its headers or body is cut off; bodies are
+		// at most 64 KiB, so these leave room for slow links only.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// policy is what the deployment allows for endpoint URLs.
+func (p *Portal) policy() jwo.EndpointPolicy {
+	return jwo.EndpointPolicy{AllowLoopbackHTTP: p.opts.Dev}
 }

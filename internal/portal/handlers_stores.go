@@ -1,0 +1,289 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
+)
+
+// findStore reads a store of the caller's merchant: 404 for a store that
+// does not exist and for another merchant's store alike. Handlers call it
+// before any role check so that a viewer learns nothing about other
+// merchants' stores from a 403.
+func (p *Portal) findStore(ctx context.Context, merchant, id string) (jwo.StoreProfile, error) {
+	var prof jwo.StoreProfile
+	err := p.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		prof, err = loadStore(ctx, tx, merchant, id)
+		return err
+	})
+	return prof, err
+}
+
+func loadStore(ctx context.Context, tx *store.Tx, merchant, id string) (jwo.StoreProfile, error) {
+	prof, err := tx.Store(ctx, merchant, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return jwo.StoreProfile{}, notFound("store %q does not exist", id)
+	}
+	return prof, err
+}
+
+// configuredMethods are the methods of one store with a saved connector.
+func configuredMethods(ctx context.Context, tx *store.Tx, merchant, id string) ([]jwo.Method, error) {
+	m, err := tx.ConfiguredMethods(ctx, merchant, id, id)
+	return m[id], err
+}
+
+// normalizeProfile gives a profile the form it is stored and compared in.
+func normalizeProfile(prof jwo.StoreProfile) jwo.StoreProfile {
+	if prof.EntryMethods == nil {
+		prof.EntryMethods = []jwo.EntryMethod{}
+	}
+	return prof
+}
+
+func sameProfile(a, b jwo.StoreProfile) bool {
+	ja, _ := json.Marshal(normalizeProfile(a))
+	jb, _ := json.Marshal(normalizeProfile(b))
+	return bytes.Equal(ja, jb)
+}
+
+type storeFilter struct {
+	storeType  jwo.StoreType
+	completion jwo.CompletionStatus
+	method     jwo.Method
+}
+
+func (f storeFilter) match(s jwo.Store) bool {
+	if f.completion != "" && s.CompletionStatus != f.completion {
+		return false
+	}
+	if f.method != "" {
+		found := false
+		for _, m := range s.RequiredMethods {
+			found = found || m == f.method
+		}
+		return found
+	}
+	return true
+}
+
+func parseStoreFilter(q map[string][]string) (storeFilter, error) {
+	var f storeFilter
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	if s := get("store_type"); s != "" {
+		f.storeType = jwo.StoreType(strings.ToUpper(s))
+		if !f.storeType.Valid() {
+			return f, badRequest("store_type=%q is not a store type: use one of %s", s, strings.Join(jwo.Strings(jwo.StoreTypes), ", "))
+		}
+	}
+	if s := get("completion_status"); s != "" {
+		f.completion = jwo.CompletionStatus(strings.ToUpper(s))
+		if !f.completion.Valid() {
+			return f, badRequest("completion_status=%q is not a completion status: use one of %s", s, strings.Join(jwo.Strings(jwo.CompletionStatuses), ", "))
+		}
+	}
+	if s := get("method"); s != "" {
+		m, err := jwo.ParseMethod(s)
+		if err != nil {
+			return f, badRequest("method=%q: %v", s, err)
+		}
+		f.method = m
+	}
+	return f, nil
+}
+
+// listStores pages through the merchant's stores in id order. Completion
+// and required methods are derived (never stored), so the completion and
+// method filters apply after reading; stores are read in batches, each
+// batch's connector methods in one query, until the page is full.
+func (p *Portal) listStores(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := principalFrom(ctx)
+	q, err := queryParams(r, "store_type", "completion_status", "method", "page_size", "page_token")
+	if err != nil {
+		return err
+	}
+	f, err := parseStoreFilter(q)
+	if err != nil {
+		return err
+	}
+	size, err := p.pageSize(q)
+	if err != nil {
+		return err
+	}
+	after, err := decodePageToken(q, "stores")
+	if err != nil {
+		return err
+	}
+	page := jwo.StorePage{Stores: []jwo.Store{}}
+	err = p.db.Read(ctx, func(tx *store.Tx) error {
+		var found []jwo.Store
+		batch := size + 1
+		cursor := after
+		for len(found) <= size {
+			profiles, err := tx.Stores(ctx, pr.merchant, cursor, f.storeType, batch)
+			if err != nil || len(profiles) == 0 {
+				return err
+			}
+			configured, err := tx.ConfiguredMethods(ctx, pr.merchant, profiles[0].ID, profiles[len(profiles)-1].ID)
+			if err != nil {
+				return err
+			}
+			for _, prof := range profiles {
+				if s := jwo.NewStore(prof, configured[prof.ID]); f.match(s) {
+					found = append(found, s)
+					if len(found) > size {
+						break
+					}
+				}
+			}
+			if len(profiles) < batch {
+				break
+			}
+			cursor = profiles[len(profiles)-1].ID
+		}
+		if len(found) > size {
+			found = found[:size]
+			page.NextPageToken = encodePageToken("stores", found[size-1].ID)
+		}
+		if found != nil {
+			page.Stores = found
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page)
+}
+
+func (p *Portal) getStore(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := principalFrom(ctx)
+	id := r.PathValue("store_id")
+	var st jwo.Store
+	err := p.db.Read(ctx, func(tx *store.Tx) error {
+		prof, err := loadStore(ctx, tx, pr.merchant, id)
+		if err != nil {
+			return err
+		}
+		configured, err := configuredMethods(ctx, tx, pr.merchant, id)
+		st = jwo.NewStore(prof, configured)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, st)
+}
+
+func (p *Portal) getCompletion(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := principalFrom(ctx)
+	id := r.PathValue("store_id")
+	var c jwo.Completion
+	err := p.db.Read(ctx, func(tx *store.Tx) error {
+		prof, err := loadStore(ctx, tx, pr.merchant, id)
+		if err != nil {
+			return err
+		}
+		configured, err := configuredMethods(ctx, tx, pr.merchant, id)
+		c = jwo.DeriveCompletion(prof, configured)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (p *Portal) createStore(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := principalFrom(ctx)
+	if err := requireAdmin(pr, "create stores"); err != nil {
+		return err
+	}
+	var prof jwo.StoreProfile
+	if err := decodeJSON(r, &prof, false); err != nil {
+		return err
+	}
+	prof = normalizeProfile(prof)
+	if errs := jwo.ValidateStoreProfile(prof); len(errs) > 0 {
+		return invalid(errs)
+	}
+	now := p.now()
+	err := p.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Store(ctx, pr.merchant, prof.ID); err == nil {
+			return conflict("store-exists", "store %q already exists: change it with PATCH /v1/stores/%s", prof.ID, prof.ID)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := tx.InsertStore(ctx, pr.merchant, prof, now); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.name, action: jwo.ActionStoreCreate,
+			storeID: prof.ID, after: prof, at: now})
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/stores/"+prof.ID)
+	return writeJSON(w, http.StatusCreated, jwo.NewStore(prof, nil))
+}
+
+func (p *Portal) patchStore(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := principalFrom(ctx)
+	id := r.PathValue("store_id")
+	if _, err := p.findStore(ctx, pr.merchant, id); err != nil {
+		return err
+	}
+	if err := requireAdmin(pr, "change stores"); err != nil {
+		return err
+	}
+	var patch jwo.StorePatch
+	if err := decodeJSON(r, &patch, false); err != nil {
+		return err
+	}
+	now := p.now()
+	var st jwo.Store
+	err := p.db.Write(ctx, func(tx *store.Tx) error {
+		before, err := loadStore(ctx, tx, pr.merchant, id)
+		if err != nil {
+			return err
+		}
+		after := normalizeProfile(patch.Apply(before))
+		if errs := jwo.ValidateStoreProfile(after); len(errs) > 0 {
+			return invalid(errs)
+		}
+		configured, err := configuredMethods(ctx, tx, pr.merchant, id)
+		if err != nil {
+			return err
+		}
+		st = jwo.NewStore(after, configured)
+		if sameProfile(before, after) {
+			return nil
+		}
+		if err := tx.UpdateStore(ctx, pr.merchant, after, now); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.name, action: jwo.ActionStoreUpdate,
+			storeID: id, before: before, after: after, at: now})
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, st)
+}

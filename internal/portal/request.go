@@ -1,0 +1,152 @@
+package portal
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+// decodeJSON reads a JSON object into dst strictly: an unknown field, a
+// wrong type, malformed JSON or anything after the object is 400, a body over
+// the cap is 413. An empty body is allowed only when optional.
+func decodeJSON(r *http.Request, dst any, optional bool) error {
+	if r.ContentLength > maxBodyBytes {
+		return tooLarge("the request body is %d bytes; the limit is %d", r.ContentLength, maxBodyBytes)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge("the request body is larger than the limit of %d bytes", maxBodyBytes)
+		}
+		return badRequest("the request body could not be read: %v", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if optional {
+			return nil
+		}
+		return badRequest("the request body is empty: send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return badRequest("%s", describeJSONError(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("the request body has data after the JSON object: send exactly one object")
+	}
+	return nil
+}
+
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("the request body is not valid JSON (at byte %d): %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return fmt.Sprintf("the request body must be a JSON object, not a %s", typ.Value)
+		}
+		return fmt.Sprintf("field %q must be a %s, not a %s", typ.Field, typ.Type.Kind(), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the request body ends in the middle of the JSON object"
+	}
+	// "json: unknown field \"x\"" is the only other error a struct decode gives.
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Sprintf("unknown field %s: the API rejects fields it does not define", f)
+	}
+	return "the request body could not be decoded: " + err.Error()
+}
+
+// queryParams reads the query string, refusing parameters the call does not
+// define (a typo would otherwise silently widen a filter) and repeated ones.
+func queryParams(r *http.Request, allowed ...string) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("the query string cannot be parsed: %v", err)
+	}
+	for k, vs := range q {
+		known := false
+		for _, a := range allowed {
+			known = known || a == k
+		}
+		if !known {
+			return nil, badRequest("unknown query parameter %q: this call accepts %s", k, strings.Join(allowed, ", "))
+		}
+		if len(vs) > 1 {
+			return nil, badRequest("query parameter %q is given %d times: give it once", k, len(vs))
+		}
+	}
+	return q, nil
+}
+
+// intParam reads an optional positive integer parameter within [1, max].
+func intParam(q url.Values, name string, def, max int) (int, error) {
+	s := q.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, badRequest("query parameter %s=%q is invalid: use a whole number from 1 to %d", name, s, max)
+	}
+	return n, nil
+}
+
+func (p *Portal) pageSize(q url.Values) (int, error) {
+	return intParam(q, "page_size", p.opts.PageSize, maxPageSize)
+}
+
+// pageToken is the cursor inside an opaque next_page_token. The list kind is
+// part of it so that a token of one list is refused by another.
+type pageToken struct {
+	Kind  string `json:"k"`
+	After string `json:"a"`
+}
+
+func encodePageToken(kind, after string) string {
+	b, _ := json.Marshal(pageToken{Kind: kind, After: after})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodePageToken returns the cursor of a page token of the given kind; an
+// empty token is the first page.
+func decodePageToken(q url.Values, kind string) (string, error) {
+	s := q.Get("page_token")
+	if s == "" {
+		return "", nil
+	}
+	bad := badRequest("page_token %q is not a token this list gave out: pass next_page_token from the previous page unchanged", s)
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return "", bad
+	}
+	var t pageToken
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil || t.Kind != kind || t.After == "" {
+		return "", bad
+	}
+	return t.After, nil
+}
+
+// pathMethod parses the {method} path segment, in any letter case; an
+// unknown method is 404 like an unknown path.
+func pathMethod(r *http.Request) (jwo.Method, error) {
+	s := r.PathValue("method")
+	m, err := jwo.ParseMethod(s)
+	if err != nil {
+		return "", notFound("%v", err)
+	}
+	return m, nil
+}

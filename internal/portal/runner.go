@@ -1,0 +1,215 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
+)
+
+const (
+	// callGrace is added to the tester's own timeout as a backstop, so a
+	// call that ignores its deadline still frees its worker.
+	callGrace = 5 * time.Second
+	// recordTimeout bounds writing a result, which must happen even when
+	// the runner is stopping.
+	recordTimeout = 10 * time.Second
+	// maxExcerpt bounds what is kept of a connector's answer.
+	maxExcerpt = 2048
+)
+
+// runner executes test runs in the background, at most TestWorkers calls at
+// a time. Runs are already committed as RUNNING when they reach it; it only
+// ever moves them to a finished state.
+type runner struct {
+	p      *Portal
+	tester func() TestRunner
+	slots  chan struct{}
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	stopped  bool
+	inflight map[string]store.Test
+}
+
+func newRunner(p *Portal, t TestRunner) *runner {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &runner{
+		p: p,
+		// Built on first use, so that a portal that never runs a test
+		// needs nothing of the tester.
+		tester: sync.OnceValue(func() TestRunner {
+			if t != nil {
+				return t
+			}
+			return tester.New(tester.Options{Dev: p.opts.Dev, Timeout: p.opts.TestTimeout, TLSConfig: p.opts.TesterTLS})
+		}),
+		slots:    make(chan struct{}, p.opts.TestWorkers),
+		ctx:      ctx,
+		cancel:   cancel,
+		inflight: map[string]store.Test{},
+	}
+}
+
+// start runs a committed RUNNING run in the background.
+func (rn *runner) start(run store.Test) {
+	rn.p.metrics.testsStarted.Add(1)
+	rn.mu.Lock()
+	if rn.stopped {
+		rn.mu.Unlock()
+		rn.finish(run, interrupted(interruptedAtClose))
+		return
+	}
+	rn.inflight[run.ID] = run
+	rn.wg.Add(1)
+	rn.mu.Unlock()
+	go rn.execute(run)
+}
+
+func (rn *runner) execute(run store.Test) {
+	defer rn.wg.Done()
+	defer func() {
+		rn.mu.Lock()
+		delete(rn.inflight, run.ID)
+		rn.mu.Unlock()
+	}()
+	select {
+	case rn.slots <- struct{}{}:
+	case <-rn.ctx.Done():
+		rn.finish(run, interrupted(interruptedAtClose))
+		return
+	}
+	rn.p.metrics.testsRunning.Add(1)
+	res := rn.call(run)
+	rn.p.metrics.testsRunning.Add(-1)
+	<-rn.slots
+	if rn.ctx.Err() != nil {
+		// Whatever the call saw, it was cut short by the shutdown.
+		res = interrupted(interruptedAtClose)
+	}
+	rn.finish(run, res)
+}
+
+// call makes the tester's call; a panic in it fails the run instead of the
+// portal.
+func (rn *runner) call(run store.Test) (res store.Outcome) {
+	defer func() {
+		if v := recover(); v != nil {
+			rn.p.log.Error("connectivity tester panicked", "test_id", run.ID, "panic", fmt.Sprint(v))
+			res = interrupted("the test runner failed before the call finished; start a new run")
+		}
+	}()
+	ctx, cancel := context.WithTimeout(rn.ctx, rn.p.opts.TestTimeout+callGrace)
+	defer cancel()
+	r := rn.tester().Run(ctx, tester.Call{
+		Method: run.Method, StoreID: run.StoreID, SKU: run.SKU,
+		EndpointURL: run.EndpointURL, EndpointType: run.EndpointType,
+	})
+	o := store.Outcome{
+		Status:          r.Status,
+		Reason:          r.Reason,
+		Message:         r.Message,
+		HTTPStatus:      r.HTTPStatus,
+		LatencyMS:       r.Latency.Milliseconds(),
+		ResponseExcerpt: truncateUTF8(r.ResponseExcerpt, maxExcerpt),
+	}
+	if !o.Status.Finished() {
+		// The tester promises a verdict; a run must never stay RUNNING.
+		o.Status, o.Reason = jwo.TestUnsuccessful, jwo.ReasonInterrupted
+		o.Message = fmt.Sprintf("the tester gave no verdict (status %q)", r.Status)
+	}
+	if o.Status == jwo.TestSuccessful {
+		o.Reason = jwo.ReasonNone
+	}
+	return o
+}
+
+func interrupted(message string) store.Outcome {
+	return store.Outcome{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonInterrupted, Message: message}
+}
+
+// finish records a run's outcome and, when the run is a real verdict on the
+// connector's current endpoint, the connector's status. An interrupted run
+// says nothing about the endpoint, so it leaves the status alone.
+func (rn *runner) finish(run store.Test, o store.Outcome) {
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	o.CompletedAt = rn.p.now()
+	var applied bool
+	err := rn.p.db.Write(ctx, func(tx *store.Tx) error {
+		done, err := tx.FinishTest(ctx, run.ID, o)
+		if err != nil {
+			return err
+		}
+		if o.Reason == jwo.ReasonInterrupted {
+			return nil
+		}
+		status := jwo.ConnectivityUnsuccessful
+		if o.Status == jwo.TestSuccessful {
+			status = jwo.ConnectivitySuccessful
+		}
+		applied, err = tx.ApplyRunStatus(ctx, done, status)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return // finished already, by Close giving up on it
+	case err != nil:
+		rn.p.log.Error("recording a test result failed", "test_id", run.ID, "error", err.Error())
+		return
+	}
+	rn.p.metrics.testsFinished.Add(1)
+	rn.p.log.Info("connectivity test finished", "test_id", run.ID, "store_id", run.StoreID, "method", string(run.Method),
+		"status", string(o.Status), "reason", string(o.Reason), "http_status", o.HTTPStatus, "latency_ms", o.LatencyMS,
+		"connector_status_updated", applied)
+}
+
+// stop cancels every queued and running call, and waits up to ctx for their
+// runs to be recorded as interrupted. Runs whose call does not return in
+// time are recorded as interrupted here; a late result is then dropped,
+// because a finished run is never finished again.
+func (rn *runner) stop(ctx context.Context) error {
+	rn.mu.Lock()
+	rn.stopped = true
+	rn.mu.Unlock()
+	rn.cancel()
+	done := make(chan struct{})
+	go func() {
+		rn.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	rn.mu.Lock()
+	left := make([]store.Test, 0, len(rn.inflight))
+	for _, run := range rn.inflight {
+		left = append(left, run)
+	}
+	rn.mu.Unlock()
+	for _, run := range left {
+		rn.finish(run, interrupted(interruptedAtClose))
+	}
+	return fmt.Errorf("%d connectivity test calls did not stop in time; their runs are recorded as interrupted", len(left))
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
