@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// shutdownGrace is how long in-flight requests get to finish once a
+// shutdown signal arrives; after it, connections are closed.
+const shutdownGrace = 10 * time.Second
+
+// listen binds addr and prints the real address, so that --addr with port 0
+// can be found by whoever started the process.
+func listen(addr string, stdout io.Writer) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stdout, "jwo-portal: listening on http://%s\n", ln.Addr())
+	return ln, nil
+}
+
+// serveUntilDone serves on ln until ctx ends, then shuts the server down
+// gracefully. It returns an error only when serving itself failed.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err // Serve returns only on failure before a shutdown
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		// Requests still running after the grace period are cut off: the
+		// process is stopping either way, so this is not a failure.
+		log.Warn("requests still running after the grace period were cut off", "error", err)
+		_ = srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newLogger writes to stderr in the given format and from the given level.
+func newLogger(stderr io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(stderr, opts))
+}

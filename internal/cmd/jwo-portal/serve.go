@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+)
+
+const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH [--dev] [--seed FILE]
+
+Serves the Portal API v1 until SIGINT or SIGTERM, then finishes in-flight
+requests and closes the database. Without --dev it runs in production mode:
+connector URLs must be https, and connectivity tests refuse loopback,
+private, link-local and unspecified addresses. --dev allows http and
+loopback, for demos and tests. Logs go to stderr; the listening address is
+printed on stdout.
+`
+
+type serveConfig struct {
+	addr        string
+	db          string
+	dev         bool
+	seed        string
+	rateLimit   countValue
+	testTimeout durationValue
+	logFormat   string
+	logLevel    levelValue
+}
+
+func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
+	cfg := serveConfig{rateLimit: 1000, logLevel: levelValue(slog.LevelInfo)}
+	c := newCommand("serve", serveUsage)
+	c.fs.StringVar(&cfg.addr, "addr", envOr("JWO_PORTAL_ADDR", "127.0.0.1:8787"), "`HOST:PORT` to listen on; port 0 picks a free port (env JWO_PORTAL_ADDR)")
+	c.fs.StringVar(&cfg.db, "db", envOr("JWO_PORTAL_DB", ""), "SQLite database `PATH`, created if missing (env JWO_PORTAL_DB)")
+	c.fs.BoolVar(&cfg.dev, "dev", false, "development mode: allow http and loopback connector URLs")
+	c.fs.StringVar(&cfg.seed, "seed", "", "apply the seed `FILE` (YAML or JSON) before serving")
+	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
+	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
+	c.fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
+	c.fs.Var(&cfg.logLevel, "log-level", "log `LEVEL`: debug, info, warn or error")
+	args, err := c.parse(args, stdout)
+	if err != nil {
+		return cfg, err
+	}
+	if err := c.noArgs(args); err != nil {
+		return cfg, err
+	}
+	if cfg.db == "" {
+		return cfg, usagef(c.name, "--db is required: give the SQLite file path, e.g. --db ./portal.db, or set JWO_PORTAL_DB")
+	}
+	if err := checkAddr(c.name, cfg.addr); err != nil {
+		return cfg, err
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return cfg, usagef(c.name, "--log-format %q is not a format: use text or json", cfg.logFormat)
+	}
+	return cfg, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, stdout)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.logFormat, slog.Level(cfg.logLevel))
+	if cfg.seed != "" {
+		// Seed before opening, so that the seed never races the server for
+		// the file and a bad seed stops the start before anything listens.
+		f, err := readSeed(cfg.seed)
+		if err != nil {
+			return err
+		}
+		if err := portal.ApplySeed(ctx, cfg.db, f); err != nil {
+			return err
+		}
+		log.Info("seed applied", "file", cfg.seed, "merchants", len(f.Merchants))
+	}
+	p, err := portal.Open(ctx, portal.Options{
+		DBPath:      cfg.db,
+		Dev:         cfg.dev,
+		RateLimit:   int(cfg.rateLimit),
+		Logger:      log,
+		TestTimeout: time.Duration(cfg.testTimeout),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := listen(cfg.addr, stdout)
+	if err != nil {
+		return errors.Join(err, p.Close(context.Background()))
+	}
+	mode := "production"
+	if cfg.dev {
+		mode = "dev"
+	}
+	log.Info("serving the Portal API", "addr", ln.Addr().String(), "db", cfg.db, "mode", mode, "rate_limit", int(cfg.rateLimit))
+	srv := portal.NewServer(ln.Addr().String(), p.Handler())
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	serveErr := serveUntilDone(ctx, srv, ln, log)
+
+	// Close waits for running connectivity tests, but not forever.
+	cctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	closeErr := p.Close(cctx)
+	if serveErr == nil && closeErr == nil {
+		log.Info("stopped")
+	}
+	return errors.Join(serveErr, closeErr)
+}
