@@ -1,0 +1,215 @@
+package portal
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+const orderingPath = "/v1/stores/acme-sea-01/connectors/ordering"
+
+func TestPutConnectorCreatesAndVersions(t *testing.T) {
+	e := newEnv(t)
+	r := e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	var c jwo.Connector
+	r.json(t, &c)
+	if c.Version != 1 || c.ConnectivityStatus != jwo.ConnectivityUntested || c.UpdatedBy != "otto-operator" ||
+		c.Method != jwo.MethodOrdering || c.StoreID != "acme-sea-01" || c.LastTestID != "" || !c.CreatedAt.Equal(c.UpdatedAt) {
+		t.Errorf("created %+v", c)
+	}
+	if r.header.Get("ETag") != `"1"` || r.header.Get("Location") != orderingPath {
+		t.Errorf("ETag %q Location %q", r.header.Get("ETag"), r.header.Get("Location"))
+	}
+
+	// The same values again: nothing changes, nothing is audited.
+	events := e.auditCount("acme")
+	time.Sleep(5 * time.Millisecond)
+	r = e.must(200, "PUT", orderingPath, "admin", connectorBody(publicURL, jwo.EndpointPublic))
+	var same jwo.Connector
+	r.json(t, &same)
+	if same != c || r.header.Get("ETag") != `"1"` {
+		t.Errorf("identical PUT changed the connector: %+v", same)
+	}
+	if e.auditCount("acme") != events {
+		t.Error("identical PUT wrote an audit event")
+	}
+
+	// A new URL is a new version, untested, updated by the caller.
+	r = e.must(200, "PUT", orderingPath, "admin", connectorBody(publicURL2, jwo.EndpointPublic))
+	var changed jwo.Connector
+	r.json(t, &changed)
+	if changed.Version != 2 || changed.EndpointURL != publicURL2 || changed.UpdatedBy != "ada-admin" ||
+		!changed.CreatedAt.Equal(c.CreatedAt) || !changed.UpdatedAt.After(c.UpdatedAt) || r.header.Get("ETag") != `"2"` {
+		t.Errorf("changed %+v, ETag %q", changed, r.header.Get("ETag"))
+	}
+	// So is a new type.
+	e.must(200, "PUT", orderingPath, "admin", connectorBody(publicURL2, jwo.EndpointPrivate)).json(t, &changed)
+	if changed.Version != 3 || changed.EndpointType != jwo.EndpointPrivate {
+		t.Errorf("type change %+v", changed)
+	}
+	if e.auditCount("acme") != events+2 {
+		t.Errorf("audit events %d, want %d", e.auditCount("acme"), events+2)
+	}
+}
+
+// What a write answers is byte for byte what every later read answers.
+func TestConnectorJSONRoundTrips(t *testing.T) {
+	e := newEnv(t)
+	put := e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	get := e.must(200, "GET", orderingPath, "viewer", "")
+	again := e.must(200, "GET", orderingPath, "viewer", "")
+	if !bytes.Equal(put.body, get.body) || !bytes.Equal(get.body, again.body) {
+		t.Errorf("PUT answered %s\nGET answered %s\nthen %s", put.body, get.body, again.body)
+	}
+	if get.header.Get("ETag") != `"1"` {
+		t.Errorf("GET ETag %q", get.header.Get("ETag"))
+	}
+	var raw map[string]any
+	get.json(t, &raw)
+	for _, k := range []string{"created_at", "updated_at"} {
+		s, _ := raw[k].(string)
+		if ts, err := time.Parse(time.RFC3339Nano, s); err != nil || !strings.HasSuffix(s, "Z") || ts.Location() != time.UTC {
+			t.Errorf("%s = %q is not RFC 3339 UTC", k, s)
+		}
+	}
+}
+
+func TestConnectorPreconditions(t *testing.T) {
+	e := newEnv(t)
+	body := connectorBody(publicURL, jwo.EndpointPublic)
+	body2 := connectorBody(publicURL2, jwo.EndpointPublic)
+	e.must(412, "PUT", orderingPath, "operator", body, "If-Match", `"1"`)
+	e.must(412, "PUT", orderingPath, "operator", body, "If-Match", "*")
+	e.must(201, "PUT", orderingPath, "operator", body, "If-None-Match", "*")
+	e.must(412, "PUT", orderingPath, "operator", body2, "If-None-Match", "*")
+	e.must(412, "PUT", orderingPath, "operator", body2, "If-Match", `"2"`)
+	e.must(412, "PUT", orderingPath, "operator", body2, "If-Match", `W/"1"`)
+	e.must(200, "PUT", orderingPath, "operator", body2, "If-Match", `"7", "1"`)
+	e.must(412, "PUT", orderingPath, "operator", body, "If-Match", `"1"`)
+	e.must(200, "PUT", orderingPath, "operator", body, "If-Match", "*")
+	e.must(412, "DELETE", orderingPath, "operator", "", "If-Match", `"2"`)
+	e.must(204, "DELETE", orderingPath, "operator", "", "If-Match", `"3"`)
+	e.must(404, "DELETE", orderingPath, "operator", "")
+	e.must(404, "GET", orderingPath, "viewer", "")
+	// Created again, it starts over at version 1.
+	var c jwo.Connector
+	e.must(201, "PUT", orderingPath, "operator", body).json(t, &c)
+	if c.Version != 1 {
+		t.Errorf("recreated connector version %d", c.Version)
+	}
+	if p := e.must(412, "PUT", orderingPath, "operator", body2, "If-Match", `"9"`).problem(t); !strings.Contains(p.Detail, `"1"`) {
+		t.Errorf("412 detail does not give the current ETag: %q", p.Detail)
+	}
+}
+
+func TestConnectorPathsAndErrors(t *testing.T) {
+	e := newEnv(t)
+	valid := connectorBody(publicURL, jwo.EndpointPublic)
+	e.must(201, "PUT", "/v1/stores/acme-sea-01/connectors/Fraud_And_Abuse", "operator", valid)
+	e.must(200, "GET", "/v1/stores/acme-sea-01/connectors/FRAUD_AND_ABUSE", "viewer", "")
+	e.must(404, "GET", "/v1/stores/acme-sea-01/connectors/payment", "viewer", "")
+	e.must(404, "PUT", "/v1/stores/acme-sea-01/connectors/payment", "operator", valid)
+	e.must(404, "PUT", "/v1/stores/nope/connectors/ordering", "operator", valid)
+
+	p := e.must(409, "PUT", "/v1/stores/acme-dash-01/connectors/identity", "operator", valid).problem(t)
+	if !strings.Contains(p.Detail, "does not apply") || !strings.Contains(p.Detail, `"ORDERING"`) {
+		t.Errorf("409 detail %q", p.Detail)
+	}
+	e.must(409, "PUT", "/v1/stores/acme-none/connectors/ordering", "operator", valid)
+
+	tests := []struct {
+		name, body, field string
+	}{
+		{"http in production form", connectorBody("http://abc123defg.execute-api.us-east-1.amazonaws.com", jwo.EndpointPublic), "endpoint_url"},
+		{"vpce host as PUBLIC", connectorBody("https://abc123defg-vpce-0123456789abcdef0.execute-api.us-east-1.vpce.amazonaws.com", jwo.EndpointPublic), "endpoint_type"},
+		{"unknown type", connectorBody(publicURL, "EDGE"), "endpoint_type"},
+		{"empty", `{}`, "endpoint_url"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := e.must(422, "PUT", orderingPath, "operator", tc.body).problem(t)
+			found := false
+			for _, fe := range p.Errors {
+				found = found || fe.Field == tc.field
+			}
+			if !found {
+				t.Errorf("422 does not name %s: %+v", tc.field, p)
+			}
+		})
+	}
+}
+
+func TestConnectorLoopbackNeedsDev(t *testing.T) {
+	loop := connectorBody("http://127.0.0.1:8788", jwo.EndpointPublic)
+	dev := newEnv(t)
+	dev.must(201, "PUT", orderingPath, "operator", loop)
+	prod := newEnv(t, func(o *Options) { o.Dev = false })
+	prod.must(422, "PUT", orderingPath, "operator", loop)
+}
+
+func TestListConnectorsInMethodOrder(t *testing.T) {
+	e := newEnv(t)
+	for _, m := range []string{"fraud_and_abuse", "identity", "ordering", "loyalty"} {
+		e.must(201, "PUT", "/v1/stores/acme-sea-01/connectors/"+m, "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	}
+	var list jwo.ConnectorList
+	e.must(200, "GET", "/v1/stores/acme-sea-01/connectors", "viewer", "").json(t, &list)
+	var got []jwo.Method
+	for _, c := range list.Connectors {
+		got = append(got, c.Method)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(jwo.Methods) {
+		t.Errorf("order %v, want %v", got, jwo.Methods)
+	}
+	e.must(200, "GET", "/v1/stores/acme-none/connectors", "viewer", "").json(t, &list)
+	if list.Connectors == nil || len(list.Connectors) != 0 {
+		t.Errorf("empty list %+v", list)
+	}
+}
+
+// Many writers holding the same ETag race; each version has exactly one
+// winner and the rest get 412.
+func TestConcurrentIfMatchHasOneWinnerPerVersion(t *testing.T) {
+	e := newEnv(t)
+	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	const writers = 12
+	var wg sync.WaitGroup
+	statuses := make(chan int, writers)
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := fmt.Sprintf("https://w%09d.execute-api.us-east-1.amazonaws.com/prod", i)
+			req, _ := http.NewRequest("PUT", e.srv.URL+orderingPath, strings.NewReader(connectorBody(u, jwo.EndpointPublic)))
+			req.Header.Set("Authorization", "Bearer "+e.tokens["operator"])
+			req.Header.Set("If-Match", `"1"`)
+			res, err := e.srv.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			statuses <- res.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[200] != 1 || count[412] != writers-1 {
+		t.Errorf("statuses %v, want one 200 and %d 412", count, writers-1)
+	}
+	var c jwo.Connector
+	e.must(200, "GET", orderingPath, "viewer", "").json(t, &c)
+	if c.Version != 2 {
+		t.Errorf("version %d after the race, want 2", c.Version)
+	}
+}
