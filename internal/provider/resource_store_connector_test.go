@@ -308,12 +308,15 @@ func TestAccStoreConnector_updateConflict(t *testing.T) {
 				// Never a silent overwrite.
 				Check: tp.portalHolds(accStoreJWO, jwo.MethodIdentity, urlOutOfBand, 2),
 			},
+			// The refresh brings the portal's change into state; the plan after
+			// it shows the update that would replace it, for review.
 			{
-				RefreshState: true,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_url"), knownvalue.StringExact(urlOutOfBand)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
-				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "endpoint_url", urlOutOfBand),
+					resource.TestCheckResourceAttr(addr, "version", "2"),
+				),
 			},
 			{
 				Config: config(urlPublicBPlain),
