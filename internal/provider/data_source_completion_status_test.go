@@ -147,6 +147,41 @@ resource "jwo_store_connector" "cart" {
 	})
 }
 
+// Stores an admin adds while the portal runs are listed and counted on the
+// next read.
+func TestAccDataSourceCompletionStatus_countsAddedStores(t *testing.T) {
+	tp := newTestPortal(t)
+	config := tp.providerConfig(tp.ViewerToken) + `
+data "jwo_stores" "all" {}
+data "jwo_completion_status" "all" {}
+`
+	var added []string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: append(completionTotals("all", 3, 0, 2, 1),
+					statecheck.ExpectKnownValue("data.jwo_stores.all", tfjsonpath.New("stores"), knownvalue.ListSizeExact(3))),
+			},
+			{
+				// each added store needs IDENTITY, so it is INCOMPLETE
+				PreConfig: func() { added = tp.addStores(t, "acme-new", 2) },
+				Config:    config,
+				ConfigStateChecks: append(completionTotals("all", 5, 0, 4, 1),
+					statecheck.ExpectKnownValue("data.jwo_stores.all", tfjsonpath.New("stores"), knownvalue.ListSizeExact(5)),
+					statecheck.ExpectKnownValue("data.jwo_completion_status.all", tfjsonpath.New("incomplete_store_ids"),
+						knownvalue.ListExact([]knownvalue.Check{
+							knownvalue.StringExact(accStoreDashCart),
+							knownvalue.StringFunc(func(v string) error { return sameString("incomplete_store_ids[1]", v, added[0]) }),
+							knownvalue.StringFunc(func(v string) error { return sameString("incomplete_store_ids[2]", v, added[1]) }),
+							knownvalue.StringExact(accStoreJWO),
+						}))),
+			},
+		},
+	})
+}
+
 func TestAccDataSourceCompletionStatus_unknownStore(t *testing.T) {
 	tp := newTestPortal(t)
 	resource.ParallelTest(t, resource.TestCase{
