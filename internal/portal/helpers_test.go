@@ -45,6 +45,12 @@ func (f *fakeTester) callCount() int {
 	return len(f.calls)
 }
 
+func (f *fakeTester) allCalls() []tester.Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]tester.Call(nil), f.calls...)
+}
+
 func (f *fakeTester) setRun(run func(ctx context.Context, c tester.Call) tester.Result) {
 	f.mu.Lock()
 	f.run = run
