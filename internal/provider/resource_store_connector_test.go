@@ -384,3 +384,46 @@ func TestAccStoreConnector_planTimeErrors(t *testing.T) {
 		})
 	}
 }
+
+// A plan with nothing to change costs one request per connector: its Read.
+// The plan-time store check runs on create only.
+func TestAccStoreConnector_planCostsOneReadPerResource(t *testing.T) {
+	tp := newTestPortal(t)
+	endpoint, counter := tp.countingEndpoint(t)
+	config := providerConfigAt(endpoint, tp.OperatorToken) +
+		connectorHCL("ordering", accStoreJWO, "ORDERING", urlPublicA, "PUBLIC") +
+		connectorHCL("loyalty", accStoreJWO, "LOYALTY", urlPublicBOdd, "PUBLIC")
+	var before map[string]int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             tp.checkConnectorsDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config},
+			// A plan-only step refreshes once (and plans once without refresh).
+			{
+				PreConfig: func() { before = counter.snapshot() },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					after := counter.snapshot()
+					want := map[string]int{
+						"GET /v1/stores/" + accStoreJWO + "/connectors/ordering": 1,
+						"GET /v1/stores/" + accStoreJWO + "/connectors/loyalty":  1,
+					}
+					for k := range want {
+						after[k] += 0 // every wanted call is checked, made or not
+					}
+					for k, n := range after {
+						if d := n - before[k]; d != want[k] {
+							t.Errorf("a no-op plan made %d requests %s, want %d", d, k, want[k])
+						}
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
