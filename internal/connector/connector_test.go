@@ -42,7 +42,7 @@ func postCtx(t *testing.T, ctx context.Context, srv *httptest.Server, m jwo.Meth
 	if err != nil {
 		t.Fatalf("POST %s: %v", m.CallPath(), err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +126,7 @@ func TestAnswersAreJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 			t.Errorf("%s: Content-Type %q, want application/json", m, ct)
 		}
@@ -204,7 +204,7 @@ func TestRoutes(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != tt.want {
 			t.Errorf("%s %s: status %d, want %d", tt.verb, tt.path, resp.StatusCode, tt.want)
 		}
@@ -245,7 +245,7 @@ func TestSharedClientSeesEveryMethod(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode != m.SuccessStatus() {
 				t.Errorf("%s: status %d", m, resp.StatusCode)
 			}

@@ -49,7 +49,7 @@ Run 'jwo-portal COMMAND --help' for the options of a command.
 // cli runs one command line and returns the process exit code.
 func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, mainUsage)
+		_, _ = fmt.Fprint(stderr, mainUsage)
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
@@ -59,7 +59,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			// "jwo-portal help serve" is "jwo-portal serve --help".
 			return cli(ctx, []string{rest[0], "--help"}, stdout, stderr)
 		}
-		fmt.Fprint(stdout, mainUsage)
+		_, _ = fmt.Fprint(stdout, mainUsage)
 		return exitOK
 	}
 	run, ok := commands[name]
@@ -78,11 +78,11 @@ func report(stderr io.Writer, name string, err error) int {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "%s: %s\n", prog(ue.cmd), ue.msg)
-		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", prog(ue.cmd))
+		_, _ = fmt.Fprintf(stderr, "%s: %s\n", prog(ue.cmd), ue.msg)
+		_, _ = fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", prog(ue.cmd))
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "%s: %v\n", prog(name), err)
+		_, _ = fmt.Fprintf(stderr, "%s: %v\n", prog(name), err)
 		return exitFailure
 	}
 }
@@ -156,8 +156,8 @@ func (c *command) noArgs(args []string) error {
 }
 
 func (c *command) printUsage(w io.Writer) {
-	fmt.Fprint(w, c.usage)
-	fmt.Fprintln(w, "\nOptions:")
+	_, _ = fmt.Fprint(w, c.usage)
+	_, _ = fmt.Fprintln(w, "\nOptions:")
 	c.fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		left := "--" + f.Name
@@ -167,7 +167,7 @@ func (c *command) printUsage(w io.Writer) {
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
 			usage += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
-		fmt.Fprintf(w, "  %-24s %s\n", left, strings.ReplaceAll(usage, "\n", "\n"+strings.Repeat(" ", 27)))
+		_, _ = fmt.Fprintf(w, "  %-24s %s\n", left, strings.ReplaceAll(usage, "\n", "\n"+strings.Repeat(" ", 27)))
 	})
 }
 

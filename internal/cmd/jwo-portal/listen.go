@@ -22,7 +22,7 @@ func listen(addr string, stdout io.Writer) (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stdout, "jwo-portal: listening on http://%s\n", ln.Addr())
+	_, _ = fmt.Fprintf(stdout, "jwo-portal: listening on http://%s\n", ln.Addr())
 	return ln, nil
 }
 

@@ -116,7 +116,7 @@ func TestSeedCommandIsIdempotent(t *testing.T) {
 	path := writeFile(t, "seed.yaml", seedYAML)
 	auditCount := func() int {
 		s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db)
-		defer s.stop()
+		defer func() { _ = s.stop() }()
 		status, body := call(t, http.MethodGet, s.URL+"/v1/audit-events", createToken(t, db, "acme", "viewer"), "")
 		if status != http.StatusOK {
 			t.Fatalf("GET /v1/audit-events: %d %s", status, body)

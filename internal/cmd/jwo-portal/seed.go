@@ -61,7 +61,7 @@ func readSeed(path string) (seed.File, error) {
 	if err != nil {
 		return seed.File{}, err
 	}
-	defer file.Close()
+	defer func() { _ = file.Close() }() // read only: nothing to lose
 	f, err := seed.Parse(path, file)
 	var mistakes seed.Errors
 	if errors.As(err, &mistakes) {

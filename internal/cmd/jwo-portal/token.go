@@ -31,7 +31,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "create":
 		return runTokenCreate(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, tokenUsage)
+		_, _ = fmt.Fprint(stdout, tokenUsage)
 		return nil
 	}
 	return usagef("token", "unknown subcommand %q: use 'jwo-portal token create'", args[0])

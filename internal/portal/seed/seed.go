@@ -43,8 +43,9 @@ type Store struct {
 const maxSize = 32 << 20
 
 // Parse reads and validates a seed file; name is used in error messages
-// ("seed.yaml:12: merchants[0].stores[1].region: ..."). The error, when not
-// nil, is an Errors listing every mistake found, in line order.
+// ("seed.yaml:12: merchants[0].stores[1].region: ..."). A mistake in the
+// file is reported as Errors, every mistake found in line order; only a
+// failure to read r is not.
 func Parse(name string, r io.Reader) (File, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err != nil {
