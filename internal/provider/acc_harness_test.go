@@ -70,20 +70,33 @@ type testPortal struct {
 	Viewer, Operator, Admin, OtherAdmin *client.Client
 }
 
-// testPortalOption changes the seed before the portal is started.
-type testPortalOption func(*seed.File)
+// testPortalSetup is what options may change before the portal starts.
+type testPortalSetup struct {
+	seed    seed.File
+	options portal.Options
+}
+
+// testPortalOption changes the seed or the portal's options.
+type testPortalOption func(*testPortalSetup)
 
 // withGeneratedStores adds n stores to acme's seed (ids "acme-gen-0001"...),
 // alternating a JWO store that needs IDENTITY with a NOT_REQUIRED one, so that
 // lists span several pages when n is larger than the page size.
 func withGeneratedStores(n int) testPortalOption {
-	return func(f *seed.File) {
-		for i := range f.Merchants {
-			if f.Merchants[i].ID == accMerchant {
-				f.Merchants[i].Stores = append(f.Merchants[i].Stores, generatedStores(n)...)
+	return func(s *testPortalSetup) {
+		for i := range s.seed.Merchants {
+			if s.seed.Merchants[i].ID == accMerchant {
+				s.seed.Merchants[i].Stores = append(s.seed.Merchants[i].Stores, generatedStores(n)...)
 			}
 		}
 	}
+}
+
+// withProductionMode starts the portal without Dev: connector URLs must be
+// https off loopback, as in a real deployment. Use it only for tests that
+// save connectors, never for ones that run connectivity tests.
+func withProductionMode() testPortalOption {
+	return func(s *testPortalSetup) { s.options.Dev = false }
 }
 
 // generatedStores builds n store seeds named acme-gen-0001 onwards.
@@ -171,14 +184,21 @@ func newTestPortal(t *testing.T, opts ...testPortalOption) *testPortal {
 	t.Helper()
 	ctx := context.Background()
 	tp := &testPortal{DBPath: filepath.Join(t.TempDir(), "portal.db")}
+	setup := testPortalSetup{
+		seed: accSeed(),
+		options: portal.Options{
+			DBPath: tp.DBPath,
+			// Dev admits http loopback connector URLs and lets the tester dial
+			// the sample connector on 127.0.0.1; nothing else is ever dialled.
+			Dev:         true,
+			TestTimeout: 2 * time.Second,
+		},
+	}
+	for _, o := range opts {
+		o(&setup)
+	}
 
-	p, err := portal.Open(ctx, portal.Options{
-		DBPath: tp.DBPath,
-		// Dev admits http loopback connector URLs and lets the tester dial
-		// the sample connector on 127.0.0.1; nothing else is ever dialled.
-		Dev:         true,
-		TestTimeout: 2 * time.Second,
-	})
+	p, err := portal.Open(ctx, setup.options)
 	if err != nil {
 		t.Fatalf("open portal: %v", err)
 	}
@@ -191,11 +211,7 @@ func newTestPortal(t *testing.T, opts ...testPortalOption) *testPortal {
 		}
 	})
 
-	f := accSeed()
-	for _, o := range opts {
-		o(&f)
-	}
-	if err := portal.ApplySeed(ctx, tp.DBPath, f); err != nil {
+	if err := portal.ApplySeed(ctx, tp.DBPath, setup.seed); err != nil {
 		t.Fatalf("seed portal: %v", err)
 	}
 

@@ -427,3 +427,19 @@ func TestAccStoreConnector_planCostsOneReadPerResource(t *testing.T) {
 		},
 	})
 }
+
+// The provider admits http on loopback at plan time because only the portal
+// knows whether it runs in development mode; a production portal refuses the
+// URL at apply, and the error points at endpoint_url.
+func TestAccStoreConnector_productionPortalRefusesLoopback(t *testing.T) {
+	tp := newTestPortal(t, withProductionMode())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             tp.checkConnectorsDestroyed,
+		Steps: []resource.TestStep{{
+			Config: tp.providerConfig(tp.OperatorToken) + connectorHCL("ordering", accStoreJWO, "ORDERING", "http://127.0.0.1:9/demo", "PUBLIC"),
+			ExpectError: errorPattern("Unable to create connector acme-sea-01/ORDERING",
+				`endpoint_url = "http://127.0.0.1:9/demo"`, "points at this machine"),
+		}},
+	})
+}
