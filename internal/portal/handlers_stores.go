@@ -27,6 +27,10 @@ func (p *Portal) findStore(ctx context.Context, merchant, id string) (jwo.StoreP
 }
 
 func loadStore(ctx context.Context, tx *store.Tx, merchant, id string) (jwo.StoreProfile, error) {
+	if err := jwo.ValidateStoreID(id); err != nil {
+		// No store can have such an id: the request itself is wrong.
+		return jwo.StoreProfile{}, badRequest("%v", err)
+	}
 	prof, err := tx.Store(ctx, merchant, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return jwo.StoreProfile{}, notFound("store %q does not exist", id)

@@ -146,6 +146,9 @@ func TestGetStoreAndCompletion(t *testing.T) {
 	}
 	e.must(404, "GET", "/v1/stores/nope", "viewer", "")
 	e.must(404, "GET", "/v1/stores/nope/completion", "viewer", "")
+	// An id no store can have is a bad request, not a missing store.
+	e.must(400, "GET", "/v1/stores/bad%20id", "viewer", "")
+	e.must(400, "PUT", "/v1/stores/bad.id/connectors/ordering", "operator", connectorBody(publicURL, jwo.EndpointPublic))
 }
 
 func TestCreateStore(t *testing.T) {

@@ -69,7 +69,7 @@ func (p *Portal) startTest(w http.ResponseWriter, r *http.Request) error {
 			prev, err := tx.TestByKey(ctx, pr.merchant, id, m, key)
 			if err == nil {
 				if prev.SKU != in.SKU {
-					return invalidField("sku", "Idempotency-Key %q already started run %s with sku %q: use a new key for another sku", key, prev.ID, prev.SKU)
+					return conflict("idempotency-key-reused", "Idempotency-Key %q already started run %s with sku %q: use a new key for another request", key, prev.ID, prev.SKU)
 				}
 				run = prev
 				return nil
