@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -168,6 +169,24 @@ func TestRuns(t *testing.T) {
 	if err != nil || afterDone.ID != first.ID {
 		t.Errorf("key repeated after the run finished: %+v, %v, want run %s", afterDone, err, first.ID)
 	}
+	// A key is bound to its request: another SKU under it is a conflict; a
+	// SKU for a method other than ORDERING is invalid.
+	_, err = e.operator.StartTest(ctx, storeFull, jwo.MethodFraudAndAbuse, skuWater, "key-1")
+	if !client.IsConflict(err) {
+		t.Errorf("key reused with a SKU: %v, want 409", err)
+	}
+	_, err = e.operator.StartTest(ctx, storeFull, jwo.MethodFraudAndAbuse, skuWater, "")
+	if !client.IsValidation(err) || !fieldNamed(err, "sku") {
+		t.Errorf("SKU for FRAUD_AND_ABUSE: %v, want 422 naming sku", err)
+	}
+
+	// The 202 points at the run.
+	resp, body := e.raw("POST", "/v1/stores/"+storeFull+"/connectors/fraud_and_abuse/tests", e.token(acme, jwo.RoleOperator), nil, "Idempotency-Key", "key-1")
+	var viaRaw jwo.ConnectivityTest
+	if err := json.Unmarshal(body, &viaRaw); err != nil || resp.StatusCode != 202 || viaRaw.ID != first.ID || resp.Header.Get("Location") != "/v1/tests/"+first.ID {
+		t.Errorf("raw POST with key-1: %d Location %q %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+
 	second, err := e.operator.StartTest(ctx, storeFull, jwo.MethodFraudAndAbuse, "", "key-2")
 	if err != nil {
 		t.Fatal(err)

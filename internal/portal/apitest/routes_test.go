@@ -203,14 +203,25 @@ func TestConnectors(t *testing.T) {
 		t.Errorf("type change: version %d (%v), want 3", c.Version, err)
 	}
 
-	// The ETag is the version, whatever the case of the method segment.
+	// The ETag is the version, on writes as on reads, whatever the case of
+	// the method segment.
+	resp, body := e.raw("PUT", "/v1/stores/"+storeFull+"/connectors/identity", e.token(acme, jwo.RoleOperator),
+		[]byte(`{"endpoint_url":"http://127.0.0.1:9/id","endpoint_type":"PUBLIC"}`))
+	if resp.StatusCode != 201 || resp.Header.Get("ETag") != `"1"` {
+		t.Errorf("PUT create: %d ETag %q %s", resp.StatusCode, resp.Header.Get("ETag"), body)
+	}
+	resp, body = e.raw("PUT", "/v1/stores/"+storeFull+"/connectors/IDENTITY", e.token(acme, jwo.RoleOperator),
+		[]byte(`{"endpoint_url":"http://127.0.0.1:9/id2","endpoint_type":"PUBLIC"}`), "If-Match", `"1"`)
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") != `"2"` {
+		t.Errorf("PUT replace: %d ETag %q %s", resp.StatusCode, resp.Header.Get("ETag"), body)
+	}
 	for _, seg := range []string{"loyalty", "LOYALTY", "Loyalty"} {
 		resp, body := e.raw("GET", "/v1/stores/"+storeFull+"/connectors/"+seg, e.token(acme, jwo.RoleViewer), nil)
 		if resp.StatusCode != 200 || resp.Header.Get("ETag") != `"3"` {
 			t.Errorf("GET .../connectors/%s: %d ETag %q %s", seg, resp.StatusCode, resp.Header.Get("ETag"), body)
 		}
 	}
-	resp, _ := e.raw("GET", "/v1/stores/"+storeFull+"/connectors/teleport", e.token(acme, jwo.RoleViewer), nil)
+	resp, _ = e.raw("GET", "/v1/stores/"+storeFull+"/connectors/teleport", e.token(acme, jwo.RoleViewer), nil)
 	if resp.StatusCode != 404 {
 		t.Errorf("unknown method segment: %d, want 404", resp.StatusCode)
 	}
@@ -265,7 +276,7 @@ func TestConnectors(t *testing.T) {
 	}
 
 	// 400: unknown field; 413: a body beyond the cap.
-	resp, body := e.raw("PUT", "/v1/stores/"+storeFull+"/connectors/ordering", e.token(acme, jwo.RoleOperator),
+	resp, body = e.raw("PUT", "/v1/stores/"+storeFull+"/connectors/ordering", e.token(acme, jwo.RoleOperator),
 		[]byte(`{"endpoint_url":"http://127.0.0.1:9","endpoint_type":"PUBLIC","region":"us-east-1"}`))
 	if resp.StatusCode != 400 {
 		t.Errorf("unknown field: %d %s, want 400", resp.StatusCode, body)
@@ -308,7 +319,7 @@ func TestConnectors(t *testing.T) {
 		t.Errorf("re-create after delete: %+v created=%v %v, want 201 version 1", c, created, err)
 	}
 	list, err = e.viewer.ListConnectors(ctx, storeFull)
-	if err != nil || len(list) != 1 || list[0].Method != jwo.MethodLoyalty {
+	if err != nil || len(list) != 2 || list[0].Method != jwo.MethodIdentity || list[1].Method != jwo.MethodLoyalty {
 		t.Errorf("list = %+v, %v", list, err)
 	}
 }
