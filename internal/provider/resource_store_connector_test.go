@@ -106,7 +106,7 @@ func TestAccStoreConnector_lifecycle(t *testing.T) {
 		}
 		return checks
 	}
-	emptyAfterApply := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	emptyAfterApply := []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -140,14 +140,12 @@ func TestAccStoreConnector_lifecycle(t *testing.T) {
 			{ResourceName: addr, ImportState: true, ImportStateId: accStoreJWO + "/ordering", ImportStateVerify: true},
 			// Import by an import block: the plan must be a no-op import.
 			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
-			{ResourceName: addr, ImportState: true, ImportStateId: accStoreJWO, ExpectError: errorPattern(`is not STORE_ID/METHOD`)},
-			{ResourceName: addr, ImportState: true, ImportStateId: accStoreJWO + "/PAYMENT", ExpectError: errorPattern(`unknown method "PAYMENT"`)},
 			// An update to a URL written with an upper-case host and a trailing
 			// slash: the server-side values are unknown in the plan, the
 			// spelling is kept, and the next plan is empty.
 			{
 				Config:           config(urlPublicBOdd),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectUnknown(), PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectUnknown(), PostApplyPostRefresh: emptyAfterApply},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_url"), knownvalue.StringExact(urlPublicBOdd)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
@@ -167,21 +165,54 @@ func TestAccStoreConnector_lifecycle(t *testing.T) {
 			{
 				PreConfig:        func() { tp.changeOutOfBand(t, accStoreJWO, jwo.MethodOrdering, urlOutOfBand) },
 				Config:           config(urlPublicBPlain),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectUnknown(), PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectUnknown(), PostApplyPostRefresh: emptyAfterApply},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(4)),
 				},
 				Check: tp.portalHolds(accStoreJWO, jwo.MethodOrdering, urlPublicBPlain, 4),
 			},
-			// A PRIVATE endpoint on a .vpce host.
-			{
-				Config: tp.providerConfig(tp.OperatorToken) + connectorHCL("ordering", accStoreJWO, "ORDERING", urlPrivate, "PRIVATE"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_type"), knownvalue.StringExact("PRIVATE")),
-				},
-				ConfigPlanChecks: emptyAfterApply,
-			},
 		},
+	})
+}
+
+// A private API Gateway (a .vpce host) is saved as PRIVATE.
+func TestAccStoreConnector_privateEndpoint(t *testing.T) {
+	tp := newTestPortal(t)
+	const addr = "jwo_store_connector.fraud"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             tp.checkConnectorsDestroyed,
+		Steps: []resource.TestStep{{
+			Config: tp.providerConfig(tp.OperatorToken) + connectorHCL("fraud", accStoreJWO, "FRAUD_AND_ABUSE", urlPrivate, "PRIVATE"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("endpoint_type"), knownvalue.StringExact("PRIVATE")),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check:            tp.portalHolds(accStoreJWO, jwo.MethodFraudAndAbuse, urlPrivate, 1),
+		}},
+	})
+}
+
+// An import id that is not STORE_ID/METHOD fails with the expected form.
+func TestAccStoreConnector_importInvalidID(t *testing.T) {
+	tp := newTestPortal(t)
+	config := tp.providerConfig(tp.OperatorToken) + connectorHCL("c", accStoreJWO, "ORDERING", urlPublicA, "PUBLIC")
+	cases := map[string]string{
+		accStoreJWO:                 `Import id "acme-sea-01" is not STORE_ID/METHOD, e.g. "acme-sea-01/ORDERING"`,
+		accStoreJWO + "/PAYMENT":    `unknown method "PAYMENT": use one of "IDENTITY", "LOYALTY", "ORDERING", "FRAUD_AND_ABUSE"`,
+		"acme sea/ORDERING":         `store id "acme sea" is invalid`,
+		accStoreJWO + "/ORDERING/x": `is not STORE_ID/METHOD`,
+	}
+	var steps []resource.TestStep
+	for id, want := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: config, ResourceName: "jwo_store_connector.c", ImportState: true, ImportStateId: id,
+			ExpectError: errorPattern(want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
 	})
 }
 
