@@ -194,3 +194,79 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("a retrying client after 429: %v", err)
 	}
 }
+
+// TestSmallDefaultPages: with a default page size of 2, every paginated list
+// (stores, catalog, audit log) takes several pages, and walking them gives
+// each item once, in order.
+func TestSmallDefaultPages(t *testing.T) {
+	e := newEnv(t, func(o *portal.Options) { o.PageSize = 2 })
+	ctx := t.Context()
+
+	page, err := e.viewer.ListStores(ctx, client.StoreFilter{}, "")
+	if err != nil || len(page.Stores) != 2 || page.NextPageToken == "" {
+		t.Fatalf("first page of stores: %d stores, token %q, %v", len(page.Stores), page.NextPageToken, err)
+	}
+	stores, err := e.viewer.AllStores(ctx, client.StoreFilter{})
+	if err != nil || !slices.Equal(storeIDs(stores), []string{storeCart, storeFull, storeNone}) {
+		t.Errorf("all stores: %v, %v", storeIDs(stores), err)
+	}
+
+	want := []string{skuWater}
+	for i := range 4 {
+		sku := fmt.Sprintf("PLU-%d", i)
+		code := strconv.Itoa(4011 + i)
+		if _, err := e.admin.PutCatalogItem(ctx, storeFull, sku, jwo.CatalogItemInput{Barcode: code, BarcodeType: jwo.BarcodePLU, Name: sku}); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, sku)
+	}
+	slices.Sort(want)
+	items, err := e.viewer.AllCatalogItems(ctx, storeFull, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skus []string
+	for _, it := range items {
+		skus = append(skus, it.SKU)
+	}
+	if !slices.Equal(skus, want) {
+		t.Errorf("catalog over pages = %v, want %v", skus, want)
+	}
+
+	events, err := e.viewer.AllAuditEvents(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) < 5 {
+		t.Errorf("%d audit events, want at least the 4 catalog puts and the seed's", len(events))
+	}
+	for i := 1; i < len(events); i++ {
+		if events[i].ID <= events[i-1].ID {
+			t.Errorf("audit events over pages not oldest first: %d after %d", events[i].ID, events[i-1].ID)
+		}
+	}
+
+	// A page token of one list is refused by another.
+	auditPage, err := e.viewer.ListAuditEvents(ctx, "", "")
+	if err != nil || auditPage.NextPageToken == "" {
+		t.Fatalf("audit page: %+v, %v", auditPage, err)
+	}
+	_, err = e.viewer.ListStores(ctx, client.StoreFilter{}, auditPage.NextPageToken)
+	wantStatus(t, err, 400, "an audit page token on the store list")
+}
+
+// TestUnknownQueryParameter: a misspelt filter is 400, not a wider answer.
+func TestUnknownQueryParameter(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{
+		"/v1/stores?storetype=JWO",
+		"/v1/stores?store_type=JWO&store_type=DASH_CART",
+		"/v1/audit-events?store=" + storeFull,
+		"/v1/stores/" + storeFull + "/catalog/items?skus=" + skuWater,
+	} {
+		resp, body := e.raw("GET", path, e.token(acme, jwo.RoleViewer), nil)
+		if resp.StatusCode != 400 {
+			t.Errorf("GET %s: %d %.200s, want 400", path, resp.StatusCode, body)
+		}
+	}
+}
