@@ -63,7 +63,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	}
 
 	call := c.newCall(r.method, r.path, repeatable(req.Request))
-	resp, err := call.retrier().Do(req)
+	resp, err := call.retrier().Do(req) //nolint:bodyclose // closed below by the deferred drainClose
 	if err != nil {
 		return 0, call.transportError(err)
 	}

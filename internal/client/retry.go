@@ -88,7 +88,10 @@ func (cl *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry i
 func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl.log(ctx, resp, err)
 
-	if !cl.repeatable || cl.attempt > cl.c.maxRetries || ctx.Err() != nil {
+	// A done context stops the retries but is no error of checkRetry: this
+	// attempt's answer or transport error goes back to the caller as it is.
+	stop := !cl.repeatable || cl.attempt > cl.c.maxRetries || ctx.Err() != nil
+	if stop {
 		return false, nil
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package jwo
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -65,7 +66,7 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Endpoint{}, fmt.Errorf("endpoint URL %q cannot be parsed: %v", raw, unwrapURLError(err))
+		return Endpoint{}, fmt.Errorf("endpoint URL %q cannot be parsed: %w", raw, unwrapURLError(err))
 	}
 	scheme := strings.ToLower(u.Scheme)
 	if u.Opaque != "" || u.Host == "" || (scheme != "https" && scheme != "http") {
@@ -79,7 +80,7 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 	}
 	if p := u.Port(); p != "" {
 		if err := validatePort(p); err != nil {
-			return Endpoint{}, fmt.Errorf("endpoint URL %q: %v", raw, err)
+			return Endpoint{}, fmt.Errorf("endpoint URL %q: %w", raw, err)
 		}
 	}
 	host := strings.ToLower(u.Hostname())
@@ -98,7 +99,7 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 		return Endpoint{}, fmt.Errorf("endpoint URL %q uses %s: Amazon calls connectors over https only, use \"https://%s\"", raw, scheme, strings.TrimPrefix(raw, u.Scheme+"://"))
 	}
 	if err := validateHostname(host); err != nil {
-		return Endpoint{}, fmt.Errorf("endpoint URL %q: %v", raw, err)
+		return Endpoint{}, fmt.Errorf("endpoint URL %q: %w", raw, err)
 	}
 	if m := privateHostPattern.FindStringSubmatch(host); m != nil {
 		ep.Kind, ep.APIID, ep.VPCEndpointID, ep.Region = HostPrivateAPIGateway, m[1], m[2], m[3]
@@ -231,7 +232,8 @@ func validatePort(p string) error {
 }
 
 func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err

@@ -27,7 +27,7 @@ func ApplySeed(ctx context.Context, dbPath string, f seed.File) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	now := store.Now()
 	return db.Write(ctx, func(tx *store.Tx) error {
 		for _, m := range f.Merchants {

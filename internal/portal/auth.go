@@ -118,7 +118,7 @@ func CreateToken(ctx context.Context, dbPath, merchant string, role jwo.Role, na
 	if err != nil {
 		return "", err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	now := store.Now()
 	err = db.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.EnsureMerchant(ctx, merchant, now); err != nil {

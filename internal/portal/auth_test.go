@@ -140,7 +140,7 @@ func TestCreateTokenStoresOnlyAHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var hash []byte
 	var name string
 	if err := db.QueryRow(`SELECT hash, name FROM tokens WHERE name = 'late-token'`).Scan(&hash, &name); err != nil {

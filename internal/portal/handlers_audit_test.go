@@ -79,14 +79,22 @@ func TestAuditEventsRecordEveryChange(t *testing.T) {
 		}
 	}
 	var before, after jwo.Connector
-	json.Unmarshal(events[3].Before, &before)
-	json.Unmarshal(events[3].After, &after)
+	if err := json.Unmarshal(events[3].Before, &before); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(events[3].After, &after); err != nil {
+		t.Fatal(err)
+	}
 	if before.EndpointURL != publicURL || after.EndpointURL != publicURL2 || after.Version != 2 {
 		t.Errorf("update before %+v after %+v", before, after)
 	}
 	var patchedBefore, patchedAfter jwo.StoreProfile
-	json.Unmarshal(events[1].Before, &patchedBefore)
-	json.Unmarshal(events[1].After, &patchedAfter)
+	if err := json.Unmarshal(events[1].Before, &patchedBefore); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(events[1].After, &patchedAfter); err != nil {
+		t.Fatal(err)
+	}
 	if patchedBefore.OrderDelegation || !patchedAfter.OrderDelegation {
 		t.Errorf("store update before %+v after %+v", patchedBefore, patchedAfter)
 	}
@@ -120,7 +128,7 @@ func TestChangeFailsWhenItsAuditEventCannotBeWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	if _, err := db.Exec(`CREATE TRIGGER audit_down BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END`); err != nil {
 		t.Fatal(err)
 	}

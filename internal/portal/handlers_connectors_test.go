@@ -194,7 +194,7 @@ func TestConcurrentIfMatchHasOneWinnerPerVersion(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			res.Body.Close()
+			_ = res.Body.Close()
 			statuses <- res.StatusCode
 		}()
 	}

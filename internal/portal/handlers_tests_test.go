@@ -227,7 +227,7 @@ func TestRunLeftRunningIsInterruptedAtOpen(t *testing.T) {
 			StartedAt: store.Now(), TriggeredBy: "crashed"}, MerchantID: "acme", ConnectorUID: conn.UID, ConnectorVersion: 1})
 		return err
 	})
-	db.Close()
+	_ = db.Close()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -230,7 +230,7 @@ func (e *env) do(method, path, who, body string, headers ...string) resp {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
 		e.t.Fatal(err)
@@ -265,7 +265,7 @@ func (e *env) auditCount(merchant string) int64 {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var n int64
 	err = db.Read(context.Background(), func(tx *store.Tx) error {
 		var err error

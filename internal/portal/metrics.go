@@ -72,7 +72,7 @@ func (p *Portal) metricsText(w http.ResponseWriter, r *http.Request) error {
 
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	w.Write([]byte(b.String()))
+	_, _ = w.Write([]byte(b.String())) // a failed write means the client went away
 	return nil
 }
 

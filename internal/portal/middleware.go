@@ -115,7 +115,7 @@ func (p *Portal) withRecover(next http.Handler) http.Handler {
 			if v == nil {
 				return
 			}
-			if v == http.ErrAbortHandler {
+			if v == http.ErrAbortHandler { //nolint:errorlint // a panic value, not a returned error: match net/http exactly
 				panic(v)
 			}
 			info := requestInfoFrom(r.Context())

@@ -47,7 +47,7 @@ func TestRequestBodiesAreStrict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != 413 {
 		t.Errorf("chunked oversize body: %d", res.StatusCode)
 	}
@@ -100,9 +100,11 @@ func TestPanicBecomesProblemWithRequestID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	var pr jwo.Problem
-	json.NewDecoder(res.Body).Decode(&pr)
+	if err := json.NewDecoder(res.Body).Decode(&pr); err != nil {
+		t.Fatalf("decode problem: %v", err)
+	}
 	id := res.Header.Get("X-Request-Id")
 	if res.StatusCode != 500 || res.Header.Get("Content-Type") != "application/problem+json" || pr.RequestID != id || id == "" {
 		t.Errorf("status %d, problem %+v, X-Request-Id %q", res.StatusCode, pr, id)

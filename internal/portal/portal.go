@@ -102,7 +102,7 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		return err
 	})
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("finish interrupted runs: %w", err)
 	}
 	if interrupted > 0 {

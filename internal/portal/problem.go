@@ -103,5 +103,5 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, kind, deta
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Content-Length", fmt.Sprint(len(b)+1))
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	_, _ = w.Write(append(b, '\n')) // a failed write means the client went away
 }

@@ -43,7 +43,7 @@ func (p *Portal) routes() http.Handler {
 
 	authed("GET /v1/audit-events", p.listAudit)
 
-	var h http.Handler = p.dispatch(mux)
+	h := p.dispatch(mux)
 	h = withBodyLimit(h)
 	h = withNoStore(h)
 	h = p.withRecover(h)
@@ -118,7 +118,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	// A failed write means the client went away after the status was sent:
 	// there is no one left to answer.
-	w.Write(b)
+	_, _ = w.Write(b)
 	return nil
 }
 
@@ -135,6 +135,6 @@ func (p *Portal) openAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(doc)
+	_, _ = w.Write(doc)
 	return nil
 }

@@ -58,7 +58,7 @@ func TestAccConnectivityTest_lifecycle(t *testing.T) {
 			}
 			// Destroy forgets the run; the portal keeps the history.
 			if _, err := tp.Viewer.GetTest(context.Background(), runID); err != nil {
-				return fmt.Errorf("run %s is gone from the portal's history: %v", runID, err)
+				return fmt.Errorf("run %s is gone from the portal's history: %w", runID, err)
 			}
 			return nil
 		},

@@ -57,7 +57,7 @@ func (tp *testPortal) checkConnectorsDestroyed(s *terraform.State) error {
 			return fmt.Errorf("connector %s/%s still exists in the portal after destroy", storeID, method)
 		}
 		if !client.IsNotFound(err) {
-			return fmt.Errorf("checking connector %s/%s: %v", storeID, method, err)
+			return fmt.Errorf("checking connector %s/%s: %w", storeID, method, err)
 		}
 	}
 	return nil
@@ -83,7 +83,7 @@ func (tp *testPortal) portalHolds(storeID string, m jwo.Method, url string, vers
 	return func(*terraform.State) error {
 		c, err := tp.Viewer.GetConnector(context.Background(), storeID, m)
 		if err != nil {
-			return fmt.Errorf("read %s/%s: %v", storeID, m, err)
+			return fmt.Errorf("read %s/%s: %w", storeID, m, err)
 		}
 		if !jwo.EquivalentEndpointURLs(c.EndpointURL, url) || c.Version != version {
 			return fmt.Errorf("portal holds %s version %d, want %s version %d", c.EndpointURL, c.Version, url, version)

@@ -103,7 +103,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatalf("open portal: %v", err)
 	}
 	srv := httptest.NewUnstartedServer(p.Handler())
-	srv.Listener.Close()
+	_ = srv.Listener.Close()
 	srv.Listener = loopbackListener(t)
 	srv.Start()
 	v, err := openapitest.New()
@@ -159,7 +159,7 @@ func (e *env) token(merchant string, role jwo.Role) string {
 // httpClient is what every client of the suite uses: the validating
 // transport around a plain loopback transport.
 func (e *env) httpClient(rec *recorder) *http.Client {
-	var rt http.RoundTripper = e.srv.Client().Transport
+	rt := e.srv.Client().Transport
 	if rec != nil {
 		rt = rec.wrap(rt)
 	}
@@ -189,7 +189,7 @@ func (e *env) client(token string, opts ...func(*client.Config)) *client.Client 
 
 // raw sends a request the client cannot make (no token, unknown fields, a
 // huge body), still through the validating transport. token "" sends none.
-func (e *env) raw(method, path, token string, body []byte, header ...string) (*http.Response, []byte) {
+func (e *env) raw(method, path, token string, body []byte, header ...string) (rawAnswer, []byte) {
 	e.t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -212,12 +212,18 @@ func (e *env) raw(method, path, token string, body []byte, header ...string) (*h
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
 	if err != nil {
 		e.t.Fatalf("%s %s: read: %v", method, path, err)
 	}
-	return resp, b
+	return rawAnswer{StatusCode: resp.StatusCode, Header: resp.Header}, b
+}
+
+// rawAnswer is what raw keeps of a response whose body it has read and closed.
+type rawAnswer struct {
+	StatusCode int
+	Header     http.Header
 }
 
 // recorder keeps every exchange of one client, for the leak checks.
@@ -239,7 +245,7 @@ func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper {
 			return resp, err
 		}
 		b, rerr := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		if rerr != nil {
 			return resp, rerr
@@ -310,7 +316,7 @@ func sampleConnector(t *testing.T) (*httptest.Server, *connector.Connector) {
 	t.Helper()
 	c := connector.New(connector.Options{})
 	srv := httptest.NewUnstartedServer(c)
-	srv.Listener.Close()
+	_ = srv.Listener.Close()
 	srv.Listener = loopbackListener(t)
 	srv.Start()
 	t.Cleanup(func() {

@@ -41,7 +41,7 @@ func (t *Tx) AuditEvents(ctx context.Context, merchant, storeID string, afterID 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []jwo.AuditEvent
 	for rows.Next() {
 		var e jwo.AuditEvent

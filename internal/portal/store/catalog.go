@@ -55,7 +55,7 @@ func (t *Tx) CatalogItems(ctx context.Context, merchant, storeID, after, sku str
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []jwo.CatalogItem
 	for rows.Next() {
 		it, err := scanItem(rows)

@@ -63,7 +63,7 @@ func (t *Tx) Connectors(ctx context.Context, merchant, storeID string) ([]Connec
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []Connector
 	for rows.Next() {
 		c, err := scanConnector(rows)

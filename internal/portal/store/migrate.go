@@ -60,7 +60,7 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error that brought us here is the one to report
 		}
 	}()
 	var have int

@@ -70,24 +70,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	if err := migrate(ctx, w); err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, fmt.Errorf("database %s: %w", abs, err)
 	}
 	r, err := sql.Open("sqlite", dsn(abs, false))
 	if err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	if err := r.PingContext(ctx); err != nil {
-		w.Close()
-		r.Close()
+		_ = w.Close()
+		_ = r.Close()
 		return nil, fmt.Errorf("database %s: %w", abs, err)
 	}
 	db := &DB{path: abs, write: w, read: r, stmts: map[stmtKey]*sql.Stmt{}}
 	if err := db.prepareAll(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -115,7 +115,7 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	db.mu.Lock()
 	for k, s := range db.stmts {
-		s.Close()
+		_ = s.Close() // closing the pools below releases it in any case
 		delete(db.stmts, k)
 	}
 	db.mu.Unlock()
@@ -156,7 +156,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	committed := false
 	defer func() {
 		if !committed {
-			tx.Rollback()
+			_ = tx.Rollback() // fn's error (or the panic) is the one to report
 		}
 	}()
 	if err := fn(&Tx{db: db, pool: pool, tx: tx}); err != nil {
@@ -211,7 +211,7 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	}
 	res, err := s.ExecContext(ctx, args...)
 	if isConstraint(err) {
-		return nil, fmt.Errorf("%w: %v", ErrConflict, err)
+		return nil, fmt.Errorf("%w: %w", ErrConflict, err)
 	}
 	return res, err
 }

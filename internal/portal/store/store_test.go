@@ -19,7 +19,7 @@ func openTemp(t *testing.T) (*DB, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	return db, path
 }
 
@@ -43,9 +43,15 @@ func TestOpenSetsPragmasAndMigratesOnce(t *testing.T) {
 		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
 	}
 	var sync, fk, version int
-	db.write.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
-	db.write.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk)
-	db.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	if err := db.write.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		t.Fatalf("PRAGMA synchronous: %v", err)
+	}
+	if err := db.write.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		t.Fatalf("PRAGMA foreign_keys: %v", err)
+	}
+	if err := db.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatalf("PRAGMA user_version: %v", err)
+	}
 	if sync != 2 || fk != 1 || version != 1 {
 		t.Fatalf("synchronous=%d foreign_keys=%d user_version=%d; want 2 1 1", sync, fk, version)
 	}
@@ -53,7 +59,9 @@ func TestOpenSetsPragmasAndMigratesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second open of a migrated file: %v", err)
 	}
-	db2.Close()
+	if err := db2.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestRowsAreScopedByMerchant(t *testing.T) {
@@ -119,12 +127,14 @@ func TestAuditRoundTripsJSONAndNull(t *testing.T) {
 	ctx := context.Background()
 	at := Now()
 	mustWrite(t, db, func(tx *Tx) error {
-		tx.EnsureMerchant(ctx, "a", at)
+		if _, err := tx.EnsureMerchant(ctx, "a", at); err != nil {
+			return err
+		}
 		_, err := tx.InsertAudit(ctx, "a", jwo.AuditEvent{At: at, Actor: "x", Action: jwo.ActionStoreCreate, StoreID: "s-1",
 			After: json.RawMessage(`{"id":"s-1"}`)})
 		return err
 	})
-	db.Read(ctx, func(tx *Tx) error {
+	err := db.Read(ctx, func(tx *Tx) error {
 		evs, err := tx.AuditEvents(ctx, "a", "", 0, 10)
 		if err != nil || len(evs) != 1 {
 			t.Fatalf("events = %v, %v", evs, err)
@@ -136,6 +146,9 @@ func TestAuditRoundTripsJSONAndNull(t *testing.T) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Two handles on one file stand for two processes: a token created by one is
@@ -147,7 +160,7 @@ func TestTwoHandlesWriteTheSameFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Close()
+	defer func() { _ = other.Close() }()
 	var wg sync.WaitGroup
 	errs := make(chan error, 40)
 	for i := range 20 {

@@ -91,7 +91,7 @@ func (t *Tx) Stores(ctx context.Context, merchant, after string, storeType jwo.S
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []jwo.StoreProfile
 	for rows.Next() {
 		p, err := scanStore(rows)
@@ -110,7 +110,7 @@ func (t *Tx) ConfiguredMethods(ctx context.Context, merchant, fromID, toID strin
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := map[string][]jwo.Method{}
 	for rows.Next() {
 		var id, m string

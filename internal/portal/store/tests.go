@@ -98,7 +98,7 @@ func (t *Tx) Tests(ctx context.Context, merchant, storeID string, m jwo.Method, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []Test
 	for rows.Next() {
 		r, err := scanTest(rows)

@@ -120,7 +120,7 @@ func answering(status int, body string) func(http.ResponseWriter, *http.Request)
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}
 }
 
@@ -166,10 +166,10 @@ func listenCounting(t *testing.T, network, address string) *countingListener {
 				return
 			}
 			cl.accepted.Add(1)
-			c.Close()
+			_ = c.Close()
 		}
 	}()
-	t.Cleanup(func() { ln.Close(); <-done })
+	t.Cleanup(func() { _ = ln.Close(); <-done })
 	return cl
 }
 
@@ -185,6 +185,8 @@ func closedPort(t *testing.T) string {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return addr
 }

@@ -121,7 +121,7 @@ func TestDialerControlRefusesAtTheSocket(t *testing.T) {
 	conn, err := d.connect(context.Background(), "tcp", ln.ln.Addr().String())
 
 	if conn != nil {
-		conn.Close()
+		_ = conn.Close()
 	}
 	var egress *EgressError
 	if !errors.As(err, &egress) {

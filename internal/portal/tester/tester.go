@@ -169,7 +169,7 @@ func (t *Tester) run(ctx context.Context, c Call) Result {
 		reason, msg := classifyError(err, fc)
 		return failed(reason, msg)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	a := answer{
 		status:       resp.StatusCode,

@@ -204,7 +204,7 @@ func TestRunTimesOutAndCancelsTheCall(t *testing.T) {
 	cancelled := make(chan struct{})
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The server watches the connection for a hang-up only once the body is read.
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
 			close(cancelled)
@@ -233,9 +233,9 @@ func TestRunTimesOutAndCancelsTheCall(t *testing.T) {
 func TestRunTimesOutWhileTheBodyIsSlow(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(200)
-		io.WriteString(w, `{"visitorDetails":`)
+		_, _ = io.WriteString(w, `{"visitorDetails":`)
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	}))
@@ -278,7 +278,7 @@ func TestRunGivesConnectWhenTheServerHangsUp(t *testing.T) {
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, _, err := w.(http.Hijacker).Hijack()
 		if err == nil {
-			conn.Close()
+			_ = conn.Close()
 		}
 	}))
 	tt, _ := newTester(t, Options{Dev: true})
@@ -346,7 +346,7 @@ func TestRunGivesInvalidBodyForA2xxWithoutJSON(t *testing.T) {
 func TestRunGivesInvalidBodyBeyondOneMiB(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `["`+strings.Repeat("a", maxBody)+`"]`)
+		_, _ = io.WriteString(w, `["`+strings.Repeat("a", maxBody)+`"]`)
 	}))
 	tt, _ := newTester(t, Options{Dev: true})
 
@@ -362,7 +362,7 @@ func TestRunKeepsACappedValidUTF8Excerpt(t *testing.T) {
 	body := append([]byte("erreur \xff\xfe "), bytes.Repeat([]byte("é"), 400)...)
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(502)
-		w.Write(body)
+		_, _ = w.Write(body)
 	}))
 	tt, _ := newTester(t, Options{Dev: true})
 

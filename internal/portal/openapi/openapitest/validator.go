@@ -111,7 +111,7 @@ func (v *Validator) Validate(method, target string, status int, header http.Head
 // read and put back, so the caller can still read it.
 func (v *Validator) ValidateResponse(resp *http.Response) error {
 	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("%s %s: read body: %w", resp.Request.Method, resp.Request.URL.Path, err)
@@ -370,12 +370,12 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	body, rerr := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if rerr != nil {
 		// A body cut short is the caller's error to see, not a contract
 		// verdict: hand back what came, then the same error.
 		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{rerr}))
-		return resp, nil
+		return resp, nil //nolint:nilerr // rerr is handed on through the body, where the caller reads it
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if err := rt.v.validate(req, resp.StatusCode, resp.Header, body); err != nil {

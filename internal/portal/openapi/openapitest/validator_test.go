@@ -212,10 +212,10 @@ func TestTransport(t *testing.T) {
 		switch r.URL.Path {
 		case "/v1/stores/acme-sea-01":
 			w.Header().Set("Content-Type", "application/json")
-			w.Write(store)
+			_, _ = w.Write(store)
 		case "/v1/stores/bad":
 			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte(`{"id":"bad"}`))
+			_, _ = w.Write([]byte(`{"id":"bad"}`))
 		default:
 			http.NotFound(w, r)
 		}
@@ -231,7 +231,7 @@ func TestTransport(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			defer resp.Body.Close()
+			defer func() { _ = resp.Body.Close() }()
 			got, _ := io.ReadAll(resp.Body)
 			if string(got) != string(store) {
 				t.Errorf("body changed on the way: %s", got)
@@ -247,7 +247,7 @@ func TestTransport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	f := v.Failures()
 	if len(f) != 2 {
