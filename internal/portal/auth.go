@@ -154,3 +154,22 @@ func validateTokenName(name string) error {
 	}
 	return nil
 }
+
+// connectorWriteTarget resolves the store and method of a connector write and
+// checks the caller's role, in that order: another merchant's store must
+// answer 404 before a viewer's 403 could tell that it exists.
+func (p *Portal) connectorWriteTarget(r *http.Request) (principal, string, jwo.Method, error) {
+	pr := principalFrom(r.Context())
+	id := r.PathValue("store_id")
+	m, err := pathMethod(r)
+	if err != nil {
+		return pr, "", "", err
+	}
+	if _, err := p.findStore(r.Context(), pr.merchant, id); err != nil {
+		return pr, "", "", err
+	}
+	if err := requireConnectorWriter(pr); err != nil {
+		return pr, "", "", err
+	}
+	return pr, id, m, nil
+}

@@ -70,16 +70,8 @@ func (p *Portal) getConnector(w http.ResponseWriter, r *http.Request) error {
 // A PUT of the saved values changes nothing and writes no audit event.
 func (p *Portal) putConnector(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pr := principalFrom(ctx)
-	id := r.PathValue("store_id")
-	m, err := pathMethod(r)
+	pr, id, m, err := p.connectorWriteTarget(r)
 	if err != nil {
-		return err
-	}
-	if _, err := p.findStore(ctx, pr.merchant, id); err != nil {
-		return err
-	}
-	if err := requireConnectorWriter(pr); err != nil {
 		return err
 	}
 	var in jwo.ConnectorInput
@@ -149,16 +141,8 @@ func (p *Portal) putConnector(w http.ResponseWriter, r *http.Request) error {
 
 func (p *Portal) deleteConnector(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pr := principalFrom(ctx)
-	id := r.PathValue("store_id")
-	m, err := pathMethod(r)
+	pr, id, m, err := p.connectorWriteTarget(r)
 	if err != nil {
-		return err
-	}
-	if _, err := p.findStore(ctx, pr.merchant, id); err != nil {
-		return err
-	}
-	if err := requireConnectorWriter(pr); err != nil {
 		return err
 	}
 	err = p.db.Write(ctx, func(tx *store.Tx) error {

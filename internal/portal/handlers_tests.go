@@ -38,16 +38,8 @@ func idempotencyKey(r *http.Request) (string, error) {
 // call: a client that lost the first answer can retry safely.
 func (p *Portal) startTest(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pr := principalFrom(ctx)
-	id := r.PathValue("store_id")
-	m, err := pathMethod(r)
+	pr, id, m, err := p.connectorWriteTarget(r)
 	if err != nil {
-		return err
-	}
-	if _, err := p.findStore(ctx, pr.merchant, id); err != nil {
-		return err
-	}
-	if err := requireConnectorWriter(pr); err != nil {
 		return err
 	}
 	var in jwo.TestInput
