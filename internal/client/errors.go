@@ -21,6 +21,11 @@ type APIError struct {
 	StatusCode int
 	Problem    jwo.Problem
 	Attempts   int // how many attempts the call made; > 1 when it was retried
+	// Unanswered counts the earlier attempts whose answer was lost (a broken
+	// connection, a timeout, a gateway's 502/504). When it is > 0 the portal
+	// may have applied one of them, so a 412 or 404 may be this call's own
+	// earlier attempt showing through: see AnswerLost.
+	Unanswered int
 }
 
 // Error reads like "PUT /v1/stores/s1/connectors/ordering: 412 Precondition
@@ -137,6 +142,15 @@ func FieldErrors(err error) []jwo.FieldError {
 		return e.Problem.Errors
 	}
 	return nil
+}
+
+// AnswerLost says whether err is an answer to a retry of a call whose earlier
+// attempt may have been applied without its answer arriving. A caller that
+// gets a 412 on a conditional write can then read the object back and take
+// its own write for done if the object holds what it asked for.
+func AnswerLost(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && e.Unanswered > 0
 }
 
 func IsNotFound(err error) bool           { return StatusCode(err) == http.StatusNotFound }

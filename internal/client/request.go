@@ -70,7 +70,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	defer drainClose(resp.Body)
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, c.apiError(r, resp, call.attempt)
+		e := c.apiError(r, resp, call.attempt)
+		e.Unanswered = call.unanswered
+		return resp.StatusCode, e
 	}
 	if err := decodeAnswer(resp.Body, out); err != nil {
 		return resp.StatusCode, fmt.Errorf("%s %s: read answer: %w", r.method, r.path, err)

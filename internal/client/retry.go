@@ -38,6 +38,11 @@ type call struct {
 	url     string    // redacted, for the logger
 	header  http.Header
 	wait    time.Duration // chosen by checkRetry, handed out by backoff
+
+	// unanswered counts the attempts that may have reached the portal's
+	// handler without their answer reaching us: a broken connection, a
+	// timeout, or a gateway's 502/504.
+	unanswered int
 }
 
 func (c *Client) newCall(method, path string, repeatable bool) *call {
@@ -85,23 +90,35 @@ func (cl *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry i
 // checkRetry is called once after every attempt: it logs the attempt and
 // decides whether another one follows. It never returns an error, so that
 // retryablehttp hands back the last answer (or transport error) unchanged.
+//
+// The policy: a 429 or 503 is the portal (or a proxy in front of it) refusing
+// the request before doing anything, so it is retried whatever the method. A
+// broken connection, a timeout or a gateway's 502/504 leaves unknown whether
+// the request was applied, so only a repeatable request is retried then.
 func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl.log(ctx, resp, err)
+	if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
+		cl.unanswered++
+	}
 
 	// A done context stops the retries but is no error of checkRetry: this
 	// attempt's answer or transport error goes back to the caller as it is.
-	stop := !cl.repeatable || cl.attempt > cl.c.maxRetries || ctx.Err() != nil
+	stop := cl.attempt > cl.c.maxRetries || ctx.Err() != nil
 	if stop {
 		return false, nil
 	}
 	if err != nil {
-		if !transient(err) {
+		if !cl.repeatable || !transient(err) {
 			return false, nil
 		}
 		cl.wait = cl.c.jitteredBackoff(cl.attempt)
 	} else {
 		switch resp.StatusCode {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		case http.StatusBadGateway, http.StatusGatewayTimeout:
+			if !cl.repeatable {
+				return false, nil
+			}
 		default:
 			return false, nil
 		}

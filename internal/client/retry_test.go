@@ -97,73 +97,158 @@ func TestRetryAfterBeyondTheCapEndsRetries(t *testing.T) {
 	}
 }
 
+// dropThen loses the answer of the first `failures` requests: the handler
+// runs (the request is counted) and the connection is reset without a byte
+// of answer, as when a proxy or the network fails after the server acted.
+func dropThen(failures int, then func(http.ResponseWriter, *http.Request, int)) func(http.ResponseWriter, *http.Request, int) {
+	return func(w http.ResponseWriter, r *http.Request, n int) {
+		if n > failures {
+			then(w, r, n)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // close with RST, not FIN
+		}
+		_ = conn.Close()
+	}
+}
+
 func TestWritesRetriedOnlyWhenSafeToRepeat(t *testing.T) {
 	ctx := context.Background()
 	in := jwo.ConnectorInput{EndpointURL: "https://api.example.com", EndpointType: jwo.EndpointPublic}
-	tests := []struct {
-		name string
-		call func(c *Client) error
-		want int // requests against a server that answers 503 twice, then 200
+	calls := []struct {
+		name       string
+		call       func(c *Client) error
+		repeatable bool // a second attempt cannot apply it twice
 	}{
 		{"POST without Idempotency-Key", func(c *Client) error {
 			_, err := c.StartTest(ctx, "s1", jwo.MethodIdentity, "", "")
 			return err
-		}, 1},
+		}, false},
 		{"POST with Idempotency-Key", func(c *Client) error {
 			_, err := c.StartTest(ctx, "s1", jwo.MethodIdentity, "", NewIdempotencyKey())
 			return err
-		}, 3},
+		}, true},
 		{"PUT without precondition", func(c *Client) error {
 			_, _, err := c.PutConnector(ctx, "s1", jwo.MethodOrdering, in, Precondition{})
 			return err
-		}, 1},
+		}, false},
 		{"PUT with If-Match", func(c *Client) error {
 			_, _, err := c.PutConnector(ctx, "s1", jwo.MethodOrdering, in, Precondition{IfMatchVersion: 2})
 			return err
-		}, 3},
+		}, true},
 		{"PUT with If-None-Match", func(c *Client) error {
 			_, _, err := c.PutConnector(ctx, "s1", jwo.MethodOrdering, in, Precondition{IfNoneMatch: true})
 			return err
-		}, 3},
+		}, true},
 		{"DELETE without precondition", func(c *Client) error {
 			return c.DeleteConnector(ctx, "s1", jwo.MethodOrdering, Precondition{})
-		}, 1},
+		}, false},
 		{"DELETE with If-Match", func(c *Client) error {
 			return c.DeleteConnector(ctx, "s1", jwo.MethodOrdering, Precondition{IfMatchVersion: 2})
-		}, 3},
+		}, true},
 		{"PATCH", func(c *Client) error {
 			name := "x"
 			_, err := c.UpdateStore(ctx, "s1", jwo.StorePatch{Name: &name})
 			return err
-		}, 1},
+		}, false},
 		{"PUT catalog item", func(c *Client) error {
 			_, err := c.PutCatalogItem(ctx, "s1", "SKU", jwo.CatalogItemInput{})
 			return err
-		}, 1},
+		}, false},
+	}
+	ok := func(w http.ResponseWriter, _ *http.Request, _ int) { writeJSON(w, http.StatusOK, sampleConnector) }
+	faults := []struct {
+		name    string
+		handler func(http.ResponseWriter, *http.Request, int)
+		refusal bool // the portal did nothing, so any request may be sent again
+	}{
+		{"503", failThen(2, http.StatusServiceUnavailable, ""), true},
+		{"429", failThen(2, http.StatusTooManyRequests, "0"), true},
+		{"502", failThen(2, http.StatusBadGateway, ""), false},
+		{"504", failThen(2, http.StatusGatewayTimeout, ""), false},
+		{"answer lost", dropThen(2, ok), false},
+	}
+	for _, fault := range faults {
+		for _, tt := range calls {
+			t.Run(fault.name+"/"+tt.name, func(t *testing.T) {
+				f := newFake(t, fault.handler)
+				c := newTestClient(t, f.URL)
+				err := tt.call(c)
+				want := 1
+				if fault.refusal || tt.repeatable {
+					want = 3 // two faults, then the answer
+				}
+				if n := f.count(); n != want {
+					t.Errorf("%d requests, want %d", n, want)
+				}
+				if want == 3 && err != nil {
+					t.Errorf("err = %v, want success after retries", err)
+				}
+				if want == 1 && err == nil {
+					t.Errorf("no error: the first fault must be reported, not retried")
+				}
+				// Every attempt carries the same body and headers.
+				reqs := f.requests()
+				for _, r := range reqs[1:] {
+					if r.Body != reqs[0].Body || r.Header.Get("If-Match") != reqs[0].Header.Get("If-Match") ||
+						r.Header.Get("If-None-Match") != reqs[0].Header.Get("If-None-Match") ||
+						r.Header.Get("Idempotency-Key") != reqs[0].Header.Get("Idempotency-Key") {
+						t.Errorf("retry differs from the first attempt: %+v vs %+v", r, reqs[0])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestAnswerLostMarksAPreconditionFailureThatMayBeOurOwn(t *testing.T) {
+	ctx := context.Background()
+	in := jwo.ConnectorInput{EndpointURL: "https://api.example.com", EndpointType: jwo.EndpointPublic}
+	precondition := func(w http.ResponseWriter, _ *http.Request, _ int) {
+		writeProblem(w, http.StatusPreconditionFailed, "the connector exists")
+	}
+	tests := []struct {
+		name    string
+		handler func(http.ResponseWriter, *http.Request, int)
+		lost    bool
+	}{
+		{"412 at once", precondition, false},
+		{"412 after a 503", func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				writeProblem(w, http.StatusServiceUnavailable, "busy")
+				return
+			}
+			precondition(w, r, n)
+		}, false},
+		{"412 after a lost answer", dropThen(1, precondition), true},
+		{"412 after a 504", func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				writeProblem(w, http.StatusGatewayTimeout, "upstream timed out")
+				return
+			}
+			precondition(w, r, n)
+		}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, failThen(2, http.StatusServiceUnavailable, ""))
+			f := newFake(t, tt.handler)
 			c := newTestClient(t, f.URL)
-			err := tt.call(c)
-			if n := f.count(); n != tt.want {
-				t.Errorf("%d requests, want %d", n, tt.want)
+			_, _, err := c.PutConnector(ctx, "s1", jwo.MethodOrdering, in, Precondition{IfNoneMatch: true})
+			if !IsPreconditionFailed(err) {
+				t.Fatalf("err = %v, want the 412", err)
 			}
-			if tt.want == 1 && StatusCode(err) != http.StatusServiceUnavailable {
-				t.Errorf("err = %v, want the 503", err)
-			}
-			if tt.want == 3 && err != nil {
-				t.Errorf("err = %v, want success after retries", err)
-			}
-			// Every attempt carries the same body and headers.
-			reqs := f.requests()
-			for _, r := range reqs[1:] {
-				if r.Body != reqs[0].Body || r.Header.Get("If-Match") != reqs[0].Header.Get("If-Match") ||
-					r.Header.Get("Idempotency-Key") != reqs[0].Header.Get("Idempotency-Key") {
-					t.Errorf("retry differs from the first attempt: %+v vs %+v", r, reqs[0])
-				}
+			if got := AnswerLost(err); got != tt.lost {
+				t.Errorf("AnswerLost = %v, want %v (%v)", got, tt.lost, err)
 			}
 		})
+	}
+	if AnswerLost(nil) || AnswerLost(errors.New("dial tcp: refused")) {
+		t.Error("AnswerLost of a nil or transport error must be false")
 	}
 }
 
