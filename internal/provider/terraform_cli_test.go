@@ -1,0 +1,134 @@
+package provider
+
+// Some guarantees are about separate Terraform runs (two working directories
+// racing on one connector) or about what Terraform itself writes (TF_LOG).
+// For those a test drives the terraform binary directly, with the provider
+// built from this module and installed through dev_overrides, exactly as a
+// user's terraform would run it: a separate process, logging through
+// Terraform.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cliWorkspace is one Terraform working directory with its own state.
+type cliWorkspace struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+// buildProviderBinary builds the provider into a temporary directory and
+// returns that directory, for dev_overrides.
+func buildProviderBinary(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-jwo"), "github.com/justwalkout/terraform-provider-jwo")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// newCLIWorkspace makes a working directory whose terraform uses the
+// provider in pluginDir; config is its main.tf.
+func newCLIWorkspace(t *testing.T, pluginDir, config string) *cliWorkspace {
+	t.Helper()
+	dir := t.TempDir()
+	rc := filepath.Join(dir, "terraform.rc")
+	rcText := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/justwalkout/jwo" = %q
+  }
+  direct {}
+}
+`, pluginDir)
+	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := &cliWorkspace{t: t, dir: dir}
+	w.writeConfig(config)
+	for _, kv := range os.Environ() {
+		// The workspace decides logging and credentials itself.
+		if strings.HasPrefix(kv, "TF_LOG") || strings.HasPrefix(kv, "JWO_") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			continue
+		}
+		w.env = append(w.env, kv)
+	}
+	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	return w
+}
+
+// writeConfig replaces main.tf; every config needs the provider's source.
+func (w *cliWorkspace) writeConfig(config string) {
+	w.t.Helper()
+	text := `terraform {
+  required_providers {
+    jwo = { source = "justwalkout/jwo" }
+  }
+}
+` + config
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(text), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// run runs terraform with extra environment entries and returns its
+// combined output and exit code.
+func (w *cliWorkspace) run(extraEnv []string, args ...string) (string, int) {
+	w.t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		bin = "terraform"
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = w.dir
+	cmd.Env = append(append([]string{}, w.env...), extraEnv...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	default:
+		w.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+		return "", -1
+	}
+}
+
+// mustRun is run that fails the test unless terraform exits with want.
+func (w *cliWorkspace) mustRun(want int, args ...string) string {
+	w.t.Helper()
+	out, code := w.run(nil, args...)
+	if code != want {
+		w.t.Fatalf("terraform %s: exit %d, want %d\n%s", strings.Join(args, " "), code, want, out)
+	}
+	return out
+}
+
+// cliProviderBlock configures the provider for tp with token in the HCL.
+func cliProviderBlock(tp *testPortal, token string) string {
+	return fmt.Sprintf(`
+provider "jwo" {
+  endpoint    = %q
+  token       = %q
+  max_retries = 2
+}
+`, tp.URL, token)
+}
+
+// flattenDiagnostics joins terraform's wrapped, boxed diagnostic lines into
+// one line of single spaces, so that a sentence can be searched for whole.
+func flattenDiagnostics(out string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
+}
