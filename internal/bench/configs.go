@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// variant is one of the three things an apply row compares.
+type variant string
+
+const (
+	floorA variant = "floor A (terraform_data)"
+	floorB variant = "floor B (no-I/O provider)"
+	ours   variant = "jwo_store_connector"
+)
+
+var variants = []variant{floorA, floorB, ours}
+
+// benchEndpoint is a public API Gateway URL: the portal checks its shape but
+// never calls it, since the applies run no connectivity test.
+const benchEndpoint = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod"
+
+// connectorBlocks writes n resource blocks over n/4 stores named
+// PREFIX-00001..., all four methods each; body turns one connector into the
+// block's arguments. Every variant gets the same literal blocks. They are
+// written out rather than made with for_each over a local map: Terraform
+// 1.11 spends about four times longer planning 1000 for_each instances of a
+// local map than 1000 literal blocks, which would bury the provider's cost.
+func connectorBlocks(typ, prefix string, n int, body func(storeID, method string) string) string {
+	var b strings.Builder
+	methods := []string{"IDENTITY", "FRAUD_AND_ABUSE", "ORDERING", "LOYALTY"}
+	for i := 1; i <= n/4; i++ {
+		storeID := fmt.Sprintf("%s-%05d", prefix, i)
+		for _, m := range methods {
+			fmt.Fprintf(&b, "resource %q \"c%05d_%s\" {\n%s}\n\n", typ, i, strings.ToLower(m), body(storeID, m))
+		}
+	}
+	return b.String()
+}
+
+func connectorArguments(storeID, method string) string {
+	return fmt.Sprintf("  store_id      = %q\n  method        = %q\n  endpoint_url  = %q\n  endpoint_type = \"PUBLIC\"\n",
+		storeID, method, benchEndpoint)
+}
+
+func applyConfig(v variant, prefix string, n int) string {
+	switch v {
+	case floorA:
+		return connectorBlocks("terraform_data", prefix, n, func(storeID, method string) string {
+			return fmt.Sprintf("  input = {\n    store_id = %q\n    method   = %q\n    url      = %q\n    type     = \"PUBLIC\"\n  }\n",
+				storeID, method, benchEndpoint)
+		})
+	case floorB:
+		return `terraform {
+  required_providers {
+    jwofloor = { source = "justwalkout/jwofloor" }
+  }
+}
+
+` + connectorBlocks("jwofloor_store_connector", prefix, n, connectorArguments)
+	default:
+		return jwoProvider + "\n" + connectorBlocks("jwo_store_connector", prefix, n, connectorArguments)
+	}
+}
+
+// jwoProvider takes endpoint and token from JWO_ENDPOINT and JWO_TOKEN.
+const jwoProvider = `terraform {
+  required_providers {
+    jwo = { source = "justwalkout/jwo" }
+  }
+}
+`
+
+// connectivityTestsConfig runs one IDENTITY test on each of the first n
+// scale stores, whose connectors point at the sample connector.
+func connectivityTestsConfig(n int) string {
+	return jwoProvider + fmt.Sprintf(`
+resource "jwo_connectivity_test" "t" {
+  for_each = toset([for i in range(1, %d) : format("scale-%%05d", i)])
+  store_id = each.key
+  method   = "IDENTITY"
+}
+
+output "successful" {
+  value = length([for t in jwo_connectivity_test.t : t if t.status == "SUCCESSFUL"])
+}
+`, n+1)
+}
+
+// storesConfig lists every store of the token's merchant.
+const storesConfig = jwoProvider + `
+data "jwo_stores" "all" {}
+
+output "stores" {
+  value = length(data.jwo_stores.all.stores)
+}
+`
+
+// benchStoreIDs are the stores the applies of one N and repetition fill.
+func benchStoreIDs(prefix string, n int) []string {
+	ids := make([]string, 0, n/4)
+	for i := 1; i <= n/4; i++ {
+		ids = append(ids, fmt.Sprintf("%s-%05d", prefix, i))
+	}
+	return ids
+}

@@ -1,0 +1,332 @@
+// Command bench is `make bench`: it measures the provider against the floors
+// no provider can beat, side by side in one run, and prints a table of
+// ratios against the targets of PERFORMANCE.md.
+//
+// It prepares a portal database (a fleet of stores with every connector
+// saved, and empty stores for the applies), serves it with bin/jwo-portal in
+// a child process, and runs the real terraform against bin/terraform-provider-jwo
+// and bin/terraform-provider-jwofloor through dev_overrides. Everything
+// listens on 127.0.0.1 and lives in one temporary directory.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
+)
+
+type options struct {
+	bin         string
+	ns          []int
+	runs        int
+	applyRuns   int
+	parallelism int
+	tests       int
+	testLatency time.Duration
+	scaleStores int
+	keep        bool
+}
+
+func parseOptions() (options, error) {
+	var o options
+	var ns string
+	flag.StringVar(&o.bin, "bin", "bin", "directory of jwo-portal, terraform-provider-jwo and terraform-provider-jwofloor")
+	flag.StringVar(&ns, "n", "100,1000", "comma-separated numbers of connectors for the apply and plan rows (multiples of 4)")
+	flag.IntVar(&o.runs, "runs", 3, "repetitions of each no-op plan and jwo_stores read; the median is reported")
+	flag.IntVar(&o.applyRuns, "apply-runs", 1, "repetitions of each apply (on fresh stores and state); the median is reported")
+	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism of every run")
+	flag.IntVar(&o.tests, "tests", 400, "jwo_connectivity_test resources in the connectivity row; 0 skips it")
+	flag.DurationVar(&o.testLatency, "test-latency", 100*time.Millisecond, "latency of the sample connector")
+	flag.IntVar(&o.scaleStores, "stores", 10000, "stores of the fleet (each with four connectors saved) that jwo_stores lists")
+	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (state, logs, portal database)")
+	flag.Parse()
+	for f := range strings.SplitSeq(ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 || n%4 != 0 {
+			return o, fmt.Errorf("-n %q: each N must be a positive multiple of 4", ns)
+		}
+		o.ns = append(o.ns, n)
+	}
+	if o.tests > o.scaleStores {
+		return o, fmt.Errorf("-tests %d needs at least as many -stores (%d)", o.tests, o.scaleStores)
+	}
+	abs, err := filepath.Abs(o.bin)
+	o.bin = abs
+	return o, err
+}
+
+func main() {
+	log.SetFlags(log.Ltime)
+	log.SetPrefix("bench: ")
+	o, err := parseOptions()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	for _, name := range []string{"jwo-portal", "terraform-provider-jwo", "terraform-provider-jwofloor"} {
+		if _, err := os.Stat(filepath.Join(o.bin, name)); err != nil {
+			return fmt.Errorf("%w: run `make bench` (or build it into %s first)", err, o.bin)
+		}
+	}
+	dir, err := os.MkdirTemp("", "jwo-bench-")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		log.Printf("working directory %s (kept)", dir)
+	} else {
+		defer func() { _ = os.RemoveAll(dir) }()
+	}
+	cliPath := filepath.Join(dir, "terraform.rc")
+	if err := os.WriteFile(cliPath, []byte(cliConfig(o.bin)), 0o644); err != nil {
+		return err
+	}
+
+	// The sample connector, in-process on loopback, answers every call after
+	// the latency the connectivity row is defined with.
+	conn := connector.New(connector.Options{Latency: o.testLatency})
+	defer conn.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	connSrv := &http.Server{Handler: conn, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = connSrv.Serve(ln) }()
+	defer func() { _ = connSrv.Close() }()
+	connURL := "http://" + ln.Addr().String()
+
+	start := time.Now()
+	var benchIDs []string
+	for _, n := range o.ns {
+		for rep := range o.applyRuns {
+			benchIDs = append(benchIDs, benchStoreIDs(applyPrefix(n, rep), n)...)
+		}
+	}
+	fx, err := prepareFixture(ctx, dir, o.scaleStores, benchIDs, connURL)
+	if err != nil {
+		return fmt.Errorf("prepare the portal database: %w", err)
+	}
+	log.Printf("database ready: %d fleet stores with %d connectors, %d empty stores (%s)",
+		o.scaleStores, 4*o.scaleStores, len(benchIDs), elapsed(start))
+
+	portal, err := startPortal(ctx, o.bin, fx.dbPath, filepath.Join(dir, "portal.log"))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := portal.stop(); err != nil {
+			log.Print(err)
+		}
+	}()
+	log.Printf("portal at %s", portal.url)
+
+	b := &bench{o: o, dir: dir, cliPath: cliPath, portal: portal, fx: fx}
+	var res results
+	for _, n := range o.ns {
+		r, err := b.applyRows(ctx, n)
+		if err != nil {
+			return err
+		}
+		res.applies = append(res.applies, r)
+	}
+	if o.tests > 0 {
+		if res.tests, err = b.connectivityRow(ctx); err != nil {
+			return err
+		}
+	}
+	if res.stores, err = b.storesRow(ctx); err != nil {
+		return err
+	}
+	if res.portalRSS, err = portal.peakRSS(); err != nil {
+		return err
+	}
+	res.total = time.Since(start)
+	return res.print(os.Stdout, o)
+}
+
+func applyPrefix(n, rep int) string { return fmt.Sprintf("n%d-r%d", n, rep) }
+
+type bench struct {
+	o       options
+	dir     string
+	cliPath string
+	portal  *portalProcess
+	fx      fixture
+}
+
+func (b *bench) env(token string) []string {
+	return []string{"JWO_ENDPOINT=" + b.portal.url, "JWO_TOKEN=" + token}
+}
+
+// applyRows measures, for N connectors, the apply that creates them and a
+// no-op plan of the result, for the two floors and the provider. The
+// variants take turns inside each repetition, so that a change of machine
+// load in the middle of the run falls on all three alike.
+func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
+	r := applyResult{n: n, apply: map[variant][]time.Duration{}, plan: map[variant][]time.Duration{}}
+	var last map[variant]*workspace
+	for rep := range b.o.applyRuns {
+		last = map[variant]*workspace{}
+		for i, v := range variants {
+			ws, err := newWorkspace(filepath.Join(b.dir, fmt.Sprintf("apply-%d-%d-%d", n, rep, i)), b.cliPath,
+				applyConfig(v, applyPrefix(n, rep), n), b.env(b.fx.benchToken)...)
+			if err != nil {
+				return r, err
+			}
+			last[v] = ws
+			var sampler *rssSampler
+			var before map[string]float64
+			if v == ours {
+				sampler = startRSSSampler(filepath.Join(b.o.bin, "terraform-provider-jwo"), 10*time.Millisecond)
+				if before, err = b.portal.requests(ctx); err != nil {
+					return r, err
+				}
+			}
+			d, err := ws.apply(ctx, b.o.parallelism)
+			if sampler != nil {
+				peak, procs := sampler.finish()
+				r.providerRSS, r.providerProcs = max(r.providerRSS, peak), procs
+			}
+			if err != nil {
+				return r, err
+			}
+			r.apply[v] = append(r.apply[v], d)
+			log.Printf("N=%d apply %-26s %s", n, v, d.Round(time.Millisecond))
+			if v == ours {
+				after, err := b.portal.requests(ctx)
+				if err != nil {
+					return r, err
+				}
+				delta := diffCounters(before, after)
+				r.applyRequests = delta.total()
+				r.throttled += delta.code(http.StatusTooManyRequests)
+			}
+		}
+	}
+	for range b.o.runs {
+		for _, v := range variants {
+			before, err := b.portal.requests(ctx)
+			if err != nil {
+				return r, err
+			}
+			d, err := last[v].noopPlan(ctx, b.o.parallelism)
+			if err != nil {
+				return r, err
+			}
+			after, err := b.portal.requests(ctx)
+			if err != nil {
+				return r, err
+			}
+			r.plan[v] = append(r.plan[v], d)
+			if v == ours {
+				delta := diffCounters(before, after)
+				r.refreshRequests = max(r.refreshRequests, delta.total())
+				r.throttled += delta.code(http.StatusTooManyRequests)
+			}
+			log.Printf("N=%d plan  %-26s %s", n, v, d.Round(time.Millisecond))
+		}
+	}
+	return r, nil
+}
+
+// connectivityRow applies tests jwo_connectivity_test resources against the
+// sample connector, on fresh state each repetition.
+func (b *bench) connectivityRow(ctx context.Context) (testsResult, error) {
+	r := testsResult{n: b.o.tests}
+	for rep := range b.o.applyRuns {
+		ws, err := newWorkspace(filepath.Join(b.dir, fmt.Sprintf("tests-%d", rep)), b.cliPath,
+			connectivityTestsConfig(b.o.tests), b.env(b.fx.scaleToken)...)
+		if err != nil {
+			return r, err
+		}
+		before, err := b.portal.requests(ctx)
+		if err != nil {
+			return r, err
+		}
+		d, err := ws.apply(ctx, b.o.parallelism)
+		if err != nil {
+			return r, err
+		}
+		after, err := b.portal.requests(ctx)
+		if err != nil {
+			return r, err
+		}
+		delta := diffCounters(before, after)
+		r.polls = delta.route("GET /v1/tests/{test_id}")
+		r.throttled += delta.code(http.StatusTooManyRequests)
+		r.apply = append(r.apply, d)
+		if r.successful, err = ws.output(ctx, "successful"); err != nil {
+			return r, err
+		}
+		log.Printf("%d connectivity tests: %s (%d successful, %.0f polls)", b.o.tests, d.Round(time.Millisecond), r.successful, r.polls)
+	}
+	return r, nil
+}
+
+// storesRow reads jwo_stores over the whole fleet. Each repetition is a
+// fresh plan, which reads the data source; pages are GET /v1/stores calls.
+func (b *bench) storesRow(ctx context.Context) (storesResult, error) {
+	r := storesResult{}
+	ws, err := newWorkspace(filepath.Join(b.dir, "stores"), b.cliPath, storesConfig, b.env(b.fx.scaleToken)...)
+	if err != nil {
+		return r, err
+	}
+	for range b.o.runs {
+		before, err := b.portal.requests(ctx)
+		if err != nil {
+			return r, err
+		}
+		// Exit code 2: the plan has the output to add, which it can only
+		// know by reading every store.
+		d, err := ws.run(ctx, 2, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.o.parallelism))
+		if err != nil {
+			return r, err
+		}
+		after, err := b.portal.requests(ctx)
+		if err != nil {
+			return r, err
+		}
+		r.pages = diffCounters(before, after).route("GET /v1/stores")
+		r.read = append(r.read, d)
+		log.Printf("jwo_stores over %d stores: %s, %.0f pages", b.o.scaleStores, d.Round(time.Millisecond), r.pages)
+	}
+	// One apply, untimed, proves the data source saw every store.
+	if _, err := ws.apply(ctx, b.o.parallelism); err != nil {
+		return r, err
+	}
+	if r.count, err = ws.output(ctx, "stores"); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// portalProcess is bin/jwo-portal serve, run as a child so that its peak
+// resident memory (VmHWM) is its own and not the harness's.
+type portalProcess struct {
+	cmd *exec.Cmd
+	url string
+}
+
+// startPortal serves the fixture's database on a free loopback port. The
+// rate limit is the serve default (1000 requests per second per token):
+// the bench reports any 429 it causes instead of turning the limit off.
+func startPortal(ctx context.Context, bin, dbPath, logPath string) (*portalProcess, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, "jwo-portal"), "serve", "--dev", "--addr", "127.0.0.1:0", "--db", dbPath)
+	cmd.Stderr = logFile
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	// The first line is "jwo-portal: listening on http://ADDR".
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("jwo-portal did not say where it listens (see %s): %w", logPath, err)
+	}
+	_, url, ok := strings.Cut(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("unexpected first line of jwo-portal: %q", line)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return &portalProcess{cmd: cmd, url: url}, nil
+}
+
+// peakRSS is the portal's VmHWM so far: the kernel's own high-water mark of
+// its resident set, so no sampling can miss a peak.
+func (p *portalProcess) peakRSS() (int64, error) { return vmHWM(p.cmd.Process.Pid) }
+
+func (p *portalProcess) stop() error {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		return errors.New("jwo-portal did not stop within 15s of SIGTERM; killed")
+	}
+}
+
+// requests reads /metrics and returns jwo_portal_requests_total by
+// "route code".
+func (p *portalProcess) requests(ctx context.Context) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET /metrics: %s", resp.Status)
+	}
+	return parseRequestCounters(resp.Body)
+}
+
+func parseRequestCounters(r io.Reader) (map[string]float64, error) {
+	const name = "jwo_portal_requests_total{"
+	out := map[string]float64{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, name) {
+			continue
+		}
+		labels, value, ok := strings.Cut(strings.TrimPrefix(line, name), "} ")
+		if !ok {
+			return nil, fmt.Errorf("metrics line %q", line)
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return nil, fmt.Errorf("metrics line %q: %w", line, err)
+		}
+		route, code := labelValue(labels, "route"), labelValue(labels, "code")
+		out[route+" "+code] += v
+	}
+	return out, sc.Err()
+}
+
+func labelValue(labels, key string) string {
+	_, rest, ok := strings.Cut(labels, key+`="`)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, `"`)
+	return v
+}
+
+// counterDelta is after minus before, keeping only what moved, by
+// "route code".
+type counterDelta map[string]float64
+
+func diffCounters(before, after map[string]float64) counterDelta {
+	d := counterDelta{}
+	for k, v := range after {
+		// The harness's own scrapes are no API request of the provider.
+		if strings.HasPrefix(k, "GET /metrics ") {
+			continue
+		}
+		if n := v - before[k]; n != 0 {
+			d[k] = n
+		}
+	}
+	return d
+}
+
+func (d counterDelta) total() float64 {
+	var t float64
+	for _, v := range d {
+		t += v
+	}
+	return t
+}
+
+// route sums one route pattern over its status codes.
+func (d counterDelta) route(pattern string) float64 {
+	var t float64
+	for k, v := range d {
+		if strings.HasPrefix(k, pattern+" ") {
+			t += v
+		}
+	}
+	return t
+}
+
+// code sums one status code over all routes.
+func (d counterDelta) code(code int) float64 {
+	var t float64
+	suffix := " " + strconv.Itoa(code)
+	for k, v := range d {
+		if strings.HasSuffix(k, suffix) {
+			t += v
+		}
+	}
+	return t
+}
+
+// vmHWM reads the peak resident set size of a process, in bytes.
+func vmHWM(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Targets of issue 5, as ratios to the floor or absolute bounds.
+const (
+	applyTarget          = 1.10 // × floor B
+	planTarget           = 1.20 // × floor B
+	requestsTarget       = 1.0  // per resource during a refresh
+	testsTarget          = 1.5  // × (tests × latency / parallelism)
+	storesTarget         = 2 * time.Second
+	rssTarget            = 150 << 20
+	rssRowN              = 1000 // the N whose apply the provider's peak memory is reported for
+	mib            int64 = 1 << 20
+)
+
+type applyResult struct {
+	n               int
+	apply, plan     map[variant][]time.Duration
+	applyRequests   float64 // all API requests of the provider's apply
+	refreshRequests float64 // all API requests of one no-op plan (the most seen)
+	throttled       float64 // 429 answers during the provider's runs
+	providerRSS     int64
+	providerProcs   int
+}
+
+type testsResult struct {
+	n          int
+	apply      []time.Duration
+	successful int
+	polls      float64
+	throttled  float64
+}
+
+type storesResult struct {
+	read  []time.Duration
+	pages float64
+	count int
+}
+
+type results struct {
+	applies   []applyResult
+	tests     testsResult
+	stores    storesResult
+	portalRSS int64
+	total     time.Duration
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// print writes the table (aligned by tabwriter) and the notes under it.
+func (res results) print(out io.Writer, o options) error {
+	var t, w strings.Builder
+	tw := &t
+	fmt.Fprintf(&w, "\nterraform -parallelism=%d for every run; medians of %d apply run(s) and %d plan/read run(s)\n\n", o.parallelism, o.applyRuns, o.runs)
+	fmt.Fprintln(tw, "figure\tjwo\tfloor A\tfloor B\tratio\ttarget\tresult")
+	for _, r := range res.applies {
+		a, fa, fb := median(r.apply[ours]), median(r.apply[floorA]), median(r.apply[floorB])
+		ratio := a.Seconds() / fb.Seconds()
+		fmt.Fprintf(tw, "apply N=%d\t%s\t%s\t%s\t%.2f× B (%.2f× A)\t≤ %.2f× B\t%s\n", r.n, secs(a), secs(fa), secs(fb),
+			ratio, a.Seconds()/fa.Seconds(), applyTarget, verdict(ratio <= applyTarget))
+		p, pa, pb := median(r.plan[ours]), median(r.plan[floorA]), median(r.plan[floorB])
+		ratio = p.Seconds() / pb.Seconds()
+		fmt.Fprintf(tw, "no-op plan N=%d\t%s\t%s\t%s\t%.2f× B (%.2f× A)\t≤ %.2f× B\t%s\n", r.n, secs(p), secs(pa), secs(pb),
+			ratio, p.Seconds()/pa.Seconds(), planTarget, verdict(ratio <= planTarget))
+		per := r.refreshRequests / float64(r.n)
+		fmt.Fprintf(tw, "requests/resource, refresh N=%d\t%.2f\t-\t0\t%.0f of %d\t≤ %.0f\t%s\n", r.n, per,
+			r.refreshRequests, r.n, requestsTarget, verdict(per <= requestsTarget))
+		fmt.Fprintf(tw, "requests/resource, apply N=%d\t%.2f\t-\t0\t%.0f of %d\t(info)\t\n", r.n, r.applyRequests/float64(r.n), r.applyRequests, r.n)
+	}
+	for _, r := range res.applies {
+		if r.n == rssRowN {
+			fmt.Fprintf(tw, "provider peak RSS, apply N=%d\t%d MiB\t-\t-\t%.2f× target\t< %d MiB\t%s\n", r.n, r.providerRSS/mib,
+				float64(r.providerRSS)/rssTarget, rssTarget/mib, verdict(r.providerRSS < rssTarget))
+		}
+	}
+	if res.tests.n > 0 {
+		floor := time.Duration(res.tests.n) * o.testLatency / time.Duration(o.parallelism)
+		t := median(res.tests.apply)
+		ratio := t.Seconds() / floor.Seconds()
+		fmt.Fprintf(tw, "%d connectivity tests (%s)\t%s\t-\t%s\t%.2f× floor\t≤ %.1f×\t%s\n", res.tests.n, o.testLatency, secs(t),
+			secs(floor), ratio, testsTarget, verdict(ratio <= testsTarget && res.tests.successful == res.tests.n))
+	}
+	s := median(res.stores.read)
+	fmt.Fprintf(tw, "jwo_stores over %d stores\t%s, %.0f pages\t-\t-\t%.2f× target\t< %s\t%s\n", res.stores.count, secs(s), res.stores.pages,
+		s.Seconds()/storesTarget.Seconds(), secs(storesTarget), verdict(s < storesTarget && res.stores.count == o.scaleStores))
+	fmt.Fprintf(tw, "portal peak RSS (%d stores, %d connectors)\t%d MiB\t-\t-\t%.2f× target\t< %d MiB\t%s\n", o.scaleStores, 4*o.scaleStores,
+		res.portalRSS/mib, float64(res.portalRSS)/rssTarget, rssTarget/mib, verdict(res.portalRSS < rssTarget))
+
+	table := tabwriter.NewWriter(&w, 0, 0, 2, ' ', 0)
+	_, _ = table.Write([]byte(t.String())) // into a strings.Builder: cannot fail
+	_ = table.Flush()
+
+	fmt.Fprintln(&w)
+	for _, r := range res.applies {
+		fmt.Fprintf(&w, "N=%d: apply runs %s; plan runs %s", r.n, listRuns(r.apply), listRuns(r.plan))
+		if r.throttled > 0 {
+			fmt.Fprintf(&w, "; %.0f answers were 429 (rate limited)", r.throttled)
+		}
+		fmt.Fprintln(&w)
+	}
+	if res.tests.n > 0 {
+		fmt.Fprintf(&w, "connectivity tests: %d of %d SUCCESSFUL, %.0f polls of GET /v1/tests/{id} in the last run\n",
+			res.tests.successful, res.tests.n, res.tests.polls)
+	}
+	fmt.Fprintf(&w, "machine: %s; %d CPUs; %s; %s; %s; bench took %s\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), memTotal(),
+		runtime.Version(), terraformVersion(), res.total.Round(time.Second))
+	_, err := io.WriteString(out, w.String())
+	return err
+}
+
+func listRuns(m map[variant][]time.Duration) string {
+	var parts []string
+	for _, v := range variants {
+		var ss []string
+		for _, d := range m[v] {
+			ss = append(ss, fmt.Sprintf("%.2f", d.Seconds()))
+		}
+		parts = append(parts, strings.SplitN(string(v), " (", 2)[0]+" "+strings.Join(ss, "/"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func terraformVersion() string {
+	out, err := exec.Command("terraform", "version").Output()
+	if err != nil {
+		return "terraform ?"
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return first
+}

@@ -1,0 +1,125 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
+)
+
+// The portal's hot paths through the whole HTTP handler (middleware, auth,
+// SQLite on disk in WAL mode with synchronous commits), without a network:
+// what one request costs the portal. `make bench` runs them; PERFORMANCE.md
+// keeps the figures.
+
+const benchStores = 1000
+
+type benchPortal struct {
+	h     http.Handler
+	token string
+}
+
+func newBenchPortal(b *testing.B) *benchPortal {
+	b.Helper()
+	ctx := context.Background()
+	dbPath := filepath.Join(b.TempDir(), "portal.db")
+	stores := make([]seed.Store, 0, benchStores)
+	for i := 1; i <= benchStores; i++ {
+		stores = append(stores, seed.Store{StoreProfile: jwo.StoreProfile{
+			ID: fmt.Sprintf("bench-%05d", i), Name: "Bench", StoreType: jwo.StoreTypeJWO, Region: "us-east-1",
+			EntryMethods:          []jwo.EntryMethod{jwo.EntryAppQR, jwo.EntryCreditCard},
+			FraudAndAbuseStrategy: jwo.FraudCustomerManaged, OrderDelegation: true, LoyaltyProgram: true,
+		}})
+	}
+	if err := ApplySeed(ctx, dbPath, seed.File{Merchants: []seed.Merchant{{ID: "bench", Stores: stores}}}); err != nil {
+		b.Fatal(err)
+	}
+	token, err := CreateToken(ctx, dbPath, "bench", jwo.RoleOperator, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The default rate limit of jwo-portal serve would throttle a benchmark
+	// loop; the limiter's cost is one map lookup either way.
+	p, err := Open(ctx, Options{DBPath: dbPath, Dev: true, Tester: &fakeTester{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = p.Close(context.Background()) })
+	return &benchPortal{h: p.Handler(), token: token}
+}
+
+func (bp *benchPortal) do(b *testing.B, method, target, body string, want int) {
+	var r *http.Request
+	if body == "" {
+		r = httptest.NewRequest(method, target, nil)
+	} else {
+		r = httptest.NewRequest(method, target, strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+	}
+	r.Header.Set("Authorization", "Bearer "+bp.token)
+	w := httptest.NewRecorder()
+	bp.h.ServeHTTP(w, r)
+	if w.Code != want {
+		b.Fatalf("%s %s: %d, want %d: %s", method, target, w.Code, want, w.Body.String())
+	}
+}
+
+func benchConnectorBody(i int) string {
+	return fmt.Sprintf(`{"endpoint_url":"https://a%09d.execute-api.us-east-1.amazonaws.com/prod","endpoint_type":"PUBLIC"}`, i)
+}
+
+func reportRate(b *testing.B) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// BenchmarkGetConnector is a refresh's request: one connector of one store.
+func BenchmarkGetConnector(b *testing.B) {
+	bp := newBenchPortal(b)
+	for i := 1; i <= 100; i++ {
+		bp.do(b, http.MethodPut, fmt.Sprintf("/v1/stores/bench-%05d/connectors/identity", i), benchConnectorBody(i), http.StatusCreated)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		bp.do(b, http.MethodGet, fmt.Sprintf("/v1/stores/bench-%05d/connectors/identity", i%100+1), "", http.StatusOK)
+		i++
+	}
+	reportRate(b)
+}
+
+// BenchmarkPutConnector changes the endpoint every time: a version bump, an
+// audit event and a synchronous commit per request.
+func BenchmarkPutConnector(b *testing.B) {
+	bp := newBenchPortal(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		want := http.StatusOK
+		if i < 100 {
+			want = http.StatusCreated
+		}
+		bp.do(b, http.MethodPut, fmt.Sprintf("/v1/stores/bench-%05d/connectors/loyalty", i%100+1), benchConnectorBody(i), want)
+		i++
+	}
+	reportRate(b)
+}
+
+// BenchmarkListStores reads one page of stores, as jwo_stores does per page.
+func BenchmarkListStores(b *testing.B) {
+	for _, size := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("page_size=%d", size), func(b *testing.B) {
+			bp := newBenchPortal(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				bp.do(b, http.MethodGet, fmt.Sprintf("/v1/stores?page_size=%d", size), "", http.StatusOK)
+			}
+			reportRate(b)
+		})
+	}
+}
