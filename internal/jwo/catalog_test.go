@@ -1,6 +1,7 @@
 package jwo
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -113,6 +114,32 @@ func FuzzValidateBarcode(f *testing.F) {
 			if ValidateBarcode(flipped, BarcodeType(typ)) == nil {
 				t.Fatalf("%s %s and %s both valid", typ, code, flipped)
 			}
+		}
+	})
+}
+
+// An accepted SKU is safe as a URL path segment unescaped (the portal
+// routes on it), has 1 to 64 characters, and makes a valid catalog item.
+func FuzzValidateSKU(f *testing.F) {
+	f.Add("WATER-500")
+	f.Add("a")
+	f.Add("../etc")
+	f.Fuzz(func(t *testing.T, sku string) {
+		if err := ValidateSKU(sku); err != nil {
+			if !strings.Contains(err.Error(), "SKU ") {
+				t.Fatalf("refusal %q does not name the SKU", err)
+			}
+			return
+		}
+		if len(sku) < 1 || len(sku) > 64 {
+			t.Fatalf("accepted SKU of %d bytes", len(sku))
+		}
+		if url.PathEscape(sku) != sku || sku == "." || sku == ".." || strings.ContainsAny(sku, "/?#%") {
+			t.Fatalf("accepted SKU %q is not a plain path segment", sku)
+		}
+		item := CatalogItem{SKU: sku, Barcode: "036000291452", BarcodeType: BarcodeUPC, Name: "Item"}
+		if errs := ValidateCatalogItem(item); len(errs) != 0 {
+			t.Fatalf("accepted SKU %q makes an invalid item: %v", sku, errs)
 		}
 	})
 }

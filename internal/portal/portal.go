@@ -129,17 +129,34 @@ func (p *Portal) Close(ctx context.Context) error {
 	return p.closeErr
 }
 
-// NewServer wraps the handler in an http.Server with read, write and idle timeouts.
+// Timeouts bound how long one client may hold a connection.
+type Timeouts struct {
+	ReadHeader time.Duration // request line and headers
+	Read       time.Duration // the whole request, body included
+	Write      time.Duration // from the end of the headers to the end of the answer
+	Idle       time.Duration // between requests on a kept-alive connection
+}
+
+// DefaultTimeouts are the production values. A client that trickles its
+// headers or body is cut off; bodies are at most 64 KiB, so these leave room
+// for slow links only.
+var DefaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second}
+
+// NewServer wraps the handler in an http.Server with DefaultTimeouts.
 func NewServer(addr string, h http.Handler) *http.Server {
+	return NewServerWithTimeouts(addr, h, DefaultTimeouts)
+}
+
+// NewServerWithTimeouts is NewServer with other timeouts, for tests that
+// watch a slow client being cut off without waiting seconds for it.
+func NewServerWithTimeouts(addr string, h http.Handler, t Timeouts) *http.Server {
 	return &http.Server{
-		Addr:    addr,
-		Handler: h,
-		// A client that trickles its headers or body is cut off; bodies are
-		// at most 64 KiB, so these leave room for slow links only.
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    64 << 10,
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -30,11 +31,17 @@ func decodeJSON(r *http.Request, dst any, optional bool) error {
 		}
 		return badRequest("the request body could not be read: %v", err)
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		if optional {
 			return nil
 		}
 		return badRequest("the request body is empty: send a JSON object")
+	}
+	if bytes.Equal(trimmed, []byte("null")) {
+		// Decoding null into a struct succeeds and sets nothing, which would
+		// make a PATCH of null a silent no-op.
+		return badRequest("the request body must be a JSON object, not null")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -55,9 +62,9 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("the request body is not valid JSON (at byte %d): %v", syn.Offset, syn)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return fmt.Sprintf("the request body must be a JSON object, not a %s", typ.Value)
+			return fmt.Sprintf("the request body must be a JSON object, not %s", jsonValueName(typ.Value))
 		}
-		return fmt.Sprintf("field %q must be a %s, not a %s", typ.Field, typ.Type.Kind(), typ.Value)
+		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonTypeName(typ.Type), jsonValueName(typ.Value))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the request body ends in the middle of the JSON object"
 	}
@@ -66,6 +73,44 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("unknown field %s: the API rejects fields it does not define", f)
 	}
 	return "the request body could not be decoded: " + err.Error()
+}
+
+// jsonTypeName names the JSON type a Go type decodes from, in the words of
+// JSON rather than Go ("an array", not "slice").
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean (true or false)"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a " + t.Kind().String()
+}
+
+// jsonValueName names the kind of JSON value the decoder met ("number",
+// "bool", "array", ...), with its article.
+func jsonValueName(v string) string {
+	switch v {
+	case "array", "object":
+		return "an " + v
+	case "bool":
+		return "a boolean"
+	}
+	if strings.HasPrefix(v, "number") {
+		return "a number"
+	}
+	return "a " + v
 }
 
 // queryParams reads the query string, refusing parameters the call does not
