@@ -217,15 +217,21 @@ func (r *storeConnectorResource) Create(ctx context.Context, req resource.Create
 	conn, _, err := r.client.PutConnector(ctx, storeID, method, in, client.Precondition{IfNoneMatch: true})
 	if client.IsPreconditionFailed(err) {
 		existing, getErr := r.client.GetConnector(ctx, storeID, method)
-		if getErr != nil || !sameConfiguration(existing, in) {
+		if getErr != nil {
+			addAPIError(&resp.Diagnostics, "Connector already exists; unable to read it", getErr)
+			return
+		}
+		if !sameConfiguration(existing, in) {
 			resp.Diagnostics.AddError("Connector already exists", alreadyExists(storeID, method))
 			return
 		}
-		// The portal holds exactly what was asked: an earlier attempt of this
-		// create succeeded but its answer was lost, and the client's retry met
-		// its own write.
+		// The portal holds exactly what was asked: either an earlier attempt
+		// of this create succeeded but its answer was lost and the client's
+		// retry met its own write, or someone saved the same values. Taking
+		// it over overwrites nothing.
 		tflog.Info(ctx, "connector already holds the planned configuration; adopting it",
-			map[string]any{"store_id": storeID, "method": string(method), "version": existing.Version})
+			map[string]any{"store_id": storeID, "method": string(method), "version": existing.Version,
+				"answer_lost": client.AnswerLost(err)})
 		conn, err = existing, nil
 	}
 	if err != nil {
@@ -269,10 +275,14 @@ func (r *storeConnectorResource) Update(ctx context.Context, req resource.Update
 
 	// If-Match with the version Terraform last saw: a change made in the
 	// portal since then makes this fail instead of being overwritten.
-	conn, _, err := r.client.PutConnector(ctx, storeID, method, plan.input(), client.Precondition{IfMatchVersion: state.Version.ValueInt64()})
+	in := plan.input()
+	conn, _, err := r.client.PutConnector(ctx, storeID, method, in, client.Precondition{IfMatchVersion: state.Version.ValueInt64()})
 	if client.IsPreconditionFailed(err) {
-		resp.Diagnostics.AddError("Connector changed outside Terraform", changedOutside(storeID, method, state.Version.ValueInt64()))
-		return
+		conn, err = r.ownLostUpdate(ctx, storeID, method, in, err)
+		if client.IsPreconditionFailed(err) {
+			resp.Diagnostics.AddError("Connector changed outside Terraform", changedOutside(storeID, method, state.Version.ValueInt64()))
+			return
+		}
 	}
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "update", storeID, method, err)
@@ -280,6 +290,27 @@ func (r *storeConnectorResource) Update(ctx context.Context, req resource.Update
 	}
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// ownLostUpdate decides a 412 met by an update. When an earlier attempt of
+// the PUT lost its answer, that attempt may have moved the version itself:
+// then a connector that holds exactly the planned values is this update,
+// done. Anything else is a change made outside Terraform, and preconditionErr
+// comes back unchanged so that it is reported as one.
+func (r *storeConnectorResource) ownLostUpdate(ctx context.Context, storeID string, m jwo.Method, in jwo.ConnectorInput, preconditionErr error) (jwo.Connector, error) {
+	if !client.AnswerLost(preconditionErr) {
+		return jwo.Connector{}, preconditionErr
+	}
+	current, err := r.client.GetConnector(ctx, storeID, m)
+	if err != nil {
+		return jwo.Connector{}, err
+	}
+	if !sameConfiguration(current, in) {
+		return jwo.Connector{}, preconditionErr
+	}
+	tflog.Info(ctx, "an update whose answer was lost had been applied; the connector holds the planned configuration",
+		map[string]any{"store_id": storeID, "method": string(m), "version": current.Version})
+	return current, nil
 }
 
 func (r *storeConnectorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -292,7 +323,9 @@ func (r *storeConnectorResource) Delete(ctx context.Context, req resource.Delete
 	err := r.client.DeleteConnector(ctx, storeID, method, client.Precondition{IfMatchVersion: state.Version.ValueInt64()})
 	switch {
 	case err == nil, client.IsNotFound(err):
-		// Gone either way: what the destroy asked for.
+		// Gone: by this call, by an earlier attempt of it whose answer was
+		// lost (the retry then meets 404), or by someone else. Either way
+		// what the destroy asked for.
 	case client.IsPreconditionFailed(err):
 		resp.Diagnostics.AddError("Connector changed outside Terraform", changedOutside(storeID, method, state.Version.ValueInt64()))
 	default:
