@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 )
 
 // Who calls, in the matrix.
@@ -59,7 +61,8 @@ func (op matrixOp) expect(p string) []int {
 }
 
 func TestRoleMatrix(t *testing.T) {
-	e := newEnv(t)
+	logs := &syncBuffer{}
+	e := newEnv(t, func(o *portal.Options) { o.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
 	ctx := t.Context()
 	unreachable := closedPort(t)
 
@@ -67,27 +70,29 @@ func TestRoleMatrix(t *testing.T) {
 	put(t, e.admin, storeFull, jwo.MethodLoyalty, unreachable)
 	acmeRun := run(t, e.admin, storeFull, jwo.MethodLoyalty, "")
 	var created atomic.Int64
+	acmeSecrets, globexSecrets := plantSecrets(t, e, unreachable, acmeRun.ID)
 
-	recOther, recOtherViewer := &recorder{}, &recorder{}
+	recs := map[string]*recorder{}
+	recorded := func(p string) func(*client.Config) {
+		recs[p] = &recorder{}
+		return func(c *client.Config) { c.HTTPClient = e.httpClient(recs[p]) }
+	}
+	recs[pNone] = &recorder{}
 	clients := map[string]*client.Client{
 		pNone: e.client("placeholder", func(c *client.Config) {
 			// The client insists on a token; take it off the wire.
-			c.HTTPClient = &http.Client{Transport: e.v.Transport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			c.HTTPClient = &http.Client{Transport: e.v.Transport(recs[pNone].wrap(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				r = r.Clone(r.Context())
 				r.Header.Del("Authorization")
 				return e.srv.Client().Transport.RoundTrip(r)
-			}))}
+			})))}
 		}),
-		pBad:      e.client("jwo_this-token-was-never-issued"),
-		pViewer:   e.viewer,
-		pOperator: e.operator,
-		pAdmin:    e.admin,
-		pOther: e.client(e.token(globex, jwo.RoleAdmin), func(c *client.Config) {
-			c.HTTPClient = e.httpClient(recOther)
-		}),
-		pOtherViewer: e.client(e.token(globex, jwo.RoleViewer), func(c *client.Config) {
-			c.HTTPClient = e.httpClient(recOtherViewer)
-		}),
+		pBad:         e.client(badToken, recorded(pBad)),
+		pViewer:      e.client(e.token(acme, jwo.RoleViewer), recorded(pViewer)),
+		pOperator:    e.client(e.token(acme, jwo.RoleOperator), recorded(pOperator)),
+		pAdmin:       e.client(e.token(acme, jwo.RoleAdmin), recorded(pAdmin)),
+		pOther:       e.client(e.token(globex, jwo.RoleAdmin), recorded(pOther)),
+		pOtherViewer: e.client(e.token(globex, jwo.RoleViewer), recorded(pOtherViewer)),
 	}
 
 	in := func(url string) jwo.ConnectorInput {
@@ -100,6 +105,20 @@ func TestRoleMatrix(t *testing.T) {
 	ops := []matrixOp{
 		{route: "GET /healthz", public: true, call: func(ctx context.Context, c *client.Client, _ string) error { return c.Health(ctx) }},
 		{route: "GET /v1/openapi.json", public: true, call: func(ctx context.Context, c *client.Client, _ string) error { _, err := c.OpenAPI(ctx); return err }},
+		{route: "GET /metrics", public: true, call: func(context.Context, *client.Client, string) error {
+			// The client has no call for it; the answer names routes and
+			// counts only, never a store.
+			res, body := e.raw("GET", "/metrics", "", nil)
+			for _, secret := range append(acmeSecrets, globexSecrets...) {
+				if strings.Contains(string(body), secret) {
+					t.Errorf("/metrics shows %q", secret)
+				}
+			}
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("/metrics: %d", res.StatusCode)
+			}
+			return nil
+		}},
 		{route: "GET /v1/stores", call: func(ctx context.Context, c *client.Client, _ string) error {
 			_, err := c.AllStores(ctx, client.StoreFilter{})
 			return err
@@ -217,16 +236,30 @@ func TestRoleMatrix(t *testing.T) {
 		}
 	}
 
-	// No answer to Globex may name an Acme store it did not ask about.
-	for _, rec := range []*recorder{recOther, recOtherViewer} {
-		for _, x := range rec.all() {
-			for _, id := range acmeStores {
-				if strings.Contains(x.body, id) && !strings.Contains(x.url, id) {
-					t.Errorf("%s %s → %d leaks Acme's store %s: %.300s", x.method, x.url, x.status, id, x.body)
+	// No answer may carry a byte of a merchant the caller does not act for:
+	// Globex sees nothing of Acme, Acme nothing of Globex, a caller without
+	// a valid token nothing of either. An id the request itself named may
+	// come back (a 404 names what was asked for); names, URLs, SKUs, actors
+	// and run ids never do.
+	foreign := map[string][]string{
+		pNone: append(append([]string(nil), acmeSecrets...), globexSecrets...), pBad: append(append([]string(nil), acmeSecrets...), globexSecrets...),
+		pViewer: globexSecrets, pOperator: globexSecrets, pAdmin: globexSecrets,
+		pOther: acmeSecrets, pOtherViewer: acmeSecrets,
+	}
+	for _, p := range principals {
+		exchanges := recs[p].all()
+		if want := len(ops) - 1; len(exchanges) < want { // GET /metrics goes around the client
+			t.Errorf("%s: only %d answers recorded for %d routes", p, len(exchanges), want)
+		}
+		for _, x := range exchanges {
+			for _, secret := range foreign[p] {
+				if strings.Contains(x.body, secret) && !strings.Contains(x.url, secret) {
+					t.Errorf("%s: %s %s → %d leaks %q: %.300s", p, x.method, x.url, x.status, secret, x.body)
 				}
 			}
 		}
 	}
+	checkLogsAndFile(t, e, logs.String(), ops)
 	// The audit filter above named Acme's store in the URL, so the check
 	// above let it pass: its answer must be empty.
 	if events, err := clients[pOther].AllAuditEvents(ctx, storeFull); err != nil || len(events) != 0 {
