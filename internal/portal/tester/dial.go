@@ -123,8 +123,12 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 }
 
 func (d *dialer) resolve(ctx context.Context, host string) ([]netip.Addr, error) {
-	// Literal IPs skip the lookup but not the policy.
+	// Literal IPs skip the lookup but not the policy, in every spelling a
+	// system resolver would also read as an address.
 	if a, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{a}, nil
+	}
+	if a, ok := looseIPv4(host); ok {
 		return []netip.Addr{a}, nil
 	}
 	addrs, err := d.resolver.LookupNetIP(ctx, "ip", host)

@@ -56,7 +56,21 @@ var egressCases = []struct {
 
 	// Unique-local, the IPv6 metadata service included.
 	{addr: "fc00::1"},
+	{addr: "fd00::1"},
 	{addr: "fd00:ec2::254"},
+
+	// Metadata services of other clouds, and the AWS one in every IPv6
+	// wrapping that could carry it.
+	{addr: "100.100.100.200"},
+	{addr: "192.0.0.192"},
+	{addr: "::ffff:a9fe:a9fe"},
+	{addr: "::a9fe:a9fe"},
+	{addr: "64:ff9b::a9fe:a9fe"},
+	{addr: "2002:a9fe:a9fe::1"},
+	{addr: "2001:0:a9fe:a9fe::1"},
+	{addr: "fe80::a9fe:a9fe"},
+	{addr: "::ffff:7f00:1"},
+	{addr: "::ffff:0.0.0.0"},
 
 	// Carrier-grade NAT.
 	{addr: "100.64.0.1"},

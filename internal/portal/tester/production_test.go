@@ -18,40 +18,56 @@ func requireEgressRefusal(t *testing.T, res Result) {
 	}
 }
 
+// loopbackSpellings are the ways an endpoint URL can name this machine. Each
+// is served by a real loopback listener that counts connections; the
+// numeric forms also have a resolver that answers as getaddrinfo would, so
+// that they are refused whichever way the host is read.
+func loopbackSpellings() []loopbackSpelling {
+	// A listener per case, so that a count belongs to one spelling.
+	v4Other := func(t *testing.T) *countingListener { return listenCounting(t, "tcp4", "127.1.2.3:0") }
+	onV4 := func(t *testing.T) *countingListener { return listenCounting(t, "tcp4", "127.0.0.1:0") }
+	onV6 := func(t *testing.T) *countingListener { return listenCounting(t, "tcp6", "[::1]:0") }
+	numeric := func(host string) loopbackSpelling {
+		return loopbackSpelling{host: host, listener: onV4, resolver: resolveTo(host, "127.0.0.1"), lookups: 0}
+	}
+	return []loopbackSpelling{
+		{host: "127.0.0.1", listener: onV4},
+		{host: "127.0.0.1.", listener: onV4},
+		{host: "127.1.2.3", listener: v4Other},
+		{host: "localhost", listener: onV4, resolver: resolveTo("localhost", "127.0.0.1"), lookups: 1},
+		{host: "LOCALHOST.", listener: onV4, resolver: resolveTo("LOCALHOST.", "127.0.0.1"), lookups: 1},
+		{host: "connector.example.test", listener: v4Other, resolver: resolveTo("connector.example.test", "127.1.2.3"), lookups: 1},
+		{host: "[::1]", listener: onV6},
+		{host: "[::ffff:127.0.0.1]", listener: onV4, refusedInDev: true},
+		{host: "[::ffff:7f00:1]", listener: onV4, refusedInDev: true},
+		{host: "0.0.0.0", listener: onV4, refusedInDev: true},
+		{host: "[::]", listener: onV6, refusedInDev: true},
+		numeric("2130706433"),
+		numeric("0x7f000001"),
+		numeric("017700000001"),
+		numeric("0177.0.0.1"),
+		numeric("0x7f.0.0.1"),
+		numeric("127.1"),
+		numeric("0x7f.1"),
+	}
+}
+
+type loopbackSpelling struct {
+	host         string
+	listener     func(t *testing.T) *countingListener
+	resolver     *fakeResolver
+	lookups      int64 // DNS lookups the tester makes: numeric hosts need none
+	refusedInDev bool  // not a plain loopback address, so Dev refuses it too
+}
+
+func (s loopbackSpelling) url(port uint16) string {
+	return fmt.Sprintf("http://%s:%d", s.host, port)
+}
+
 func TestProductionRefusesLoopbackBeforeDialing(t *testing.T) {
 	t.Parallel()
-	v4 := listenCounting(t, "tcp4", "127.0.0.1:0")
-	cases := []struct {
-		name     string
-		listener func(t *testing.T) *countingListener
-		url      func(port uint16) string
-		resolver *fakeResolver
-	}{
-		{
-			name:     "127.0.0.1",
-			listener: func(*testing.T) *countingListener { return v4 },
-			url:      func(p uint16) string { return fmt.Sprintf("https://127.0.0.1:%d", p) },
-		},
-		{
-			name:     "localhost",
-			listener: func(*testing.T) *countingListener { return v4 },
-			url:      func(p uint16) string { return fmt.Sprintf("https://localhost:%d", p) },
-			resolver: resolveTo("localhost", "127.0.0.1"),
-		},
-		{
-			name:     "[::1]",
-			listener: func(t *testing.T) *countingListener { return listenCounting(t, "tcp6", "[::1]:0") },
-			url:      func(p uint16) string { return fmt.Sprintf("https://[::1]:%d", p) },
-		},
-		{
-			name:     "host resolving to 127.0.0.2",
-			listener: func(t *testing.T) *countingListener { return listenCounting(t, "tcp4", "127.0.0.2:0") },
-			url:      func(p uint16) string { return fmt.Sprintf("https://connector.example.test:%d", p) },
-			resolver: resolveTo("connector.example.test", "127.0.0.2"),
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range loopbackSpellings() {
+		t.Run(tc.host, func(t *testing.T) {
 			t.Parallel()
 			ln := tc.listener(t)
 			opts := Options{}
@@ -60,17 +76,49 @@ func TestProductionRefusesLoopbackBeforeDialing(t *testing.T) {
 			}
 			tt, dials := newTester(t, opts)
 
-			res := tt.Run(context.Background(), Call{Method: jwo.MethodIdentity, StoreID: storeID, EndpointURL: tc.url(ln.port())})
+			for _, scheme := range []string{"http", "https"} {
+				u := strings.Replace(tc.url(ln.port()), "http", scheme, 1)
+				requireEgressRefusal(t, tt.Run(context.Background(), Call{Method: jwo.MethodIdentity, StoreID: storeID, EndpointURL: u}))
+			}
 
-			requireEgressRefusal(t, res)
-			if tc.resolver != nil && tc.resolver.calls.Load() != 1 {
-				t.Errorf("resolver called %d times, want 1", tc.resolver.calls.Load())
+			if tc.resolver != nil && tc.resolver.calls.Load() != 2*tc.lookups {
+				t.Errorf("resolver called %d times, want %d", tc.resolver.calls.Load(), 2*tc.lookups)
 			}
 			if got := dials.addrs(); len(got) != 0 {
 				t.Errorf("dialed %v, want nothing", got)
 			}
 			if n := ln.accepted.Load(); n != 0 {
 				t.Errorf("the listener accepted %d connections, want 0", n)
+			}
+		})
+	}
+}
+
+// The control of the test above: in Dev mode the same spellings do reach
+// the same listeners, so the zero count in production is the policy's work
+// and not a listener that nothing could reach.
+func TestDevReachesTheSameLoopbackSpellings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range loopbackSpellings() {
+		if tc.refusedInDev {
+			continue
+		}
+		t.Run(tc.host, func(t *testing.T) {
+			t.Parallel()
+			ln := tc.listener(t)
+			opts := Options{Dev: true}
+			if tc.resolver != nil {
+				opts.Resolver = tc.resolver
+			}
+			tt, _ := newTester(t, opts)
+
+			res := tt.Run(context.Background(), Call{Method: jwo.MethodIdentity, StoreID: storeID, EndpointURL: tc.url(ln.port())})
+
+			if strings.Contains(res.Message, "egress policy") {
+				t.Errorf("Dev refused %s: %+v", tc.host, res)
+			}
+			if ln.accepted.Load() == 0 {
+				t.Errorf("Dev mode did not reach the listener through %s: %+v", tc.host, res)
 			}
 		})
 	}
