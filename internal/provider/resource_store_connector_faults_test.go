@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,9 +64,9 @@ func faultStoreID(i int) string { return fmt.Sprintf("acme-faults-%02d", i) }
 // faultConnectorsHCL declares a connector per store and method, all at endpoint,
 // and a connectivity test of each that runs again when its connector changes.
 func faultConnectorsHCL(endpoint string) string {
-	stores := make([]string, faultStores)
-	for i := range stores {
-		stores[i] = fmt.Sprintf("%q", faultStoreID(i+1))
+	stores := faultStoreIDs()
+	for i, id := range stores {
+		stores[i] = strconv.Quote(id)
 	}
 	// count, not for_each: the legacy state checks cannot address for_each
 	// instances.
@@ -95,9 +96,9 @@ resource "jwo_connectivity_test" "t" {
 `, strings.Join(stores, ", "), endpoint, accSKU)
 }
 
-// faultProviderConfig points the provider at the proxy. Ten retries make a
-// request that fails every attempt at a 30% fault rate a one-in-a-million
-// event, so the test is about what a retry meets, not about luck.
+// faultProviderConfig points the provider at the proxy. With ten retries, a
+// request that fails every attempt at a 30% fault rate is a less than
+// one-in-a-million event, so the test is about what a retry meets, not about luck.
 func faultProviderConfig(proxyURL, token string) string {
 	return fmt.Sprintf(`
 provider "jwo" {
