@@ -71,20 +71,46 @@ const jwoProvider = `terraform {
 }
 `
 
-// connectivityTestsConfig runs one IDENTITY test on each of the first n
-// scale stores, whose connectors point at the sample connector.
-func connectivityTestsConfig(n int) string {
-	return jwoProvider + fmt.Sprintf(`
-resource "jwo_connectivity_test" "t" {
-  for_each = toset([for i in range(1, %d) : format("scale-%%05d", i)])
-  store_id = each.key
-  method   = "IDENTITY"
+// testsConfig has one IDENTITY test on each of the first n scale stores,
+// whose connectors point at the sample connector; the floors get the same
+// blocks (floor B's resource waits out the latency instead of calling).
+func testsConfig(v variant, n int) string {
+	var b strings.Builder
+	typ := "jwo_connectivity_test"
+	switch v {
+	case floorA:
+		typ = "terraform_data"
+	case floorB:
+		typ = "jwofloor_connectivity_test"
+		b.WriteString(`terraform {
+  required_providers {
+    jwofloor = { source = "justwalkout/jwofloor" }
+  }
 }
 
-output "successful" {
-  value = length([for t in jwo_connectivity_test.t : t if t.status == "SUCCESSFUL"])
+`)
+	default:
+		b.WriteString(jwoProvider + "\n")
+	}
+	for i := 1; i <= n; i++ {
+		if v == floorA {
+			fmt.Fprintf(&b, "resource %q \"t%05d\" {\n  input = {\n    store_id = %q\n    method   = \"IDENTITY\"\n  }\n}\n\n", typ, i, scaleStoreID(i))
+			continue
+		}
+		fmt.Fprintf(&b, "resource %q \"t%05d\" {\n  store_id = %q\n  method   = \"IDENTITY\"\n}\n\n", typ, i, scaleStoreID(i))
+	}
+	if v == ours {
+		fmt.Fprintf(&b, "output \"successful\" {\n  value = length([for t in [%s] : t if t.status == \"SUCCESSFUL\"])\n}\n", testRefs(n))
+	}
+	return b.String()
 }
-`, n+1)
+
+func testRefs(n int) string {
+	refs := make([]string, 0, n)
+	for i := 1; i <= n; i++ {
+		refs = append(refs, fmt.Sprintf("jwo_connectivity_test.t%05d", i))
+	}
+	return strings.Join(refs, ", ")
 }
 
 // storesConfig lists every store of the token's merchant.

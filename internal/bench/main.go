@@ -43,7 +43,7 @@ func parseOptions() (options, error) {
 	var o options
 	var ns string
 	flag.StringVar(&o.bin, "bin", "bin", "directory of jwo-portal, terraform-provider-jwo and terraform-provider-jwofloor")
-	flag.StringVar(&ns, "n", "100,1000", "comma-separated numbers of connectors for the apply and plan rows (multiples of 4)")
+	flag.StringVar(&ns, "n", "100,1000", "comma-separated numbers of connectors for the apply and plan rows (multiples of 4); empty skips them")
 	flag.IntVar(&o.runs, "runs", 3, "repetitions of each no-op plan and jwo_stores read; the median is reported")
 	flag.IntVar(&o.applyRuns, "apply-runs", 1, "repetitions of each apply (on fresh stores and state); the median is reported")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism of every run")
@@ -53,6 +53,9 @@ func parseOptions() (options, error) {
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (state, logs, portal database)")
 	flag.Parse()
 	for f := range strings.SplitSeq(ns, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n <= 0 || n%4 != 0 {
 			return o, fmt.Errorf("-n %q: each N must be a positive multiple of 4", ns)
@@ -249,35 +252,43 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 }
 
 // connectivityRow applies tests jwo_connectivity_test resources against the
-// sample connector, on fresh state each repetition.
+// sample connector, and the same number of floor resources, on fresh state
+// each repetition.
 func (b *bench) connectivityRow(ctx context.Context) (testsResult, error) {
-	r := testsResult{n: b.o.tests}
+	r := testsResult{n: b.o.tests, apply: map[variant][]time.Duration{}}
 	for rep := range b.o.applyRuns {
-		ws, err := newWorkspace(filepath.Join(b.dir, fmt.Sprintf("tests-%d", rep)), b.cliPath,
-			connectivityTestsConfig(b.o.tests), b.env(b.fx.scaleToken)...)
-		if err != nil {
-			return r, err
+		for i, v := range variants {
+			env := b.env(b.fx.scaleToken)
+			env = append(env, "JWOFLOOR_LATENCY="+b.o.testLatency.String())
+			ws, err := newWorkspace(filepath.Join(b.dir, fmt.Sprintf("tests-%d-%d", rep, i)), b.cliPath, testsConfig(v, b.o.tests), env...)
+			if err != nil {
+				return r, err
+			}
+			before, err := b.portal.requests(ctx)
+			if err != nil {
+				return r, err
+			}
+			d, err := ws.apply(ctx, b.o.parallelism)
+			if err != nil {
+				return r, err
+			}
+			r.apply[v] = append(r.apply[v], d)
+			log.Printf("%d tests %-26s %s", b.o.tests, v, d.Round(time.Millisecond))
+			if v != ours {
+				continue
+			}
+			after, err := b.portal.requests(ctx)
+			if err != nil {
+				return r, err
+			}
+			delta := diffCounters(before, after)
+			r.polls = delta.route("GET /v1/tests/{test_id}")
+			r.requests = delta.total()
+			r.throttled += delta.code(http.StatusTooManyRequests)
+			if r.successful, err = ws.output(ctx, "successful"); err != nil {
+				return r, err
+			}
 		}
-		before, err := b.portal.requests(ctx)
-		if err != nil {
-			return r, err
-		}
-		d, err := ws.apply(ctx, b.o.parallelism)
-		if err != nil {
-			return r, err
-		}
-		after, err := b.portal.requests(ctx)
-		if err != nil {
-			return r, err
-		}
-		delta := diffCounters(before, after)
-		r.polls = delta.route("GET /v1/tests/{test_id}")
-		r.throttled += delta.code(http.StatusTooManyRequests)
-		r.apply = append(r.apply, d)
-		if r.successful, err = ws.output(ctx, "successful"); err != nil {
-			return r, err
-		}
-		log.Printf("%d connectivity tests: %s (%d successful, %.0f polls)", b.o.tests, d.Round(time.Millisecond), r.successful, r.polls)
 	}
 	return r, nil
 }

@@ -27,6 +27,8 @@ type request struct {
 	query  url.Values
 	body   any         // sent as JSON when not nil
 	header http.Header // conditional and idempotency headers
+	// answerHeader, when set, receives the headers of the final answer.
+	answerHeader *http.Header
 }
 
 // do sends r, with retries when r is safe to repeat, and decodes a 2xx
@@ -68,6 +70,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		return 0, call.transportError(err)
 	}
 	defer drainClose(resp.Body)
+	if r.answerHeader != nil {
+		*r.answerHeader = resp.Header
+	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := c.apiError(r, resp, call.attempt)

@@ -51,6 +51,40 @@ func TestWaitTestReturnsOnceTheRunFinishes(t *testing.T) {
 	}
 }
 
+// Against a portal that holds answers, every read asks it to wait (half the
+// per-attempt timeout, in whole seconds) and the next read follows at once.
+func TestWaitTestAsksThePortalToHoldTheAnswer(t *testing.T) {
+	answer := runAfter(2)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Preference-Applied", r.Header.Get("Prefer"))
+		answer(w, r, n)
+	})
+	c := newTestClient(t, f.URL) // 5s per attempt
+	run, err := c.WaitTest(context.Background(), "run-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status != jwo.TestSuccessful || f.count() != 3 {
+		t.Errorf("run %+v after %d reads, want SUCCESSFUL after 3", run, f.count())
+	}
+	for _, r := range f.requests() {
+		if got := r.Header.Get("Prefer"); got != "wait=2" {
+			t.Errorf("Prefer %q, want wait=2", got)
+		}
+	}
+}
+
+func TestGetTestDoesNotAskToWait(t *testing.T) {
+	f := newFake(t, runAfter(0))
+	c := newTestClient(t, f.URL)
+	if _, err := c.GetTest(context.Background(), "run-1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests()[0].Header.Get("Prefer"); got != "" {
+		t.Errorf("GetTest sent Prefer %q; only WaitTest waits", got)
+	}
+}
+
 func TestWaitTestStopsWithTheContext(t *testing.T) {
 	f := newFake(t, runAfter(1000))
 	c := newTestClient(t, f.URL)

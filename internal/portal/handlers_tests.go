@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 	"unicode"
 
 	"github.com/google/uuid"
@@ -168,17 +170,44 @@ func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 	if _, err := uuid.Parse(id); err != nil {
 		return missing
 	}
-	var run store.Test
-	err := p.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		run, err = tx.Test(ctx, pr.merchant, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return missing
-		}
-		return err
-	})
+	wait := preferredWait(r)
+	var done <-chan struct{}
+	if wait > 0 {
+		// Taken before the read: a run that finishes in between has closed
+		// it, and the read below then sees the outcome.
+		done = p.runner.finished(id)
+	}
+	read := func() (store.Test, error) {
+		var run store.Test
+		err := p.db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			run, err = tx.Test(ctx, pr.merchant, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return missing
+			}
+			return err
+		})
+		return run, err
+	}
+	run, err := read()
 	if err != nil {
 		return err
+	}
+	if wait > 0 && (done != nil || run.Status.Finished()) {
+		w.Header().Set("Preference-Applied", "wait="+strconv.Itoa(int(wait/time.Second)))
+	}
+	if done != nil && !run.Status.Finished() {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-done:
+		case <-timer.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if run, err = read(); err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, run.ConnectivityTest)
 }

@@ -24,7 +24,7 @@ type Options struct {
 	RateLimit   int           // requests per second per token, burst 2x; 0 = off
 	Logger      *slog.Logger  // nil = discard
 	TestTimeout time.Duration // per-call timeout of connectivity tests; 0 = 10s
-	TestWorkers int           // size of the test worker pool; 0 = 8
+	TestWorkers int           // size of the test worker pool; 0 = 16
 	TesterTLS   *tls.Config   // optional, for tests that serve connectors over TLS
 	PageSize    int           // default page size of lists; 0 = 100 (max 1000)
 
@@ -44,7 +44,9 @@ const (
 	defaultPageSize    = 100
 	maxPageSize        = 1000
 	defaultTestTimeout = 10 * time.Second
-	defaultTestWorkers = 8
+	// Above Terraform's default parallelism of 10, so that a plan's tests
+	// never queue behind each other in the portal.
+	defaultTestWorkers = 16
 )
 
 // Portal is an open portal: its database, runner and HTTP handler.

@@ -39,6 +39,10 @@ type runner struct {
 	mu       sync.Mutex
 	stopped  bool
 	inflight map[string]store.Test
+	// done has a channel per run started here and not yet recorded; it is
+	// closed once the outcome is committed, so that a GET waiting for the
+	// run (Prefer: wait) answers at once instead of polling.
+	done map[string]chan struct{}
 }
 
 func newRunner(p *Portal, t TestRunner) *runner {
@@ -57,6 +61,7 @@ func newRunner(p *Portal, t TestRunner) *runner {
 		ctx:      ctx,
 		cancel:   cancel,
 		inflight: map[string]store.Test{},
+		done:     map[string]chan struct{}{},
 	}
 }
 
@@ -70,6 +75,7 @@ func (rn *runner) start(run store.Test) {
 		return
 	}
 	rn.inflight[run.ID] = run
+	rn.done[run.ID] = make(chan struct{})
 	rn.wg.Add(1)
 	rn.mu.Unlock()
 	go rn.execute(run)
@@ -141,6 +147,7 @@ func interrupted(message string) store.Outcome {
 // connector's current endpoint, the connector's status. An interrupted run
 // says nothing about the endpoint, so it leaves the status alone.
 func (rn *runner) finish(run store.Test, o store.Outcome) {
+	defer rn.release(run.ID)
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
 	o.CompletedAt = rn.p.now()
@@ -171,6 +178,29 @@ func (rn *runner) finish(run store.Test, o store.Outcome) {
 	rn.p.log.Info("connectivity test finished", "test_id", run.ID, "store_id", run.StoreID, "method", string(run.Method),
 		"status", string(o.Status), "reason", string(o.Reason), "http_status", o.HTTPStatus, "latency_ms", o.LatencyMS,
 		"connector_status_updated", applied)
+}
+
+// finished returns a channel that is closed once the outcome of run id is
+// committed, or nil when no run of that id is in progress in this process
+// (never started here, or recorded already).
+func (rn *runner) finished(id string) <-chan struct{} {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if ch, ok := rn.done[id]; ok {
+		return ch
+	}
+	return nil
+}
+
+// release wakes whoever waits for run id; a run finished twice (by stop,
+// then by its own call) releases once.
+func (rn *runner) release(id string) {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if ch, ok := rn.done[id]; ok {
+		close(ch)
+		delete(rn.done, id)
+	}
 }
 
 // stop cancels every queued and running call, and waits up to ctx for their

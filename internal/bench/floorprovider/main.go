@@ -1,8 +1,11 @@
 // Command floorprovider is floor B of `make bench`: a terraform-plugin-framework
-// provider whose one resource has exactly the schema of jwo_store_connector
-// (attributes, required/computed, plan modifiers) but does no I/O. Whatever
-// it costs per resource, any framework provider pays; jwo_store_connector is
-// measured against it. It is built by .ci/bench.sh only and never shipped.
+// provider whose resource jwofloor_store_connector has exactly the schema of
+// jwo_store_connector (attributes, required/computed, plan modifiers) but
+// does no I/O. Whatever it costs per resource, any framework provider pays;
+// jwo_store_connector is measured against it. jwofloor_connectivity_test
+// does the same for jwo_connectivity_test, waiting out the connector's
+// latency instead of calling it. It is built by .ci/bench.sh only and never
+// shipped.
 package main
 
 import (
@@ -44,7 +47,10 @@ func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *p
 }
 
 func (p *floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &connectorResource{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &connectorResource{} },
+		func() resource.Resource { return &testResource{} },
+	}
 }
 
 func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
