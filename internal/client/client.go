@@ -26,6 +26,10 @@ const (
 	defaultMaxRetries   = 4
 	defaultRetryWaitMin = 200 * time.Millisecond
 	defaultRetryWaitMax = 5 * time.Second
+	// Throttling is the server pacing us, not failing, so its waits do not
+	// use up MaxRetries; this bounds them instead. A plan of hundreds of
+	// resources through a low rate limit must finish, only more slowly.
+	defaultMaxThrottledWait = 2 * time.Minute
 )
 
 // projectURL ends the User-Agent so that a portal operator who sees odd
@@ -41,6 +45,7 @@ type Config struct {
 	Timeout                    time.Duration // per attempt; 0 = 30s
 	MaxRetries                 int           // retries after the first attempt; 0 = 4; negative = none
 	RetryWaitMin, RetryWaitMax time.Duration // backoff bounds; 0 = 200ms / 5s
+	MaxThrottledWait           time.Duration // total wait of one call on 429s and 503s with Retry-After; 0 = 2m
 	// Logger, when set, is called once per attempt. The token never reaches it.
 	Logger func(ctx context.Context, rec RequestLog)
 }
@@ -82,6 +87,8 @@ type Client struct {
 	maxRetries   int
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
+
+	maxThrottledWait time.Duration
 }
 
 // Version is set by the provider's ldflags; it ends up in the User-Agent.
@@ -102,8 +109,8 @@ func New(cfg Config) (*Client, error) {
 		// header error could echo it; refuse it here instead.
 		return nil, errors.New("client: Token contains white space: copy the token alone, without spaces or new lines")
 	}
-	if cfg.Timeout < 0 || cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
-		return nil, errors.New("client: Timeout, RetryWaitMin and RetryWaitMax must not be negative")
+	if cfg.Timeout < 0 || cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.MaxThrottledWait < 0 {
+		return nil, errors.New("client: Timeout, RetryWaitMin, RetryWaitMax and MaxThrottledWait must not be negative")
 	}
 
 	c := &Client{
@@ -114,6 +121,8 @@ func New(cfg Config) (*Client, error) {
 		maxRetries:   cfg.MaxRetries,
 		retryWaitMin: cfg.RetryWaitMin,
 		retryWaitMax: cfg.RetryWaitMax,
+
+		maxThrottledWait: cfg.MaxThrottledWait,
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -126,6 +135,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.retryWaitMax == 0 {
 		c.retryWaitMax = defaultRetryWaitMax
+	}
+	if c.maxThrottledWait == 0 {
+		c.maxThrottledWait = defaultMaxThrottledWait
 	}
 	// Setting only RetryWaitMin above the default maximum should not be an
 	// error: the bounds then collapse to one fixed wait.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -39,6 +40,9 @@ type call struct {
 	header  http.Header
 	wait    time.Duration // chosen by checkRetry, handed out by backoff
 
+	retries   int           // retries spent on failures, bounded by maxRetries
+	throttled time.Duration // waits spent on throttling, bounded by Config.MaxThrottledWait
+
 	// unanswered counts the attempts that may have reached the portal's
 	// handler without their answer reaching us: a broken connection, a
 	// timeout, or a gateway's 502/504.
@@ -55,7 +59,7 @@ func (cl *call) retrier() *retryablehttp.Client {
 		Logger:         nil, // the library's default logger would print to stderr
 		RetryWaitMin:   cl.c.retryWaitMin,
 		RetryWaitMax:   cl.c.retryWaitMax,
-		RetryMax:       cl.c.maxRetries,
+		RetryMax:       math.MaxInt32, // checkRetry decides, with two budgets
 		RequestLogHook: cl.beforeAttempt,
 		CheckRetry:     cl.checkRetry,
 		Backoff:        cl.backoff,
@@ -95,6 +99,8 @@ func (cl *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry i
 // the request before doing anything, so it is retried whatever the method. A
 // broken connection, a timeout or a gateway's 502/504 leaves unknown whether
 // the request was applied, so only a repeatable request is retried then.
+// Failures use up MaxRetries; throttling (a 429, or a 503 with Retry-After)
+// uses up MaxThrottledWait instead, since waiting is all it asks for.
 func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl.log(ctx, resp, err)
 	if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
@@ -103,41 +109,77 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 
 	// A done context stops the retries but is no error of checkRetry: this
 	// attempt's answer or transport error goes back to the caller as it is.
-	stop := cl.attempt > cl.c.maxRetries || ctx.Err() != nil
-	if stop {
+	if cl.c.maxRetries == 0 || ctx.Err() != nil {
 		return false, nil
 	}
-	if err != nil {
-		if !cl.repeatable || !transient(err) {
+	if err == nil && throttling(resp) {
+		wait, ok := cl.c.throttleWait(resp, cl.attempt)
+		if !ok || cl.throttled+wait > cl.c.maxThrottledWait {
 			return false, nil
 		}
-		cl.wait = cl.c.jitteredBackoff(cl.attempt)
+		cl.wait = wait
 	} else {
-		switch resp.StatusCode {
-		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		case http.StatusBadGateway, http.StatusGatewayTimeout:
-			if !cl.repeatable {
-				return false, nil
-			}
-		default:
+		if cl.retries >= cl.c.maxRetries {
 			return false, nil
 		}
-		cl.wait = cl.c.jitteredBackoff(cl.attempt)
-		if ra, ok := retryAfter(resp); ok {
-			if ra > max(maxRetryAfter, cl.c.retryWaitMax) {
+		if err != nil {
+			if !cl.repeatable || !transient(err) {
 				return false, nil
 			}
-			// The server's word wins, but never below our minimum, so that
-			// "Retry-After: 0" does not turn into a tight loop.
-			cl.wait = max(ra, cl.c.retryWaitMin)
+		} else {
+			switch resp.StatusCode {
+			case http.StatusServiceUnavailable:
+			case http.StatusBadGateway, http.StatusGatewayTimeout:
+				if !cl.repeatable {
+					return false, nil
+				}
+			default:
+				return false, nil
+			}
 		}
+		cl.wait = cl.c.jitteredBackoff(cl.retries + 1)
 	}
 	// Waiting past the caller's deadline would only trade the server's
 	// answer for a bare "context deadline exceeded".
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < cl.wait {
 		return false, nil
 	}
+	if err == nil && throttling(resp) {
+		cl.throttled += cl.wait
+	} else {
+		cl.retries++
+	}
 	return true, nil
+}
+
+// throttling says whether an answer is the server pacing its clients: a 429,
+// or a 503 that says when to come back. Neither did anything, whatever the
+// method.
+func throttling(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return true
+	}
+	_, ok := retryAfter(resp)
+	return resp.StatusCode == http.StatusServiceUnavailable && ok
+}
+
+// throttleWait is how long to wait after a throttling answer: its
+// Retry-After, or our backoff when it gives none. A random quarter on top
+// spreads the clients that were refused together, so that they do not all
+// come back in the same instant and meet the same limit again. ok is false
+// when the server asks for longer than we are willing to wait at once.
+func (c *Client) throttleWait(resp *http.Response, attempt int) (time.Duration, bool) {
+	ra, ok := retryAfter(resp)
+	if !ok {
+		return c.jitteredBackoff(attempt), true
+	}
+	if ra > max(maxRetryAfter, c.retryWaitMax) {
+		return 0, false
+	}
+	// The server's word wins, but never below our minimum, so that
+	// "Retry-After: 0" does not turn into a tight loop.
+	wait := max(ra, c.retryWaitMin)
+	return wait + rand.N(wait/4+1), true
 }
 
 func (cl *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {

@@ -79,8 +79,10 @@ func (p *jwoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators:          []validator.String{positiveDuration()},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request that is safe to repeat is retried after a rate limit (429), " +
-					"a 502/503/504 answer or a connection error, with exponential backoff. `0` disables retries. Defaults to `4`.",
+				MarkdownDescription: "How many times a request is retried after a 502/503/504 answer or a connection error, " +
+					"with exponential backoff; writes are retried only when the portal can recognise a repeat. " +
+					"Rate-limit answers (429, or 503 with `Retry-After`) are waited out as the portal asks, " +
+					"for up to 2 minutes per request, without using up these retries. `0` disables all retries. Defaults to `4`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
