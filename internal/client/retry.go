@@ -109,7 +109,7 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 
 	// A done context stops the retries but is no error of checkRetry: this
 	// attempt's answer or transport error goes back to the caller as it is.
-	if cl.c.maxRetries == 0 || ctx.Err() != nil {
+	if stop := cl.c.maxRetries == 0 || ctx.Err() != nil; stop {
 		return false, nil
 	}
 	if err == nil && throttling(resp) {
