@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
@@ -121,5 +122,33 @@ func BenchmarkListStores(b *testing.B) {
 			}
 			reportRate(b)
 		})
+	}
+}
+
+// BenchmarkPutConnectorParallel has ten writers in flight, as a terraform
+// apply at its default parallelism does: what the shared commit buys.
+func BenchmarkPutConnectorParallel(b *testing.B) {
+	bp := newBenchPortal(b)
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(5) // × GOMAXPROCS (2 here) = 10 writers
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1))
+			bp.doParallel(b, http.MethodPut, fmt.Sprintf("/v1/stores/bench-%05d/connectors/ordering", i%benchStores+1), benchConnectorBody(i))
+		}
+	})
+	reportRate(b)
+}
+
+// doParallel is do for RunParallel goroutines, which must not call Fatal.
+func (bp *benchPortal) doParallel(b *testing.B, method, target, body string) {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Bearer "+bp.token)
+	w := httptest.NewRecorder()
+	bp.h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK && w.Code != http.StatusCreated {
+		b.Errorf("%s %s: %d: %s", method, target, w.Code, w.Body.String())
 	}
 }

@@ -3,7 +3,9 @@
 // survives a crash. Writes go through a single connection that begins with
 // BEGIN IMMEDIATE, which serialises them inside the process and makes other
 // processes (a token being created while the server runs) wait on
-// busy_timeout instead of failing half-way. Reads use their own pool of
+// busy_timeout instead of failing half-way. Writes that queue up together
+// share one transaction and one commit, each in its own savepoint (batch.go),
+// so that ten concurrent writers wait for one disk flush, not ten. Reads use their own pool of
 // read-only connections and see one snapshot per transaction.
 //
 // The package holds no domain rule: the portal decides, inside a write
@@ -43,6 +45,12 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[stmtKey]*sql.Stmt
+
+	// Writes go to one goroutine that commits them in groups (batch.go).
+	closeMu    sync.RWMutex
+	closed     bool
+	writes     chan *writeReq
+	writerDone chan struct{}
 }
 
 type stmtKey struct {
@@ -85,7 +93,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = r.Close()
 		return nil, fmt.Errorf("database %s: %w", abs, err)
 	}
-	db := &DB{path: abs, write: w, read: r, stmts: map[stmtKey]*sql.Stmt{}}
+	db := &DB{path: abs, write: w, read: r, stmts: map[stmtKey]*sql.Stmt{},
+		writes: make(chan *writeReq, maxBatch), writerDone: make(chan struct{})}
+	go db.writer()
 	if err := db.prepareAll(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -111,8 +121,16 @@ func dsn(path string, writer bool) string {
 // Path is the absolute path of the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close closes the prepared statements and both pools.
+// Close waits for the writes already queued, then closes the prepared
+// statements and both pools.
 func (db *DB) Close() error {
+	db.closeMu.Lock()
+	if !db.closed {
+		db.closed = true
+		close(db.writes)
+	}
+	db.closeMu.Unlock()
+	<-db.writerDone
 	db.mu.Lock()
 	for k, s := range db.stmts {
 		_ = s.Close() // closing the pools below releases it in any case
@@ -136,9 +154,29 @@ type Tx struct {
 }
 
 // Write runs fn in a BEGIN IMMEDIATE transaction and commits when fn returns
-// nil; any error rolls everything back.
+// nil; an error (or a panic, which Write re-raises) undoes everything fn
+// did. Writes queued at the same moment may share one transaction and one
+// commit (batch.go), each undone alone if it fails; Write returns only once
+// the commit that holds fn's changes is durable.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.write, nil, fn)
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
+	db.closeMu.RLock()
+	if db.closed {
+		db.closeMu.RUnlock()
+		return errClosed
+	}
+	select {
+	case db.writes <- req:
+		db.closeMu.RUnlock()
+	case <-ctx.Done():
+		db.closeMu.RUnlock()
+		return ctx.Err()
+	}
+	res := <-req.done
+	if res.panicked {
+		panic(res.panicVal)
+	}
+	return res.err
 }
 
 // Read runs fn in a read-only transaction: one consistent snapshot.

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// queueBehindBlockedWrite starts a write that holds the writer until the
+// returned release is called, and waits until it runs; writes sent after it
+// queue and then commit together.
+func queueBehindBlockedWrite(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	started, hold := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Write(context.Background(), func(tx *Tx) error {
+			close(started)
+			<-hold
+			return nil
+		})
+	}()
+	<-started
+	return func() {
+		close(hold)
+		if err := <-done; err != nil {
+			t.Errorf("blocking write: %v", err)
+		}
+	}
+}
+
+// waitQueued waits until n writes wait for the writer.
+func waitQueued(t *testing.T, db *DB, n int) {
+	t.Helper()
+	for len(db.writes) < n {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func merchantExists(t *testing.T, db *DB, id string) bool {
+	t.Helper()
+	var n int
+	err := db.Read(context.Background(), func(tx *Tx) error {
+		return tx.tx.QueryRowContext(context.Background(), "SELECT count(*) FROM merchants WHERE id = ?", id).Scan(&n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// Writes that share a commit stay independent: the failed one is undone
+// alone, the others are saved, and each caller hears its own outcome.
+func TestBatchedWritesFailAlone(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	release := queueBehindBlockedWrite(t, db)
+
+	boom := errors.New("boom")
+	results := make([]chan error, 5)
+	for i := range results {
+		results[i] = make(chan error, 1)
+		go func() {
+			results[i] <- db.Write(ctx, func(tx *Tx) error {
+				if _, err := tx.EnsureMerchant(ctx, fmt.Sprintf("m-%d", i), Now()); err != nil {
+					return err
+				}
+				if i == 2 {
+					return boom
+				}
+				return nil
+			})
+		}()
+	}
+	waitQueued(t, db, len(results))
+	release()
+
+	for i, ch := range results {
+		err := <-ch
+		if (i == 2) != errors.Is(err, boom) || (i != 2 && err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+		if got := merchantExists(t, db, fmt.Sprintf("m-%d", i)); got != (i != 2) {
+			t.Errorf("merchant m-%d saved = %v", i, got)
+		}
+	}
+}
+
+// A panic in a batched write reaches its own caller, undoes only its write,
+// and leaves the writer working.
+func TestBatchedWritePanicReachesItsCaller(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	release := queueBehindBlockedWrite(t, db)
+
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		_ = db.Write(ctx, func(tx *Tx) error {
+			if _, err := tx.EnsureMerchant(ctx, "doomed", Now()); err != nil {
+				return err
+			}
+			panic("kaboom")
+		})
+	}()
+	saved := make(chan error, 1)
+	go func() {
+		saved <- db.Write(ctx, func(tx *Tx) error {
+			_, err := tx.EnsureMerchant(ctx, "kept", Now())
+			return err
+		})
+	}()
+	waitQueued(t, db, 2)
+	release()
+
+	if v := <-panicked; v != "kaboom" {
+		t.Errorf("recovered %v, want the write's panic", v)
+	}
+	if err := <-saved; err != nil {
+		t.Fatal(err)
+	}
+	if merchantExists(t, db, "doomed") || !merchantExists(t, db, "kept") {
+		t.Error("want the panicking write undone and the other one saved")
+	}
+	mustWrite(t, db, func(tx *Tx) error {
+		_, err := tx.EnsureMerchant(ctx, "after", Now())
+		return err
+	})
+}
+
+// A write whose caller gave up while it was queued is not run.
+func TestQueuedWriteOfAGoneCallerIsSkipped(t *testing.T) {
+	db, _ := openTemp(t)
+	release := queueBehindBlockedWrite(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := false
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Write(ctx, func(tx *Tx) error { ran = true; return nil })
+	}()
+	waitQueued(t, db, 1)
+	cancel()
+	release()
+	if err := <-done; !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("err %v, ran %v; want context.Canceled and not run", err, ran)
+	}
+}
+
+func TestWriteAfterCloseFails(t *testing.T) {
+	db, _ := openTemp(t)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write(context.Background(), func(*Tx) error { return nil }); !errors.Is(err, errClosed) {
+		t.Errorf("err = %v, want errClosed", err)
+	}
+}
