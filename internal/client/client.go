@@ -32,6 +32,12 @@ const (
 	defaultMaxThrottledWait = 2 * time.Minute
 )
 
+// maxIdleConnsPerHost keeps a connection per request in flight: Terraform
+// runs 10 operations at a time by default, and with go-cleanhttp's
+// GOMAXPROCS+1 idle connections per host every connection beyond those
+// would be closed after its answer and dialled again for the next one.
+const maxIdleConnsPerHost = 32
+
 // projectURL ends the User-Agent so that a portal operator who sees odd
 // traffic knows where it comes from.
 const projectURL = "https://github.com/justwalkout/terraform-provider-jwo"
@@ -154,7 +160,9 @@ func New(cfg Config) (*Client, error) {
 		hc = *cfg.HTTPClient
 	}
 	if hc.Transport == nil {
-		hc.Transport = cleanhttp.DefaultPooledTransport()
+		t := cleanhttp.DefaultPooledTransport()
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		hc.Transport = t
 	}
 	// http.Client.Timeout bounds one Do including the read of the body, which
 	// is exactly one attempt here.
