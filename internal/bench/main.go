@@ -185,7 +185,7 @@ func (b *bench) env(token string) []string {
 // variants take turns inside each repetition, so that a change of machine
 // load in the middle of the run falls on all three alike.
 func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
-	r := applyResult{n: n, apply: map[variant][]time.Duration{}, plan: map[variant][]time.Duration{}}
+	r := applyResult{n: n, apply: map[variant][]time.Duration{}, plan: map[variant][]time.Duration{}, providerCPU: map[variant][]time.Duration{}}
 	var last map[variant]*workspace
 	for rep := range b.o.applyRuns {
 		last = map[variant]*workspace{}
@@ -198,16 +198,24 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 			last[v] = ws
 			var sampler *rssSampler
 			var before map[string]float64
-			if v == ours {
+			switch v {
+			case ours:
 				sampler = startRSSSampler(filepath.Join(b.o.bin, "terraform-provider-jwo"), 10*time.Millisecond)
 				if before, err = b.portal.requests(ctx); err != nil {
 					return r, err
 				}
+			case floorB:
+				sampler = startRSSSampler(filepath.Join(b.o.bin, "terraform-provider-jwofloor"), 10*time.Millisecond)
 			}
 			d, err := ws.apply(ctx, b.o.parallelism)
 			if sampler != nil {
-				peak, procs := sampler.finish()
-				r.providerRSS, r.providerProcs = max(r.providerRSS, peak), procs
+				peak, cpu, procs := sampler.finish()
+				r.providerCPU[v] = append(r.providerCPU[v], cpu)
+				if v == ours {
+					r.providerRSS, r.providerProcs = max(r.providerRSS, peak), procs
+				} else {
+					r.floorRSS = max(r.floorRSS, peak)
+				}
 			}
 			if err != nil {
 				return r, err

@@ -30,6 +30,8 @@ type applyResult struct {
 	throttled       float64 // 429 answers during the provider's runs
 	providerRSS     int64
 	providerProcs   int
+	floorRSS        int64                       // floor B's provider during the same apply
+	providerCPU     map[variant][]time.Duration // CPU time of the provider processes per apply, ours and floor B
 }
 
 type testsResult struct {
@@ -86,7 +88,7 @@ func (res results) print(out io.Writer, o options) error {
 	}
 	for _, r := range res.applies {
 		if r.n == rssRowN {
-			fmt.Fprintf(tw, "provider peak RSS, apply N=%d\t%d MiB\t-\t-\t%.2f× target\t< %d MiB\t%s\n", r.n, r.providerRSS/mib,
+			fmt.Fprintf(tw, "provider peak RSS, apply N=%d\t%d MiB\t-\t%d MiB\t%.2f× target\t< %d MiB\t%s\n", r.n, r.providerRSS/mib, r.floorRSS/mib,
 				float64(r.providerRSS)/rssTarget, rssTarget/mib, verdict(r.providerRSS < rssTarget))
 		}
 	}
@@ -110,7 +112,8 @@ func (res results) print(out io.Writer, o options) error {
 
 	fmt.Fprintln(&w)
 	for _, r := range res.applies {
-		fmt.Fprintf(&w, "N=%d: apply runs %s; plan runs %s", r.n, listRuns(r.apply), listRuns(r.plan))
+		fmt.Fprintf(&w, "N=%d: apply runs %s; plan runs %s; provider CPU per apply: jwo %s s, floor B %s s (%d processes)",
+			r.n, listRuns(r.apply), listRuns(r.plan), listSecs(r.providerCPU[ours]), listSecs(r.providerCPU[floorB]), r.providerProcs)
 		if r.throttled > 0 {
 			fmt.Fprintf(&w, "; %.0f answers were 429 (rate limited)", r.throttled)
 		}
@@ -136,6 +139,14 @@ func listRuns(m map[variant][]time.Duration) string {
 		parts = append(parts, strings.SplitN(string(v), " (", 2)[0]+" "+strings.Join(ss, "/"))
 	}
 	return strings.Join(parts, ", ")
+}
+
+func listSecs(ds []time.Duration) string {
+	ss := make([]string, 0, len(ds))
+	for _, d := range ds {
+		ss = append(ss, fmt.Sprintf("%.2f", d.Seconds()))
+	}
+	return strings.Join(ss, "/")
 }
 
 func terraformVersion() string {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -94,6 +95,8 @@ func (w *workspace) noopPlan(ctx context.Context, parallelism int) (time.Duratio
 // that terraform starts, once per phase) and keeps the highest VmHWM seen.
 // VmHWM is the kernel's high-water mark, so a sample misses only growth in
 // the last interval before a process exits, when a provider is shutting down.
+// It also keeps each process's CPU time as last seen: the sum is the
+// provider's CPU cost, a figure that other load on the machine barely moves.
 type rssSampler struct {
 	exe  string
 	stop chan struct{}
@@ -101,11 +104,11 @@ type rssSampler struct {
 
 	mu    sync.Mutex
 	peak  int64
-	procs map[int]bool
+	procs map[int]time.Duration // CPU time (user + system) last seen
 }
 
 func startRSSSampler(exe string, every time.Duration) *rssSampler {
-	s := &rssSampler{exe: exe, stop: make(chan struct{}), procs: map[int]bool{}}
+	s := &rssSampler{exe: exe, stop: make(chan struct{}), procs: map[int]time.Duration{}}
 	s.done.Add(1)
 	go func() {
 		defer s.done.Done()
@@ -141,20 +144,55 @@ func (s *rssSampler) sample() {
 		if err != nil {
 			continue
 		}
+		cpu, err := cpuTime(pid)
+		if err != nil {
+			continue
+		}
 		s.mu.Lock()
-		s.procs[pid] = true
+		s.procs[pid] = max(s.procs[pid], cpu)
 		s.peak = max(s.peak, hwm)
 		s.mu.Unlock()
 	}
 }
 
-// finish stops sampling and returns the peak and how many processes it saw.
-func (s *rssSampler) finish() (int64, int) {
+// finish stops sampling and returns the peak, the CPU time of all the
+// processes it saw, and how many there were.
+func (s *rssSampler) finish() (peak int64, cpu time.Duration, procs int) {
 	close(s.stop)
 	s.done.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.peak, len(s.procs)
+	for _, c := range s.procs {
+		cpu += c
+	}
+	return s.peak, cpu, len(s.procs)
+}
+
+// clockTick is USER_HZ, the unit of /proc/PID/stat times; 100 on Linux.
+const clockTick = 10 * time.Millisecond
+
+// cpuTime reads the user and system time a process has used.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name in parentheses may hold spaces: count fields after it.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	// After the name: state is field 3 of the file, utime 14 and stime 15.
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * clockTick, nil
 }
 
 // output reads a number output of the workspace's state.
