@@ -168,8 +168,9 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": endpoint, "request_timeout": timeout.String(), "max_retries": retries})
-	resp.ResourceData = c
-	resp.DataSourceData = c
+	data := &providerData{client: c, stores: newStoreProfiles(c)}
+	resp.ResourceData = data
+	resp.DataSourceData = data
 }
 
 func (p *jwoProvider) Resources(context.Context) []func() resource.Resource {
@@ -200,16 +201,23 @@ func (p *jwoProvider) Functions(context.Context) []func() function.Function {
 // the shared client. It is nil (and no error) before the provider is
 // configured, e.g. while Terraform validates.
 func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
+	if pd := providerDataFrom(data, diags); pd != nil {
+		return pd.client
+	}
+	return nil
+}
+
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
 	}
-	c, ok := data.(*client.Client)
+	pd, ok := data.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", data))
+			fmt.Sprintf("Expected *provider.providerData, got %T. This is a bug in the provider; please report it.", data))
 		return nil
 	}
-	return c
+	return pd
 }
 
 // valueOrEnv prefers the configuration and falls back to the environment.

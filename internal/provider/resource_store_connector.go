@@ -33,6 +33,7 @@ var (
 // store and method.
 type storeConnectorResource struct {
 	client *client.Client
+	stores *storeProfiles // the plan-time store check, shared by the process
 }
 
 type storeConnectorModel struct {
@@ -126,7 +127,9 @@ func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequ
 }
 
 func (r *storeConnectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
+		r.client, r.stores = pd.client, pd.stores
+	}
 }
 
 // ValidateConfig catches a private (.vpce.amazonaws.com) host declared PUBLIC
@@ -189,7 +192,7 @@ func (r *storeConnectorResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.client == nil {
 		return // provider not configured yet (unknown provider arguments): the apply checks
 	}
-	store, err := r.client.GetStore(ctx, storeID)
+	store, err := r.stores.get(ctx, storeID)
 	switch {
 	case client.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("store_id"), "Store not found", storeNotFound(storeID))
