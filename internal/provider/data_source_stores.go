@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -100,11 +101,13 @@ func (d *storesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 
 	data.ID = types.StringValue(storesFilterID(filter))
-	data.Stores = make([]storeDataModel, 0, len(stores))
-	for _, s := range stores {
-		data.Stores = append(data.Stores, newStoreDataModel(s))
+	raw, err := storesState(ctx, resp.State.Schema.Type().TerraformType(ctx), data, stores)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to record the stores",
+			fmt.Sprintf("%v. This is a bug in the provider; please report it.", err))
+		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	resp.State.Raw = raw
 }
 
 // storesFilterID is a stable id for a listing: the filters that are set, in a
