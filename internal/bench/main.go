@@ -316,17 +316,20 @@ func (b *bench) storesRow(ctx context.Context) (storesResult, error) {
 		}
 		// Exit code 2: the plan has the output to add, which it can only
 		// know by reading every store.
+		sampler := startRSSSampler(filepath.Join(b.o.bin, "terraform-provider-jwo"), 10*time.Millisecond)
 		d, err := ws.run(ctx, 2, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.o.parallelism))
+		_, cpu, _ := sampler.finish()
 		if err != nil {
 			return r, err
 		}
+		r.providerCPU = append(r.providerCPU, cpu)
 		after, err := b.portal.requests(ctx)
 		if err != nil {
 			return r, err
 		}
 		r.pages = diffCounters(before, after).route("GET /v1/stores")
 		r.read = append(r.read, d)
-		log.Printf("jwo_stores over %d stores: %s, %.0f pages", b.o.scaleStores, d.Round(time.Millisecond), r.pages)
+		log.Printf("jwo_stores over %d stores: %s, %.0f pages, provider CPU %s", b.o.scaleStores, d.Round(time.Millisecond), r.pages, cpu)
 	}
 	// One apply, untimed, proves the data source saw every store.
 	if _, err := ws.apply(ctx, b.o.parallelism); err != nil {

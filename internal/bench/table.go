@@ -44,9 +44,10 @@ type testsResult struct {
 }
 
 type storesResult struct {
-	read  []time.Duration
-	pages float64
-	count int
+	read        []time.Duration
+	providerCPU []time.Duration
+	pages       float64
+	count       int
 }
 
 type results struct {
@@ -123,6 +124,7 @@ func (res results) print(out io.Writer, o options) error {
 		fmt.Fprintf(&w, "connectivity tests: apply runs %s; %d of %d SUCCESSFUL; %.0f API requests, of which %.0f GET /v1/tests/{id}, in the last run\n",
 			listRuns(res.tests.apply), res.tests.successful, res.tests.n, res.tests.requests, res.tests.polls)
 	}
+	fmt.Fprintf(&w, "jwo_stores: read runs %s s; provider CPU %s s\n", listSecs(res.stores.read), listSecs(res.stores.providerCPU))
 	fmt.Fprintf(&w, "machine: %s; %d CPUs; %s; %s; %s; bench took %s\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), memTotal(),
 		runtime.Version(), terraformVersion(), res.total.Round(time.Second))
 	_, err := io.WriteString(out, w.String())
