@@ -113,14 +113,31 @@ func testRefs(n int) string {
 	return strings.Join(refs, ", ")
 }
 
-// storesConfig lists every store of the token's merchant.
-const storesConfig = jwoProvider + `
+// storesConfig lists every store of the token's merchant; floor B's data
+// source makes up as many without a request.
+func storesConfig(v variant) string {
+	if v == floorB {
+		return `terraform {
+  required_providers {
+    jwofloor = { source = "justwalkout/jwofloor" }
+  }
+}
+
+data "jwofloor_stores" "all" {}
+
+output "stores" {
+  value = length(data.jwofloor_stores.all.stores)
+}
+`
+	}
+	return jwoProvider + `
 data "jwo_stores" "all" {}
 
 output "stores" {
   value = length(data.jwo_stores.all.stores)
 }
 `
+}
 
 // benchStoreIDs are the stores the applies of one N and repetition fill.
 func benchStoreIDs(prefix string, n int) []string {

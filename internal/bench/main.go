@@ -301,23 +301,35 @@ func (b *bench) connectivityRow(ctx context.Context) (testsResult, error) {
 	return r, nil
 }
 
-// storesRow reads jwo_stores over the whole fleet. Each repetition is a
-// fresh plan, which reads the data source; pages are GET /v1/stores calls.
+// storesRow reads jwo_stores over the whole fleet, and floor B's made-up
+// list of the same length. Each repetition is a fresh plan, which reads the
+// data source; pages are GET /v1/stores calls.
 func (b *bench) storesRow(ctx context.Context) (storesResult, error) {
 	r := storesResult{}
-	ws, err := newWorkspace(filepath.Join(b.dir, "stores"), b.cliPath, storesConfig, b.env(b.fx.scaleToken)...)
+	floorWS, err := newWorkspace(filepath.Join(b.dir, "stores-floor"), b.cliPath, storesConfig(floorB),
+		"JWOFLOOR_STORES="+strconv.Itoa(b.o.scaleStores))
 	if err != nil {
 		return r, err
 	}
+	ws, err := newWorkspace(filepath.Join(b.dir, "stores"), b.cliPath, storesConfig(ours), b.env(b.fx.scaleToken)...)
+	if err != nil {
+		return r, err
+	}
+	// Exit code 2: the plan has the output to add, which it can only know
+	// by reading every store.
+	plan := []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism=" + strconv.Itoa(b.o.parallelism)}
 	for range b.o.runs {
+		fd, err := floorWS.run(ctx, 2, plan...)
+		if err != nil {
+			return r, err
+		}
+		r.floor = append(r.floor, fd)
 		before, err := b.portal.requests(ctx)
 		if err != nil {
 			return r, err
 		}
-		// Exit code 2: the plan has the output to add, which it can only
-		// know by reading every store.
 		sampler := startRSSSampler(filepath.Join(b.o.bin, "terraform-provider-jwo"), 10*time.Millisecond)
-		d, err := ws.run(ctx, 2, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.o.parallelism))
+		d, err := ws.run(ctx, 2, plan...)
 		_, cpu, _ := sampler.finish()
 		if err != nil {
 			return r, err
@@ -329,7 +341,8 @@ func (b *bench) storesRow(ctx context.Context) (storesResult, error) {
 		}
 		r.pages = diffCounters(before, after).route("GET /v1/stores")
 		r.read = append(r.read, d)
-		log.Printf("jwo_stores over %d stores: %s, %.0f pages, provider CPU %s", b.o.scaleStores, d.Round(time.Millisecond), r.pages, cpu)
+		log.Printf("jwo_stores over %d stores: %s (floor B %s), %.0f pages, CPU: provider %s, terraform and provider %s", b.o.scaleStores,
+			d.Round(time.Millisecond), fd.Round(time.Millisecond), r.pages, cpu, ws.lastCPU)
 	}
 	// One apply, untimed, proves the data source saw every store.
 	if _, err := ws.apply(ctx, b.o.parallelism); err != nil {

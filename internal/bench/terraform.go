@@ -32,6 +32,9 @@ func cliConfig(bin string) string {
 type workspace struct {
 	dir string
 	env []string
+	// lastCPU is the CPU time of the last terraform command, its provider
+	// processes included.
+	lastCPU time.Duration
 }
 
 func newWorkspace(dir, cliConfigPath, config string, extraEnv ...string) (*workspace, error) {
@@ -63,6 +66,10 @@ func (w *workspace) run(ctx context.Context, wantExit int, args ...string) (time
 	start := time.Now()
 	err := cmd.Run()
 	d := time.Since(start)
+	if cmd.ProcessState != nil {
+		// wait4's usage of terraform counts the providers it waited for.
+		w.lastCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	code := 0
 	var exit *exec.ExitError
 	switch {

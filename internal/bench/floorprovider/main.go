@@ -53,7 +53,9 @@ func (p *floorProvider) Resources(context.Context) []func() resource.Resource {
 	}
 }
 
-func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{func() datasource.DataSource { return &storesDataSource{} }}
+}
 
 // now is what updated_at says; a fixed layout like the portal's.
 func now() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
