@@ -1,0 +1,53 @@
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// --rate-limit reaches the portal: with 1 request a second (burst 2), the
+// third request in a row of one token is refused with 429, problem+json and
+// a Retry-After in whole seconds, while another token is not held back.
+func TestServeRateLimitFlag(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "portal.db")
+	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--rate-limit", "1")
+	busy, other := createToken(t, db, "acme", "viewer"), createToken(t, db, "acme", "viewer")
+
+	get := func(token string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, s.URL+"/v1/stores", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := testClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		return resp
+	}
+	var refused *http.Response
+	for range 4 {
+		if r := get(busy); r.StatusCode == http.StatusTooManyRequests {
+			refused = r
+			break
+		} else if r.StatusCode != http.StatusOK {
+			t.Fatalf("GET /v1/stores: %d", r.StatusCode)
+		}
+	}
+	if refused == nil {
+		t.Fatal("4 requests in a row under --rate-limit 1 were all served")
+	}
+	if ct := refused.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("429 Content-Type = %q, want application/problem+json", ct)
+	}
+	if secs, err := strconv.Atoi(refused.Header.Get("Retry-After")); err != nil || secs < 1 {
+		t.Errorf("429 Retry-After = %q, want whole seconds >= 1", refused.Header.Get("Retry-After"))
+	}
+	if r := get(other); r.StatusCode != http.StatusOK {
+		t.Errorf("another token got %d, want 200: buckets are per token", r.StatusCode)
+	}
+}
