@@ -15,7 +15,12 @@ func TestServeRateLimitFlag(t *testing.T) {
 	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--rate-limit", "1")
 	busy, other := createToken(t, db, "acme", "viewer"), createToken(t, db, "acme", "viewer")
 
-	get := func(token string) *http.Response {
+	// get returns the answer's status and headers; its body is closed.
+	type answer struct {
+		StatusCode int
+		Header     http.Header
+	}
+	get := func(token string) answer {
 		t.Helper()
 		req, err := http.NewRequest(http.MethodGet, s.URL+"/v1/stores", nil)
 		if err != nil {
@@ -27,12 +32,12 @@ func TestServeRateLimitFlag(t *testing.T) {
 			t.Fatal(err)
 		}
 		_ = resp.Body.Close()
-		return resp
+		return answer{resp.StatusCode, resp.Header}
 	}
-	var refused *http.Response
+	var refused *answer
 	for range 4 {
 		if r := get(busy); r.StatusCode == http.StatusTooManyRequests {
-			refused = r
+			refused = &r
 			break
 		} else if r.StatusCode != http.StatusOK {
 			t.Fatalf("GET /v1/stores: %d", r.StatusCode)
