@@ -37,6 +37,7 @@ type options struct {
 	testLatency time.Duration
 	scaleStores int
 	keep        bool
+	quietFloor  bool
 }
 
 func parseOptions() (options, error) {
@@ -51,6 +52,7 @@ func parseOptions() (options, error) {
 	flag.DurationVar(&o.testLatency, "test-latency", 100*time.Millisecond, "latency of the sample connector")
 	flag.IntVar(&o.scaleStores, "stores", 10000, "stores of the fleet (each with four connectors saved) that jwo_stores lists")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (state, logs, portal database)")
+	flag.BoolVar(&o.quietFloor, "quiet-floor", false, "turn floor B's SDK logging off as the jwo provider does when Terraform discards provider logs (the default floor logs at the SDK's default, TRACE)")
 	flag.Parse()
 	for f := range strings.SplitSeq(ns, ",") {
 		if strings.TrimSpace(f) == "" {
@@ -177,7 +179,11 @@ type bench struct {
 }
 
 func (b *bench) env(token string) []string {
-	return []string{"JWO_ENDPOINT=" + b.portal.url, "JWO_TOKEN=" + token}
+	env := []string{"JWO_ENDPOINT=" + b.portal.url, "JWO_TOKEN=" + token}
+	if b.o.quietFloor {
+		env = append(env, "TF_LOG_SDK=OFF", "TF_LOG_PROVIDER_JWOFLOOR=OFF")
+	}
+	return env
 }
 
 // applyRows measures, for N connectors, the apply that creates them and a
@@ -307,7 +313,7 @@ func (b *bench) connectivityRow(ctx context.Context) (testsResult, error) {
 func (b *bench) storesRow(ctx context.Context) (storesResult, error) {
 	r := storesResult{}
 	floorWS, err := newWorkspace(filepath.Join(b.dir, "stores-floor"), b.cliPath, storesConfig(floorB),
-		"JWOFLOOR_STORES="+strconv.Itoa(b.o.scaleStores))
+		append(b.env(b.fx.scaleToken), "JWOFLOOR_STORES="+strconv.Itoa(b.o.scaleStores))...)
 	if err != nil {
 		return r, err
 	}

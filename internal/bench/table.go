@@ -72,7 +72,12 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 func (res results) print(out io.Writer, o options) error {
 	var t, w strings.Builder
 	tw := &t
-	fmt.Fprintf(&w, "\nterraform -parallelism=%d for every run; medians of %d apply run(s) and %d plan/read run(s)\n\n", o.parallelism, o.applyRuns, o.runs)
+	floorLogs := "floor B logs at the SDK default (TRACE)"
+	if o.quietFloor {
+		floorLogs = "floor B's SDK logging off (-quiet-floor)"
+	}
+	fmt.Fprintf(&w, "\nterraform -parallelism=%d for every run; medians of %d apply run(s) and %d plan/read run(s); %s\n\n",
+		o.parallelism, o.applyRuns, o.runs, floorLogs)
 	fmt.Fprintln(tw, "figure\tjwo\tfloor A\tfloor B\tratio\ttarget\tresult")
 	for _, r := range res.applies {
 		a, fa, fb := median(r.apply[ours]), median(r.apply[floorA]), median(r.apply[floorB])
