@@ -136,7 +136,7 @@ func (r *storeConnectorResource) Configure(_ context.Context, req resource.Confi
 // at plan time; the portal would refuse it only at apply.
 func (r *storeConnectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg storeConnectorModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getKeyAttributes(ctx, req.Config.GetAttribute, &cfg)...)
 	if resp.Diagnostics.HasError() || !known(cfg.EndpointURL.StringValue) || !known(cfg.EndpointType) {
 		return
 	}
@@ -161,14 +161,14 @@ func (r *storeConnectorResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return // destroy
 	}
 	var plan storeConnectorModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getKeyAttributes(ctx, req.Plan.GetAttribute, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	if !req.State.Raw.IsNull() {
 		var state storeConnectorModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getKeyAttributes(ctx, req.State.GetAttribute, &state)...)
 		if resp.Diagnostics.HasError() || !endpointChanged(plan, state) {
 			return
 		}
@@ -383,6 +383,19 @@ func (m *storeConnectorModel) set(c jwo.Connector) {
 	m.LastTestID = stringOrNull(c.LastTestID)
 	m.UpdatedAt = timeValue(c.UpdatedAt)
 	m.UpdatedBy = types.StringValue(c.UpdatedBy)
+}
+
+// getKeyAttributes reads the four arguments into m, one attribute at a
+// time. ValidateConfig and ModifyPlan run for every resource of every plan
+// and need nothing else; the framework's whole-model Get reflects over all
+// ten fields and compiles a regular expression per field on each call.
+func getKeyAttributes(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, m *storeConnectorModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(get(ctx, path.Root("store_id"), &m.StoreID)...)
+	diags.Append(get(ctx, path.Root("method"), &m.Method)...)
+	diags.Append(get(ctx, path.Root("endpoint_url"), &m.EndpointURL)...)
+	diags.Append(get(ctx, path.Root("endpoint_type"), &m.EndpointType)...)
+	return diags
 }
 
 // endpointChanged: a different endpoint (not merely a different spelling) or
