@@ -68,7 +68,8 @@ func (db *DB) commitBatch(batch []*writeReq) {
 		return
 	}
 	// Not a caller's context: one caller giving up must not roll back the
-	// others' writes. Each fn's statements still run under its own ctx.
+	// others' writes. For the same reason a caller's cancellation stops its
+	// write only between statements (Tx.statementContext).
 	tx, err := db.write.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range live {
@@ -133,5 +134,5 @@ func runWrite(db *DB, tx *sql.Tx, r *writeReq) (res writeResult) {
 			res = writeResult{panicked: true, panicVal: v}
 		}
 	}()
-	return writeResult{err: r.fn(&Tx{db: db, pool: db.write, tx: tx})}
+	return writeResult{err: r.fn(&Tx{db: db, pool: db.write, tx: tx, shared: true})}
 }

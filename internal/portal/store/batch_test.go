@@ -157,3 +157,69 @@ func TestWriteAfterCloseFails(t *testing.T) {
 		t.Errorf("err = %v, want errClosed", err)
 	}
 }
+
+// In a write transaction a statement never runs under the caller's
+// cancellation (SQLite would roll back the whole shared transaction on the
+// interrupt), yet a caller that gave up stops before its next statement.
+func TestWriteStatementsIgnoreCancellationButStopBetweenStatements(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.Write(context.Background(), func(tx *Tx) error {
+		sctx, err := tx.statementContext(ctx)
+		if err != nil {
+			return fmt.Errorf("live caller: %w", err)
+		}
+		if sctx.Done() != nil {
+			t.Error("a statement's context can be cancelled: an interrupt would roll back the shared transaction")
+		}
+		cancel()
+		if _, err := tx.statementContext(ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("after the caller gave up: %v, want context.Canceled", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A caller that gives up in the middle of its batched write fails alone:
+// its write is undone, the others in the same commit are saved.
+func TestBatchedWriteOfACallerThatGivesUpFailsAlone(t *testing.T) {
+	db, _ := openTemp(t)
+	release := queueBehindBlockedWrite(t, db)
+	gone, cancel := context.WithCancel(context.Background())
+	results := make([]chan error, 3)
+	for i := range results {
+		results[i] = make(chan error, 1)
+		ctx := context.Background()
+		if i == 1 {
+			ctx = gone
+		}
+		go func() {
+			results[i] <- db.Write(ctx, func(tx *Tx) error {
+				if _, err := tx.EnsureMerchant(ctx, fmt.Sprintf("m-%d", i), Now()); err != nil {
+					return err
+				}
+				if i == 1 {
+					cancel()
+				}
+				_, err := tx.EnsureMerchant(ctx, fmt.Sprintf("m-%d-b", i), Now())
+				return err
+			})
+		}()
+	}
+	waitQueued(t, db, len(results))
+	release()
+	for i, ch := range results {
+		err := <-ch
+		if (i == 1) != errors.Is(err, context.Canceled) || (i != 1 && err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+		for _, id := range []string{fmt.Sprintf("m-%d", i), fmt.Sprintf("m-%d-b", i)} {
+			if got := merchantExists(t, db, id); got != (i != 1) {
+				t.Errorf("merchant %s saved = %v", id, got)
+			}
+		}
+	}
+}

@@ -151,6 +151,10 @@ type Tx struct {
 	db   *DB
 	pool *sql.DB
 	tx   *sql.Tx
+
+	// shared is set on write transactions, which several callers' writes
+	// may share (batch.go).
+	shared bool
 }
 
 // Write runs fn in a BEGIN IMMEDIATE transaction and commits when fn returns
@@ -242,7 +246,26 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return t.tx.StmtContext(ctx, s), nil
 }
 
+// statementContext is the context a statement runs under. In a shared write
+// transaction a caller's cancellation must not interrupt a statement: SQLite
+// answers an interrupted write by rolling back the whole transaction, and with
+// it the savepoints of every other caller in the batch. A caller that gave up
+// still stops at its next statement, before it runs.
+func (t *Tx) statementContext(ctx context.Context) (context.Context, error) {
+	if !t.shared {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := t.statementContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	s, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -255,6 +278,10 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := t.statementContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	s, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -263,6 +290,10 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *row {
+	ctx, err := t.statementContext(ctx)
+	if err != nil {
+		return &row{err: err}
+	}
 	s, err := t.stmt(ctx, query)
 	if err != nil {
 		return &row{err: err}
