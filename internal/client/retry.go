@@ -95,15 +95,17 @@ func (cl *call) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry i
 // decides whether another one follows. It never returns an error, so that
 // retryablehttp hands back the last answer (or transport error) unchanged.
 //
-// The policy: a 429 or 503 is the portal (or a proxy in front of it) refusing
-// the request before doing anything, so it is retried whatever the method. A
-// broken connection, a timeout or a gateway's 502/504 leaves unknown whether
-// the request was applied, so only a repeatable request is retried then.
+// The policy: a 429, or a 503 with Retry-After, is the portal (or a proxy in
+// front of it) refusing the request before doing anything, so it is retried
+// whatever the method. A broken connection, a timeout or a gateway's
+// 502/503/504 leaves unknown whether the request was applied (a proxy answers
+// a bare 503 when its upstream reset the connection), so only a repeatable
+// request is retried then.
 // Failures use up MaxRetries; throttling (a 429, or a 503 with Retry-After)
 // uses up MaxThrottledWait instead, since waiting is all it asks for.
 func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl.log(ctx, resp, err)
-	if err != nil || resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout {
+	if outcomeUnknown(resp, err) {
 		cl.unanswered++
 	}
 
@@ -122,20 +124,8 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		if cl.retries >= cl.c.maxRetries {
 			return false, nil
 		}
-		if err != nil {
-			if !cl.repeatable || !transient(err) {
-				return false, nil
-			}
-		} else {
-			switch resp.StatusCode {
-			case http.StatusServiceUnavailable:
-			case http.StatusBadGateway, http.StatusGatewayTimeout:
-				if !cl.repeatable {
-					return false, nil
-				}
-			default:
-				return false, nil
-			}
+		if !cl.repeatable || !outcomeUnknown(resp, err) || (err != nil && !transient(err)) {
+			return false, nil
 		}
 		cl.wait = cl.c.jitteredBackoff(cl.retries + 1)
 	}
@@ -150,6 +140,22 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		cl.retries++
 	}
 	return true, nil
+}
+
+// outcomeUnknown says whether the request may have been applied although no
+// answer of the portal's says so: a transport error, or a gateway's 502, a
+// bare 503 or a 504.
+func outcomeUnknown(resp *http.Response, err error) bool {
+	if err != nil {
+		return true
+	}
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	case http.StatusServiceUnavailable:
+		return !throttling(resp)
+	}
+	return false
 }
 
 // throttling says whether an answer is the server pacing its clients: a 429,

@@ -167,7 +167,8 @@ func TestWritesRetriedOnlyWhenSafeToRepeat(t *testing.T) {
 		handler func(http.ResponseWriter, *http.Request, int)
 		refusal bool // the portal did nothing, so any request may be sent again
 	}{
-		{"503", failThen(2, http.StatusServiceUnavailable, ""), true},
+		{"503 with Retry-After", failThen(2, http.StatusServiceUnavailable, "0"), true},
+		{"bare 503", failThen(2, http.StatusServiceUnavailable, ""), false},
 		{"429", failThen(2, http.StatusTooManyRequests, "0"), true},
 		{"502", failThen(2, http.StatusBadGateway, ""), false},
 		{"504", failThen(2, http.StatusGatewayTimeout, ""), false},
@@ -218,13 +219,21 @@ func TestAnswerLostMarksAPreconditionFailureThatMayBeOurOwn(t *testing.T) {
 		lost    bool
 	}{
 		{"412 at once", precondition, false},
-		{"412 after a 503", func(w http.ResponseWriter, r *http.Request, n int) {
+		{"412 after a 503 with Retry-After", func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
+				w.Header().Set("Retry-After", "0")
 				writeProblem(w, http.StatusServiceUnavailable, "busy")
 				return
 			}
 			precondition(w, r, n)
 		}, false},
+		{"412 after a bare 503", func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				writeProblem(w, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers")
+				return
+			}
+			precondition(w, r, n)
+		}, true},
 		{"412 after a lost answer", dropThen(1, precondition), true},
 		{"412 after a 504", func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
