@@ -189,6 +189,7 @@ func TestBatchedWriteOfACallerThatGivesUpFailsAlone(t *testing.T) {
 	db, _ := openTemp(t)
 	release := queueBehindBlockedWrite(t, db)
 	gone, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	results := make([]chan error, 3)
 	for i := range results {
 		results[i] = make(chan error, 1)
