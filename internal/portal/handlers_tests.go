@@ -199,9 +199,13 @@ func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 	if done != nil && !run.Status.Finished() {
 		timer := time.NewTimer(wait)
 		defer timer.Stop()
+		if p.parked != nil {
+			p.parked()
+		}
 		select {
 		case <-done:
 		case <-timer.C:
+		case <-p.draining:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -60,6 +60,12 @@ type Portal struct {
 	handler http.Handler
 	now     func() time.Time
 
+	// draining is closed when shutdown begins: long polls answer at once.
+	draining  chan struct{}
+	drainOnce sync.Once
+	// parked, when set (tests only), is called as a long poll starts waiting.
+	parked func()
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -95,6 +101,8 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		limiter: newRateLimiter(opts.RateLimit),
 		metrics: newMetrics(),
 		now:     store.Now,
+
+		draining: make(chan struct{}),
 	}
 	// A run still RUNNING belongs to a process that is gone: nothing will
 	// ever finish it.
@@ -123,8 +131,17 @@ const (
 // Handler is the whole HTTP API, /healthz and /v1/openapi.json included.
 func (p *Portal) Handler() http.Handler { return p.handler }
 
+// Drain answers the long polls of GET /v1/tests/{id} in progress at once,
+// with the run as it stands, and makes later ones answer without waiting.
+// Call it when a graceful shutdown begins (http.Server.RegisterOnShutdown),
+// since Shutdown waits for every request in flight; Close drains too.
+func (p *Portal) Drain() {
+	p.drainOnce.Do(func() { close(p.draining) })
+}
+
 // Close stops the runner (waiting for running calls up to ctx) and closes the database.
 func (p *Portal) Close(ctx context.Context) error {
+	p.Drain()
 	p.closeOnce.Do(func() {
 		p.closeErr = errors.Join(p.runner.stop(ctx), p.db.Close())
 	})

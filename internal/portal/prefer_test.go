@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,35 +70,48 @@ func TestGetTestWithoutPreferAnswersAtOnce(t *testing.T) {
 	}
 }
 
-// A GET that prefers to wait answers with the outcome once the run is
-// recorded, not the RUNNING state it found.
+// waitAnswer is what a long poll of GET /v1/tests/{id} got back.
+type waitAnswer struct {
+	run     jwo.ConnectivityTest
+	applied string
+	err     error
+}
+
+// longPoll sends GET /v1/tests/{id} with Prefer: wait=15 and returns where
+// its answer will arrive, once the handler is parked waiting for the run.
+func longPoll(e *env, id string) <-chan waitAnswer {
+	parked := make(chan struct{})
+	var once sync.Once
+	e.portal.parked = func() { once.Do(func() { close(parked) }) }
+	answers := make(chan waitAnswer, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/v1/tests/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["viewer"])
+		req.Header.Set("Prefer", "wait=15")
+		res, err := e.srv.Client().Do(req)
+		if err != nil {
+			answers <- waitAnswer{err: err}
+			return
+		}
+		defer func() { _ = res.Body.Close() }()
+		var a waitAnswer
+		a.applied = res.Header.Get("Preference-Applied")
+		a.err = json.NewDecoder(res.Body).Decode(&a.run)
+		answers <- a
+	}()
+	<-parked
+	return answers
+}
+
+// A GET that prefers to wait, parked while the run is RUNNING, answers with
+// the outcome once the run is recorded.
 func TestGetTestWithPreferWaitAnswersWhenTheRunFinishes(t *testing.T) {
 	e := newEnv(t)
 	release := blockTester(e)
 	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
 	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
 
-	type answer struct {
-		run     jwo.ConnectivityTest
-		applied string
-		err     error
-	}
-	answers := make(chan answer, 1)
-	go func() {
-		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/v1/tests/"+run.ID, nil)
-		req.Header.Set("Authorization", "Bearer "+e.tokens["viewer"])
-		req.Header.Set("Prefer", "wait=15")
-		res, err := e.srv.Client().Do(req)
-		if err != nil {
-			answers <- answer{err: err}
-			return
-		}
-		defer func() { _ = res.Body.Close() }()
-		var a answer
-		a.applied = res.Header.Get("Preference-Applied")
-		a.err = json.NewDecoder(res.Body).Decode(&a.run)
-		answers <- a
-	}()
+	answers := longPoll(e, run.ID)
 	close(release)
 	a := <-answers
 	if a.err != nil {
@@ -108,6 +122,37 @@ func TestGetTestWithPreferWaitAnswersWhenTheRunFinishes(t *testing.T) {
 	}
 	if a.applied != "wait=15" {
 		t.Errorf("Preference-Applied %q, want wait=15", a.applied)
+	}
+}
+
+// A graceful shutdown waits for every request in flight, so Drain answers
+// the parked long polls at once with the run as it stands.
+func TestDrainAnswersParkedLongPolls(t *testing.T) {
+	e := newEnv(t)
+	release := blockTester(e)
+	defer close(release)
+	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
+
+	answers := longPoll(e, run.ID)
+	drained := time.Now()
+	e.portal.Drain()
+	a := <-answers // the run is still blocked: only Drain or the 15 s wait can end it
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
+	if since := time.Since(drained); since > 10*time.Second {
+		t.Errorf("answered %v after Drain: the wait ran out instead", since)
+	}
+	if a.run.Status != jwo.TestRunning {
+		t.Errorf("status %s, want RUNNING (answered as it stands)", a.run.Status)
+	}
+	// Once draining, a new long poll does not wait either.
+	r := e.must(200, "GET", "/v1/tests/"+run.ID, "viewer", "", "Prefer", "wait=15")
+	var got jwo.ConnectivityTest
+	r.json(t, &got)
+	if got.Status != jwo.TestRunning {
+		t.Errorf("status %s after Drain, want RUNNING at once", got.Status)
 	}
 }
 

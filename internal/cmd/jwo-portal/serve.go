@@ -100,6 +100,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log.Info("serving the Portal API", "addr", ln.Addr().String(), "db", cfg.db, "mode", mode, "rate_limit", int(cfg.rateLimit))
 	srv := portal.NewServer(ln.Addr().String(), p.Handler())
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	srv.RegisterOnShutdown(p.Drain) // long polls must not hold up the shutdown
 	serveErr := serveUntilDone(ctx, srv, ln, log)
 
 	// Close waits for running connectivity tests, but not forever.
