@@ -224,3 +224,38 @@ func TestBatchedWriteOfACallerThatGivesUpFailsAlone(t *testing.T) {
 		}
 	}
 }
+
+// Writes queued together really share one commit: while the batch runs, a
+// reader sees none of the earlier writes of the same batch yet.
+func TestQueuedWritesShareOneCommit(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	release := queueBehindBlockedWrite(t, db)
+	const n = 4
+	// Sent one after another so that they queue in order.
+	results := make([]chan error, n)
+	for i := range results {
+		results[i] = make(chan error, 1)
+		go func() {
+			results[i] <- db.Write(ctx, func(tx *Tx) error {
+				if i > 0 {
+					if prev := fmt.Sprintf("m-%d", i-1); merchantExists(t, db, prev) {
+						return fmt.Errorf("%s was committed before write %d ran: no shared commit", prev, i)
+					}
+				}
+				_, err := tx.EnsureMerchant(ctx, fmt.Sprintf("m-%d", i), Now())
+				return err
+			})
+		}()
+		waitQueued(t, db, i+1)
+	}
+	release()
+	for i, ch := range results {
+		if err := <-ch; err != nil {
+			t.Errorf("write %d: %v", i, err)
+		}
+		if !merchantExists(t, db, fmt.Sprintf("m-%d", i)) {
+			t.Errorf("m-%d not saved", i)
+		}
+	}
+}
