@@ -18,9 +18,10 @@ type providerData struct {
 
 // storeProfiles reads each store at most once per provider process for the
 // plan-time check of jwo_store_connector, so the four connectors of a store
-// share one GET /v1/stores/{id} instead of making four (and Terraform's
-// second plan during apply makes none). Concurrent lookups of one store wait
-// for the same request.
+// share one GET /v1/stores/{id} instead of making four. Terraform starts a
+// provider process for the plan walk and another for the apply walk, so an
+// apply reads each new connector's store once in each. Concurrent lookups of
+// one store wait for the same request.
 //
 // It is a plan-time check only: reads and refreshes never use it, and the
 // PUT of the apply is checked by the portal again, so a store changed
