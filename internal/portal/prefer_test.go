@@ -53,12 +53,20 @@ func blockTester(e *env) chan struct{} {
 	return release
 }
 
-func TestGetTestWithoutPreferAnswersAtOnce(t *testing.T) {
+// runningOrderingRun starts an Ordering test that stays RUNNING until
+// release is closed.
+func runningOrderingRun(t *testing.T) (*env, jwo.ConnectivityTest, chan struct{}) {
+	t.Helper()
 	e := newEnv(t)
 	release := blockTester(e)
-	defer close(release)
 	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
 	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
+	return e, run, release
+}
+
+func TestGetTestWithoutPreferAnswersAtOnce(t *testing.T) {
+	e, run, release := runningOrderingRun(t)
+	defer close(release)
 	r := e.must(200, "GET", "/v1/tests/"+run.ID, "viewer", "")
 	var got jwo.ConnectivityTest
 	r.json(t, &got)
@@ -106,10 +114,7 @@ func longPoll(e *env, id string) <-chan waitAnswer {
 // A GET that prefers to wait, parked while the run is RUNNING, answers with
 // the outcome once the run is recorded.
 func TestGetTestWithPreferWaitAnswersWhenTheRunFinishes(t *testing.T) {
-	e := newEnv(t)
-	release := blockTester(e)
-	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
-	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
+	e, run, release := runningOrderingRun(t)
 
 	answers := longPoll(e, run.ID)
 	close(release)
@@ -128,11 +133,8 @@ func TestGetTestWithPreferWaitAnswersWhenTheRunFinishes(t *testing.T) {
 // A graceful shutdown waits for every request in flight, so Drain answers
 // the parked long polls at once with the run as it stands.
 func TestDrainAnswersParkedLongPolls(t *testing.T) {
-	e := newEnv(t)
-	release := blockTester(e)
+	e, run, release := runningOrderingRun(t)
 	defer close(release)
-	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
-	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
 
 	answers := longPoll(e, run.ID)
 	drained := time.Now()
@@ -159,11 +161,8 @@ func TestDrainAnswersParkedLongPolls(t *testing.T) {
 // A run that outlasts the wait is answered RUNNING when the wait is over,
 // and says the preference was applied so that the client asks again at once.
 func TestGetTestWithPreferWaitGivesUpAfterTheWait(t *testing.T) {
-	e := newEnv(t)
-	release := blockTester(e)
+	e, run, release := runningOrderingRun(t)
 	defer close(release)
-	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
-	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
 	r := e.must(200, "GET", "/v1/tests/"+run.ID, "viewer", "", "Prefer", "wait=1")
 	var got jwo.ConnectivityTest
 	r.json(t, &got)
@@ -174,10 +173,7 @@ func TestGetTestWithPreferWaitGivesUpAfterTheWait(t *testing.T) {
 
 // Another merchant's token learns nothing by waiting: the run is a 404 at once.
 func TestGetTestWithPreferWaitKeepsOtherMerchantsOut(t *testing.T) {
-	e := newEnv(t)
-	release := blockTester(e)
+	e, run, release := runningOrderingRun(t)
 	defer close(release)
-	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
-	run, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
 	e.must(404, "GET", "/v1/tests/"+run.ID, "other", "", "Prefer", "wait=10")
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -12,12 +11,7 @@ import (
 // while the lines that would carry it (one per API request, with the
 // Authorization header) are there.
 func TestAccDebugLogsHoldNoToken(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
-	}
-	t.Parallel()
-	tp := newTestPortal(t)
-	plugins := buildProviderBinary(t)
+	tp, plugins := newCLITest(t)
 	resources := connectorHCL("ordering", accStoreJWO, "ORDERING", urlPublicA, "PUBLIC") + `
 data "jwo_store" "this" {
   id = jwo_store_connector.ordering.store_id

@@ -25,6 +25,18 @@ type cliWorkspace struct {
 	env []string
 }
 
+// newCLITest is the start of a test that drives the terraform binary: it
+// skips without TF_ACC, runs in parallel, and returns a fresh portal and the
+// directory of a provider binary built from this module.
+func newCLITest(t *testing.T) (*testPortal, string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
+	}
+	t.Parallel()
+	return newTestPortal(t), buildProviderBinary(t)
+}
+
 // buildProviderBinary builds the provider into a temporary directory and
 // returns that directory, for dev_overrides.
 func buildProviderBinary(t *testing.T) string {

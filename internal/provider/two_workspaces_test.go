@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,12 +14,7 @@ import (
 // plan must show A's value being replaced, for review. Real terraform
 // processes, each with its own state, against one portal.
 func TestAccTwoWorkspaces_savedPlanMeetsConcurrentChange(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
-	}
-	t.Parallel()
-	tp := newTestPortal(t)
-	plugins := buildProviderBinary(t)
+	tp, plugins := newCLITest(t)
 	config := func(url string) string {
 		return cliProviderBlock(tp, tp.OperatorToken) +
 			connectorHCL("identity", accStoreJWO, "IDENTITY", url, "PUBLIC")
