@@ -6,12 +6,7 @@
 package quickstart_test
 
 import (
-	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,9 +19,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 	"github.com/justwalkout/terraform-provider-jwo/internal/provider"
 )
@@ -46,9 +41,9 @@ func TestQuickstart(t *testing.T) {
 	portalURL, token := startPortal(t)
 	t.Setenv("JWO_ENDPOINT", portalURL)
 	t.Setenv("JWO_TOKEN", token)
-	connectorURL := startConnector(t)
+	connectorURL := portaltest.StartConnector(t).URL
 
-	brokenURL := closedLoopbackURL(t)
+	brokenURL := portaltest.ClosedURL(t)
 	vars := func(broken bool) config.Variables {
 		v := config.Variables{"connector_url": config.StringVariable(connectorURL)}
 		if broken {
@@ -145,7 +140,6 @@ func completion(status string, required ...string) knownvalue.Check {
 // starts it, and returns its URL and an operator token of acme.
 func startPortal(t *testing.T) (url, token string) {
 	t.Helper()
-	ctx := context.Background()
 	f, err := os.Open("seed.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -155,61 +149,7 @@ func startPortal(t *testing.T) (url, token string) {
 	if err != nil {
 		t.Fatalf("seed.yaml: %v", err)
 	}
-	db := filepath.Join(t.TempDir(), "portal.db")
-	if err := portal.ApplySeed(ctx, db, file); err != nil {
-		t.Fatalf("apply seed.yaml: %v", err)
-	}
-	p, err := portal.Open(ctx, portal.Options{DBPath: db, Dev: true, TestTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatalf("open portal: %v", err)
-	}
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := p.Close(cctx); err != nil {
-			t.Errorf("close portal: %v", err)
-		}
-	})
-	token, err = portal.CreateToken(ctx, db, "acme", jwo.RoleOperator, "quickstart-test")
-	if err != nil {
-		t.Fatalf("create token: %v", err)
-	}
-	return serveLoopback(t, p.Handler()), token
-}
-
-// startConnector serves the sample connector and returns its URL.
-func startConnector(t *testing.T) string {
-	t.Helper()
-	c := connector.New(connector.Options{})
-	url := serveLoopback(t, c)
-	t.Cleanup(c.Close) // before the server closes: cleanups run last first
-	return url
-}
-
-// serveLoopback serves h on 127.0.0.1 until the test ends.
-func serveLoopback(t *testing.T, h http.Handler) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen on loopback: %v", err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// closedLoopbackURL is an http URL on 127.0.0.1 where nothing listens.
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen on loopback: %v", err)
-	}
-	url := "http://" + l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return url
+	tp := portaltest.Start(t, portaltest.WithSeed(file),
+		portaltest.WithOptions(func(o *portal.Options) { o.TestTimeout = 5 * time.Second }))
+	return tp.URL, tp.Token("acme", jwo.RoleOperator)
 }

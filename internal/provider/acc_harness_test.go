@@ -1,32 +1,26 @@
 package provider
 
-// The shared acceptance-test harness. Every acceptance test serves the real
-// portal in-process on loopback, on its own SQLite file in t.TempDir(), so
-// tests run in parallel without sharing state and nothing is mocked. Configs
+// The acceptance tests' side of the one harness, internal/portal/portaltest.
+// Every acceptance test serves the real portal in-process on loopback, on its
+// own database, so tests run in parallel without sharing state and nothing
+// is mocked. Configs
 // carry no required_providers block, so the provider is addressed as
 // registry.terraform.io/hashicorp/jwo and no TF_ACC_PROVIDER_NAMESPACE is needed.
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
-	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
-	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process: Terraform
@@ -35,223 +29,52 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 	"jwo": providerserver.NewProtocol6WithError(New("test")()),
 }
 
-// The seeded merchants and stores. Every test portal has exactly these, plus
-// what a test adds itself.
+// The seeded merchants and stores of portaltest's fixture. Every test portal
+// has exactly these, plus what a test adds itself.
 const (
-	accMerchant      = "acme"
-	accOtherMerchant = "globex"
+	accMerchant      = portaltest.Merchant
+	accOtherMerchant = portaltest.OtherMerchant
 
-	// accStoreJWO needs all four methods: APP_QR (IDENTITY), loyalty program
-	// (LOYALTY), order delegation (ORDERING), CUSTOMER_MANAGED (FRAUD_AND_ABUSE).
-	accStoreJWO = "acme-sea-01"
+	// accStoreJWO needs all four methods.
+	accStoreJWO = portaltest.StoreJWO
 	// accStoreDashCart is a Dash Cart store that needs only ORDERING.
-	accStoreDashCart = "acme-cart-01"
+	accStoreDashCart = portaltest.StoreDashCart
 	// accStoreNotRequired needs no connector (completion status NOT_REQUIRED).
-	accStoreNotRequired = "acme-sea-02"
+	accStoreNotRequired = portaltest.StoreNotRequired
 	// accStoreOther belongs to the other merchant; acme's tokens see a 404.
-	accStoreOther = "globex-01"
+	accStoreOther = portaltest.StoreOther
 
 	// accSKU is in the catalog of accStoreJWO and accStoreDashCart.
-	accSKU = "WATER-500"
+	accSKU = portaltest.SKU
 )
 
-// testPortal is one running portal with its seed and tokens.
-type testPortal struct {
-	URL    string // base URL, http://127.0.0.1:PORT
-	DBPath string
-
-	Portal *portal.Portal
-
-	// Tokens of the acme merchant, one per role, and of globex's admin.
-	ViewerToken, OperatorToken, AdminToken, OtherAdminToken string
-
-	// Ready clients with the tokens above, for PreConfig out-of-band changes,
-	// checks and CheckDestroy.
-	Viewer, Operator, Admin, OtherAdmin *client.Client
-}
-
-// testPortalSetup is what options may change before the portal starts.
-type testPortalSetup struct {
-	seed    seed.File
-	options portal.Options
-}
+// testPortal is one running portal of portaltest, with the provider's own
+// helpers on it.
+type testPortal struct{ *portaltest.Portal }
 
 // testPortalOption changes the seed or the portal's options.
-type testPortalOption func(*testPortalSetup)
+type testPortalOption = portaltest.Option
 
 // withGeneratedStores adds n stores to acme's seed (ids "acme-gen-0001"...),
 // alternating a JWO store that needs IDENTITY with a NOT_REQUIRED one, so that
 // lists span several pages when n is larger than the page size.
 func withGeneratedStores(n int) testPortalOption {
-	return func(s *testPortalSetup) {
-		for i := range s.seed.Merchants {
-			if s.seed.Merchants[i].ID == accMerchant {
-				s.seed.Merchants[i].Stores = append(s.seed.Merchants[i].Stores, generatedStores(n)...)
-			}
-		}
-	}
+	return portaltest.WithStores(accMerchant, portaltest.GeneratedStores("acme-gen", n)...)
 }
 
 // withProductionMode starts the portal without Dev: connector URLs must be
 // https off loopback, as in a real deployment. Use it only for tests that
 // save connectors, never for ones that run connectivity tests.
-func withProductionMode() testPortalOption {
-	return func(s *testPortalSetup) { s.options.Dev = false }
-}
+func withProductionMode() testPortalOption { return portaltest.WithProductionMode() }
 
-// generatedStores builds n store seeds named acme-gen-0001 onwards.
-func generatedStores(n int) []seed.Store {
-	out := make([]seed.Store, 0, n)
-	for i := 1; i <= n; i++ {
-		p := jwo.StoreProfile{
-			ID:                    fmt.Sprintf("acme-gen-%04d", i),
-			Name:                  fmt.Sprintf("Acme generated %d", i),
-			StoreType:             jwo.StoreTypeJWO,
-			Region:                "us-west-2",
-			EntryMethods:          []jwo.EntryMethod{jwo.EntryCreditCard},
-			FraudAndAbuseStrategy: jwo.FraudAmazonManaged,
-		}
-		if i%2 == 1 {
-			p.EntryMethods = append(p.EntryMethods, jwo.EntryBadge)
-		}
-		out = append(out, seed.Store{StoreProfile: p})
-	}
-	return out
-}
-
-// accSeed is the seed every test portal starts with.
-func accSeed() seed.File {
-	water := jwo.CatalogItem{SKU: accSKU, Barcode: "036000291452", BarcodeType: jwo.BarcodeUPC, Name: "Still water 500 ml"}
-	return seed.File{Merchants: []seed.Merchant{
-		{ID: accMerchant, Stores: []seed.Store{
-			{
-				StoreProfile: jwo.StoreProfile{
-					ID:                    accStoreJWO,
-					Name:                  "Acme Seattle 1",
-					StoreType:             jwo.StoreTypeJWO,
-					Region:                "us-east-1",
-					EntryMethods:          []jwo.EntryMethod{jwo.EntryAppQR, jwo.EntryCreditCard},
-					FraudAndAbuseStrategy: jwo.FraudCustomerManaged,
-					OrderDelegation:       true,
-					LoyaltyProgram:        true,
-				},
-				Catalog: []jwo.CatalogItem{water},
-			},
-			{
-				StoreProfile: jwo.StoreProfile{
-					ID:                    accStoreDashCart,
-					Name:                  "Acme Dash Cart 1",
-					StoreType:             jwo.StoreTypeDashCart,
-					Region:                "us-east-1",
-					EntryMethods:          []jwo.EntryMethod{},
-					FraudAndAbuseStrategy: jwo.FraudNone,
-					OrderDelegation:       true,
-				},
-				Catalog: []jwo.CatalogItem{water},
-			},
-			{
-				StoreProfile: jwo.StoreProfile{
-					ID:                    accStoreNotRequired,
-					Name:                  "Acme Seattle 2",
-					StoreType:             jwo.StoreTypeJWO,
-					Region:                "us-east-1",
-					EntryMethods:          []jwo.EntryMethod{jwo.EntryCreditCard, jwo.EntryPalm},
-					FraudAndAbuseStrategy: jwo.FraudAmazonManaged,
-				},
-			},
-		}},
-		{ID: accOtherMerchant, Stores: []seed.Store{
-			{
-				StoreProfile: jwo.StoreProfile{
-					ID:                    accStoreOther,
-					Name:                  "Globex 1",
-					StoreType:             jwo.StoreTypeJWO,
-					Region:                "eu-west-1",
-					EntryMethods:          []jwo.EntryMethod{jwo.EntryBadge},
-					FraudAndAbuseStrategy: jwo.FraudAmazonRecommendation,
-					OrderDelegation:       true,
-					LoyaltyProgram:        true,
-				},
-				Catalog: []jwo.CatalogItem{water},
-			},
-		}},
-	}}
-}
-
-// newTestPortal opens a dev-mode portal on a fresh database, seeds it, makes
-// the tokens and serves it on 127.0.0.1. Cleanup closes everything.
+// newTestPortal starts a dev-mode portal of portaltest whose clients retry
+// twice, as the provider blocks of the tests do.
 func newTestPortal(t *testing.T, opts ...testPortalOption) *testPortal {
 	t.Helper()
-	ctx := context.Background()
-	tp := &testPortal{DBPath: filepath.Join(t.TempDir(), "portal.db")}
-	setup := testPortalSetup{
-		seed: accSeed(),
-		options: portal.Options{
-			DBPath: tp.DBPath,
-			// Dev admits http loopback connector URLs and lets the tester dial
-			// the sample connector on 127.0.0.1; nothing else is ever dialled.
-			Dev:         true,
-			TestTimeout: 2 * time.Second,
-		},
-	}
-	for _, o := range opts {
-		o(&setup)
-	}
-
-	p, err := portal.Open(ctx, setup.options)
-	if err != nil {
-		t.Fatalf("open portal: %v", err)
-	}
-	tp.Portal = p
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := p.Close(cctx); err != nil {
-			t.Errorf("close portal: %v", err)
-		}
-	})
-
-	if err := portal.ApplySeed(ctx, tp.DBPath, setup.seed); err != nil {
-		t.Fatalf("seed portal: %v", err)
-	}
-
-	token := func(merchant string, role jwo.Role) string {
-		t.Helper()
-		tok, err := portal.CreateToken(ctx, tp.DBPath, merchant, role, "acc-"+merchant+"-"+string(role))
-		if err != nil {
-			t.Fatalf("create %s token of %s: %v", role, merchant, err)
-		}
-		return tok
-	}
-	tp.ViewerToken = token(accMerchant, jwo.RoleViewer)
-	tp.OperatorToken = token(accMerchant, jwo.RoleOperator)
-	tp.AdminToken = token(accMerchant, jwo.RoleAdmin)
-	tp.OtherAdminToken = token(accOtherMerchant, jwo.RoleAdmin)
-
-	srv := newLoopbackServer(t, p.Handler())
-	tp.URL = srv.URL
-
-	tp.Viewer = tp.newClient(t, tp.ViewerToken)
-	tp.Operator = tp.newClient(t, tp.OperatorToken)
-	tp.Admin = tp.newClient(t, tp.AdminToken)
-	tp.OtherAdmin = tp.newClient(t, tp.OtherAdminToken)
-	return tp
-}
-
-// newClient is a client of this portal with the given token.
-func (tp *testPortal) newClient(t *testing.T, token string) *client.Client {
-	t.Helper()
-	c, err := client.New(client.Config{
-		Endpoint:   tp.URL,
-		Token:      token,
-		UserAgent:  "terraform-provider-jwo-acctest",
-		Timeout:    10 * time.Second,
-		MaxRetries: 2,
-	})
-	if err != nil {
-		t.Fatalf("new client: %v", err)
-	}
-	return c
+	opts = append([]testPortalOption{portaltest.WithClient(func(c *client.Config) {
+		c.UserAgent = "terraform-provider-jwo-acctest"
+	})}, opts...)
+	return &testPortal{portaltest.Start(t, opts...)}
 }
 
 // providerConfig is the provider block for this portal and a token; a test
@@ -271,72 +94,25 @@ provider "jwo" {
 // portal runs (ids "<prefix>-0001"...), each needing IDENTITY.
 func (tp *testPortal) addStores(t *testing.T, prefix string, n int) []string {
 	t.Helper()
-	ids := make([]string, 0, n)
-	for i := 1; i <= n; i++ {
-		id := fmt.Sprintf("%s-%04d", prefix, i)
-		_, err := tp.Admin.CreateStore(context.Background(), jwo.StoreProfile{
-			ID:                    id,
-			Name:                  "Added " + id,
-			StoreType:             jwo.StoreTypeJWO,
-			Region:                "us-west-2",
-			EntryMethods:          []jwo.EntryMethod{jwo.EntryBadge},
-			FraudAndAbuseStrategy: jwo.FraudAmazonManaged,
-		})
-		if err != nil {
-			t.Fatalf("create store %s: %v", id, err)
-		}
-		ids = append(ids, id)
-	}
-	return ids
+	return tp.AddStores(prefix, n)
 }
 
-// newLoopbackServer serves h on 127.0.0.1 only (httptest's default listener
-// may fall back to [::1], which is loopback too, but pinning it keeps every
-// URL in the tests the same shape).
+// newLoopbackServer serves h on loopback until the test ends.
 func newLoopbackServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen on loopback: %v", err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
+	return portaltest.Serve(t, h)
 }
 
-// testConnector is a sample retailer connector served on 127.0.0.1.
-type testConnector struct {
-	URL       string // base URL to save as endpoint_url
-	Connector *connector.Connector
-}
+// testConnector is a sample retailer connector served on loopback.
+type testConnector = portaltest.Connector
 
 // newTestConnector serves a sample connector with valid answers; tests switch
-// faults on it with Connector.SetFault. Cleanup releases hung calls first so
-// that closing the server does not wait for them.
-func newTestConnector(t *testing.T) *testConnector {
-	t.Helper()
-	c := connector.New(connector.Options{})
-	srv := newLoopbackServer(t, c)
-	t.Cleanup(c.Close) // runs before srv.Close: cleanups run last-in first-out
-	return &testConnector{URL: srv.URL, Connector: c}
-}
+// faults on it with Connector.SetFault.
+func newTestConnector(t *testing.T) *testConnector { return portaltest.StartConnector(t) }
 
-// closedLoopbackURL is an http URL on 127.0.0.1 where nothing listens, so a
+// closedLoopbackURL is an http URL on loopback where nothing listens, so a
 // connectivity test against it fails with reason "connect".
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen on loopback: %v", err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatalf("close listener: %v", err)
-	}
-	return "http://" + addr
-}
+func closedLoopbackURL(t *testing.T) string { return portaltest.ClosedURL(t) }
 
 // errorPattern matches fragments of a diagnostic in Terraform's output, in
 // order. Terraform wraps long messages at any space, so every run of spaces in

@@ -49,7 +49,7 @@ data "jwo_connectivity_tests" "latest" {
 			"response_excerpt": knownvalue.StringRegexp(regexpPurchaseID),
 			"started_at":       knownvalue.StringRegexp(rfc3339),
 			"completed_at":     knownvalue.StringRegexp(rfc3339),
-			"triggered_by":     knownvalue.StringExact("acc-acme-operator"),
+			"triggered_by":     knownvalue.StringExact("acme-operator"),
 		})
 	}
 	unsuccessful := knownvalue.ObjectPartial(map[string]knownvalue.Check{

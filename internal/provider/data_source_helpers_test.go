@@ -29,7 +29,7 @@ type requestCounter struct {
 func (tp *testPortal) countingEndpoint(t *testing.T) (string, *requestCounter) {
 	t.Helper()
 	rc := &requestCounter{calls: map[string]int{}}
-	h := tp.Portal.Handler()
+	h := tp.Handler()
 	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc.mu.Lock()
 		rc.calls[r.Method+" "+r.URL.Path]++

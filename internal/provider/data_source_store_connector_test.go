@@ -43,7 +43,7 @@ data "jwo_store_connector" "loyalty" {
 					"version":             knownvalue.Int64Exact(1),
 					"created_at":          knownvalue.StringRegexp(rfc3339),
 					"updated_at":          knownvalue.StringRegexp(rfc3339),
-					"updated_by":          knownvalue.StringExact("acc-acme-operator"),
+					"updated_by":          knownvalue.StringExact("acme-operator"),
 				}),
 					createdAt.AddStateValue(addr, tfjsonpath.New("created_at")),
 					version.AddStateValue(addr, tfjsonpath.New("version")),

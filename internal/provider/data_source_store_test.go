@@ -50,7 +50,7 @@ data "jwo_store" "sea" {
 							"version":             knownvalue.Int64Exact(1),
 							"created_at":          knownvalue.StringRegexp(rfc3339),
 							"updated_at":          knownvalue.StringRegexp(rfc3339),
-							"updated_by":          knownvalue.StringExact("acc-acme-operator"),
+							"updated_by":          knownvalue.StringExact("acme-operator"),
 						}),
 					})),
 				),

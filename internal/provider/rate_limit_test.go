@@ -10,12 +10,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // withRateLimit starts the portal with a per-token limit of perSecond
 // requests a second (burst 2x), as `jwo-portal serve --rate-limit` does.
 func withRateLimit(perSecond int) testPortalOption {
-	return func(s *testPortalSetup) { s.options.RateLimit = perSecond }
+	return portaltest.WithOptions(func(o *portal.Options) { o.RateLimit = perSecond })
 }
 
 // throttleLog records the portal's 429 answers and their Retry-After.
@@ -31,7 +34,7 @@ type throttleLog struct {
 func (tp *testPortal) throttleWatchingEndpoint(t *testing.T) (string, *throttleLog) {
 	t.Helper()
 	tl := &throttleLog{retryAfters: map[string]int{}}
-	h := tp.Portal.Handler()
+	h := tp.Handler()
 	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
 		h.ServeHTTP(rec, r)

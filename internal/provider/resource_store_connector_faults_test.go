@@ -18,7 +18,7 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/faultproxy"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // The fleet of the fault test: every store needs all four methods, so that
@@ -34,29 +34,7 @@ const (
 // withFourMethodStores adds n stores to acme's seed (ids "acme-faults-01"...)
 // that need every method and sell accSKU, as accStoreJWO does.
 func withFourMethodStores(n int) testPortalOption {
-	return func(s *testPortalSetup) {
-		water := jwo.CatalogItem{SKU: accSKU, Barcode: "036000291452", BarcodeType: jwo.BarcodeUPC, Name: "Still water 500 ml"}
-		for i := range s.seed.Merchants {
-			if s.seed.Merchants[i].ID != accMerchant {
-				continue
-			}
-			for j := 1; j <= n; j++ {
-				s.seed.Merchants[i].Stores = append(s.seed.Merchants[i].Stores, seed.Store{
-					StoreProfile: jwo.StoreProfile{
-						ID:                    faultStoreID(j),
-						Name:                  fmt.Sprintf("Acme faults %d", j),
-						StoreType:             jwo.StoreTypeJWO,
-						Region:                "us-east-1",
-						EntryMethods:          []jwo.EntryMethod{jwo.EntryAppQR},
-						FraudAndAbuseStrategy: jwo.FraudCustomerManaged,
-						OrderDelegation:       true,
-						LoyaltyProgram:        true,
-					},
-					Catalog: []jwo.CatalogItem{water},
-				})
-			}
-		}
-	}
+	return portaltest.WithStores(accMerchant, portaltest.FourMethodStores("acme-faults", n)...)
 }
 
 func faultStoreID(i int) string { return fmt.Sprintf("acme-faults-%02d", i) }

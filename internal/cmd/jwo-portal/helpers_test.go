@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -10,30 +9,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
-
-// safeBuffer is an io.Writer a running command and the test can share.
-type safeBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *safeBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *safeBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // runCLI runs one command line in-process, as the binary would.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut safeBuffer
+	var out, errOut portaltest.SyncBuffer
 	code = cli(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
@@ -43,8 +26,8 @@ var listening = regexp.MustCompile(`jwo-portal: listening on (http://(?:127\.0\.
 // server is a serving subcommand running in-process.
 type server struct {
 	URL    string
-	stdout *safeBuffer
-	stderr *safeBuffer
+	stdout *portaltest.SyncBuffer
+	stderr *portaltest.SyncBuffer
 	stop   func() error
 }
 
@@ -54,7 +37,7 @@ type server struct {
 func startServing(t *testing.T, run runFunc, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{stdout: &safeBuffer{}, stderr: &safeBuffer{}}
+	s := &server{stdout: &portaltest.SyncBuffer{}, stderr: &portaltest.SyncBuffer{}}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, s.stdout, s.stderr) }()
 

@@ -7,12 +7,9 @@ package apitest
 
 import (
 	"bytes"
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,60 +20,35 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/openapi/openapitest"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
-// The fixture: two merchants. Acme's store ids are distinctive so that a
-// leak of them into Globex's answers is easy to spot.
+// The fixture is portaltest's: two merchants, whose store ids start with
+// their merchant's id, so that a leak of Acme's into Globex's answers is
+// easy to spot.
 const (
-	acme   = "acme"
-	globex = "globex"
+	acme   = portaltest.Merchant
+	globex = portaltest.OtherMerchant
 
-	storeFull = "acme-full-0001" // JWO; requires all four methods
-	storeNone = "acme-none-0001" // JWO; requires nothing (NOT_REQUIRED)
-	storeCart = "acme-cart-0001" // DASH_CART; requires ORDERING only
-	storeOurs = "globex-0001"
+	storeFull = portaltest.StoreJWO         // JWO; requires all four methods
+	storeNone = portaltest.StoreNotRequired // JWO; requires nothing (NOT_REQUIRED)
+	storeCart = portaltest.StoreDashCart    // DASH_CART; requires ORDERING only
+	storeOurs = portaltest.StoreOther
 
-	skuWater     = "WATER-500"
-	barcodeWater = "036000291452" // UPC-A with a valid check digit
+	skuWater     = portaltest.SKU
+	barcodeWater = portaltest.Barcode // UPC-A with a valid check digit
 )
 
-var acmeStores = []string{storeFull, storeNone, storeCart}
+var acmeStores = portaltest.MerchantStores
 
-func fixture() seed.File {
-	return seed.File{Merchants: []seed.Merchant{
-		{ID: acme, Stores: []seed.Store{
-			{StoreProfile: jwo.StoreProfile{
-				ID: storeFull, Name: "Acme Full", StoreType: jwo.StoreTypeJWO, Region: "us-east-1",
-				EntryMethods:          []jwo.EntryMethod{jwo.EntryAppQR, jwo.EntryCreditCard},
-				FraudAndAbuseStrategy: jwo.FraudCustomerManaged, OrderDelegation: true, LoyaltyProgram: true,
-			}, Catalog: []jwo.CatalogItem{{SKU: skuWater, Barcode: barcodeWater, BarcodeType: jwo.BarcodeUPC, Name: "Still water 500 ml"}}},
-			{StoreProfile: jwo.StoreProfile{
-				ID: storeNone, Name: "Acme None", StoreType: jwo.StoreTypeJWO, Region: "us-west-2",
-				EntryMethods: []jwo.EntryMethod{jwo.EntryCreditCard, jwo.EntryPalm}, FraudAndAbuseStrategy: jwo.FraudAmazonManaged,
-			}},
-			{StoreProfile: jwo.StoreProfile{
-				ID: storeCart, Name: "Acme Cart", StoreType: jwo.StoreTypeDashCart, Region: "eu-west-1",
-				EntryMethods: []jwo.EntryMethod{}, FraudAndAbuseStrategy: jwo.FraudNone, OrderDelegation: true,
-			}, Catalog: []jwo.CatalogItem{{SKU: skuWater, Barcode: barcodeWater, BarcodeType: jwo.BarcodeUPC, Name: "Still water 500 ml"}}},
-		}},
-		{ID: globex, Stores: []seed.Store{
-			{StoreProfile: jwo.StoreProfile{
-				ID: storeOurs, Name: "Globex 1", StoreType: jwo.StoreTypeJWO, Region: "us-east-1",
-				EntryMethods: []jwo.EntryMethod{jwo.EntryBadge}, FraudAndAbuseStrategy: jwo.FraudAmazonManaged,
-			}},
-		}},
-	}}
-}
-
-// env is one portal with its own database, served on loopback.
+// env is one portal of portaltest with every answer checked against the
+// OpenAPI document.
 type env struct {
-	t      *testing.T
-	db     string
-	p      *portal.Portal
-	srv    *httptest.Server
-	v      *openapitest.Validator
-	tokens map[string]string // by "merchant/role"
+	t   *testing.T
+	tp  *portaltest.Portal
+	db  string
+	srv *httptest.Server
+	v   *openapitest.Validator
 
 	// Clients of the fixture's tokens. other is Globex's admin.
 	viewer, operator, admin, other *client.Client
@@ -86,74 +58,33 @@ type envOption func(*portal.Options)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	ctx := t.Context()
-	o := portal.Options{
-		DBPath:      filepath.Join(t.TempDir(), "portal.db"),
-		Dev:         true,
-		TestTimeout: 3 * time.Second,
-	}
-	for _, f := range opts {
-		f(&o)
-	}
-	if err := portal.ApplySeed(ctx, o.DBPath, fixture()); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	p, err := portal.Open(ctx, o)
-	if err != nil {
-		t.Fatalf("open portal: %v", err)
-	}
-	srv := httptest.NewUnstartedServer(p.Handler())
-	_ = srv.Listener.Close()
-	srv.Listener = loopbackListener(t)
-	srv.Start()
 	v, err := openapitest.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: o.DBPath, p: p, srv: srv, v: v, tokens: map[string]string{}}
-	t.Cleanup(func() {
-		srv.Close()
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := p.Close(cctx); err != nil {
-			t.Errorf("close portal: %v", err)
+	tp := portaltest.Start(t, portaltest.WithOptions(func(o *portal.Options) {
+		o.TestTimeout = 3 * time.Second
+		for _, f := range opts {
+			f(o)
 		}
-		record(v.Seen())
-	})
+	}))
+	e := &env{t: t, tp: tp, db: tp.DB, srv: tp.Server, v: v}
+	// Registered after the portal's, so it runs before the portal closes.
+	t.Cleanup(func() { record(v.Seen()) })
 	v.CheckAtCleanup(t)
 
-	e.viewer = e.client(e.token(acme, jwo.RoleViewer))
-	e.operator = e.client(e.token(acme, jwo.RoleOperator))
-	e.admin = e.client(e.token(acme, jwo.RoleAdmin))
-	e.other = e.client(e.token(globex, jwo.RoleAdmin))
+	e.viewer = e.client(tp.ViewerToken)
+	e.operator = e.client(tp.OperatorToken)
+	e.admin = e.client(tp.AdminToken)
+	e.other = e.client(tp.OtherAdminToken)
 	return e
 }
 
-// loopbackListener listens on 127.0.0.1, or ::1 where IPv4 loopback is
-// missing: the suite never listens on, or dials, anything else.
-func loopbackListener(t *testing.T) net.Listener {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		if l, err = net.Listen("tcp6", "[::1]:0"); err != nil {
-			t.Fatalf("listen on loopback: %v", err)
-		}
-	}
-	return l
-}
-
+// token is the fixture's token of merchant with role; its name, the actor of
+// audit events, is "merchant-role".
 func (e *env) token(merchant string, role jwo.Role) string {
 	e.t.Helper()
-	key := merchant + "/" + string(role)
-	if tok, ok := e.tokens[key]; ok {
-		return tok
-	}
-	tok, err := portal.CreateToken(e.t.Context(), e.db, merchant, role, merchant+"-"+string(role))
-	if err != nil {
-		e.t.Fatalf("create token %s: %v", key, err)
-	}
-	e.tokens[key] = tok
-	return tok
+	return e.tp.Token(merchant, role)
 }
 
 // httpClient is what every client of the suite uses: the validating
@@ -170,21 +101,10 @@ func (e *env) httpClient(rec *recorder) *http.Client {
 // that every answer a test asserts on is the first one.
 func (e *env) client(token string, opts ...func(*client.Config)) *client.Client {
 	e.t.Helper()
-	cfg := client.Config{
-		Endpoint:   e.srv.URL,
-		Token:      token,
-		HTTPClient: e.httpClient(nil),
-		Timeout:    10 * time.Second,
-		MaxRetries: -1,
-	}
-	for _, f := range opts {
-		f(&cfg)
-	}
-	c, err := client.New(cfg)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
+	return e.tp.Client(token, append([]func(*client.Config){func(cfg *client.Config) {
+		cfg.HTTPClient = e.httpClient(nil)
+		cfg.MaxRetries = -1
+	}}, opts...)...)
 }
 
 // raw sends a request the client cannot make (no token, unknown fields, a
@@ -300,28 +220,12 @@ func fieldNamed(err error, field string) bool {
 }
 
 // closedPort returns a loopback URL on which nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l := loopbackListener(t)
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr
-}
+func closedPort(t *testing.T) string { return portaltest.ClosedURL(t) }
 
 // sampleConnector serves internal/connector on loopback, answering every
 // call validly.
-func sampleConnector(t *testing.T) (*httptest.Server, *connector.Connector) {
+func sampleConnector(t *testing.T) (*portaltest.Connector, *connector.Connector) {
 	t.Helper()
-	c := connector.New(connector.Options{})
-	srv := httptest.NewUnstartedServer(c)
-	_ = srv.Listener.Close()
-	srv.Listener = loopbackListener(t)
-	srv.Start()
-	t.Cleanup(func() {
-		c.Close()
-		srv.Close()
-	})
-	return srv, c
+	c := portaltest.StartConnector(t)
+	return c, c.Connector
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // badToken has the form of a token but was never issued.
@@ -22,8 +23,11 @@ func plantSecrets(t *testing.T, e *env, unreachable, acmeRunID string) (acmeSecr
 	t.Helper()
 	ctx := t.Context()
 	put(t, e.admin, storeCart, jwo.MethodOrdering, unreachable+"/acme-secret-endpoint-5d1e")
-	acmeSecrets = append(append([]string{}, acmeStores...),
-		"Acme Full", "Acme None", "Acme Cart", "acme-secret-endpoint-5d1e",
+	for _, st := range portaltest.Seed().Merchants[0].Stores {
+		acmeSecrets = append(acmeSecrets, st.Name)
+	}
+	acmeSecrets = append(append(acmeSecrets, acmeStores...),
+		"acme-secret-endpoint-5d1e",
 		acme+"-"+string(jwo.RoleViewer), acme+"-"+string(jwo.RoleOperator), acme+"-"+string(jwo.RoleAdmin), acmeRunID)
 
 	name, loyalty := "Globex Secret Name 7f3a", true
@@ -47,10 +51,7 @@ func plantSecrets(t *testing.T, e *env, unreachable, acmeRunID string) (acmeSecr
 // not; the database file and its WAL hold no token either, only hashes.
 func checkLogsAndFile(t *testing.T, e *env, logs string, ops []matrixOp) {
 	t.Helper()
-	secrets := []string{badToken}
-	for _, tok := range e.tokens {
-		secrets = append(secrets, tok)
-	}
+	secrets := append([]string{badToken}, e.tp.Tokens()...)
 	for _, tok := range secrets {
 		body := strings.TrimPrefix(tok, "jwo_")
 		if strings.Contains(logs, body) {

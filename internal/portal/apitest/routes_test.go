@@ -12,6 +12,7 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/openapi"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 func TestService(t *testing.T) {
@@ -64,7 +65,7 @@ func TestStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := jwo.NewStore(fixture().Merchants[0].Stores[0].StoreProfile, nil); !equalJSON(t, s, want) {
+	if want := jwo.NewStore(portaltest.Seed().Merchants[0].Stores[0].StoreProfile, nil); !equalJSON(t, s, want) {
 		t.Errorf("store = %+v, want %+v", s, want)
 	}
 	_, err = e.viewer.GetStore(ctx, "acme-nosuch")
