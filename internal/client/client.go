@@ -167,9 +167,15 @@ func New(cfg Config) (*Client, error) {
 	// http.Client.Timeout bounds one Do including the read of the body, which
 	// is exactly one attempt here.
 	hc.Timeout = timeout
+	// Following a redirect would send the Authorization header to wherever
+	// the portal (or someone in front of it) points: Go keeps it for the same
+	// host name on another port or scheme. A 3xx is returned as an error.
+	hc.CheckRedirect = refuseRedirect
 	c.http = &hc
 	return c, nil
 }
+
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // parseEndpoint accepts an absolute http(s) URL, optionally with a base
 // path, and returns it without trailing slash.

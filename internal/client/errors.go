@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -86,6 +87,30 @@ func (c *Client) apiError(r request, resp *http.Response, attempts int) *APIErro
 	}
 	if e.Problem.Title == "" {
 		e.Problem.Title = http.StatusText(resp.StatusCode)
+	}
+	c.scrub(&e.Problem)
+	return e
+}
+
+// redirectError is the answer to a 3xx, which the client never follows: the
+// detail names where the portal pointed, without any user info in it, so the
+// operator can correct the endpoint.
+func (c *Client) redirectError(r request, resp *http.Response, attempts int) *APIError {
+	loc := resp.Header.Get("Location")
+	where := "without a Location"
+	if loc != "" {
+		if u, err := resp.Request.URL.Parse(loc); err == nil {
+			where = "to " + u.Redacted()
+		} else {
+			where = "to an unparsable Location " + strconv.Quote(excerpt([]byte(loc), 200))
+		}
+	}
+	e := &APIError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Attempts: attempts}
+	e.Problem = jwo.Problem{
+		Status: resp.StatusCode,
+		Title:  http.StatusText(resp.StatusCode),
+		Detail: "the portal answered with a redirect " + where + "; the client follows no redirect, so that the token " +
+			"is never sent anywhere else: set the endpoint to the portal's own base URL",
 	}
 	c.scrub(&e.Problem)
 	return e

@@ -74,6 +74,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		*r.answerHeader = resp.Header
 	}
 
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return resp.StatusCode, c.redirectError(r, resp, call.attempt)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := c.apiError(r, resp, call.attempt)
 		e.Unanswered = call.unanswered

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
 // Environment variables that stand in for the provider block's arguments, so
@@ -138,6 +139,9 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if w := cleartextEndpointWarning(endpoint); w != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("endpoint"), "JWO token sent in clear text", w)
+	}
 
 	// The token must never reach a log line, whatever a later change logs.
 	ctx = maskToken(ctx, token)
@@ -167,7 +171,7 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Unable to create the JWO API client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": endpoint, "request_timeout": timeout.String(), "max_retries": retries})
+	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": redactedURL(endpoint), "request_timeout": timeout.String(), "max_retries": retries})
 	data := &providerData{client: c, stores: newStoreProfiles(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -238,6 +242,27 @@ func checkPortalURL(raw string) error {
 		return fmt.Errorf("endpoint %q has a query or fragment: give the portal's base URL only", raw)
 	}
 	return nil
+}
+
+// cleartextEndpointWarning says why a plain http endpoint to another machine
+// is a risk: every request carries the token, readable by anyone on the path.
+func cleartextEndpointWarning(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") || jwo.IsLoopbackHost(u.Hostname()) {
+		return ""
+	}
+	return fmt.Sprintf("endpoint %q is plain http to %s, another machine: the token in every request travels in clear text "+
+		"and anyone on the network path can read and reuse it. Use https (jwo-portal serve --tls-cert --tls-key).",
+		redactedURL(endpoint), u.Hostname())
+}
+
+// redactedURL hides a password in the URL's user info, for logs and messages.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 // maskToken hides the token in the messages and field values of every log
