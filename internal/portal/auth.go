@@ -22,12 +22,23 @@ import (
 const tokenPrefix = "jwo_"
 
 // principal is who is calling: the token's merchant, role and name. key
-// identifies the token for rate limiting without keeping the token itself.
+// identifies the token for rate limiting without keeping the token itself
+// (the hex of its digest). via is the front end the call came through.
 type principal struct {
 	merchant string
 	role     jwo.Role
 	name     string
 	key      string
+	via      string
+}
+
+// actor is how the audit log names the caller: the token's name, and the
+// front end when it is not the plain API.
+func (pr principal) actor() string {
+	if pr.via == "" {
+		return pr.name
+	}
+	return pr.name + viaSuffix + pr.via
 }
 
 type principalKey struct{}
@@ -65,16 +76,40 @@ func (p *Portal) authenticate(r *http.Request) (principal, error) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return principal{}, unauthorized(true, "the Authorization header is not of the form Bearer <token>")
 	}
+	pr, err := p.authenticateToken(r.Context(), token)
+	if err != nil {
+		return principal{}, err
+	}
+	requestInfoFrom(r.Context()).actor = pr.name
+	return pr, nil
+}
+
+// authenticateToken checks a token, however it was presented (a header, the
+// console's sign-in form).
+func (p *Portal) authenticateToken(ctx context.Context, token string) (principal, error) {
+	if token == "" {
+		return principal{}, unauthorized(false, "no token: paste the token that jwo-portal token create printed")
+	}
 	sum := sha256.Sum256([]byte(token))
-	tok, err := p.db.LookupToken(r.Context(), sum[:])
+	return p.authenticateDigest(ctx, hex.EncodeToString(sum[:]))
+}
+
+// authenticateDigest is the one check of a token, by the hex of its SHA-256
+// digest: the API checks every request with it, and the console every
+// request of a session, so a token that stops being valid stops both.
+func (p *Portal) authenticateDigest(ctx context.Context, key string) (principal, error) {
+	sum, err := hex.DecodeString(key)
+	if err != nil || len(sum) != sha256.Size {
+		return principal{}, unauthorized(true, "the token is unknown: create one with jwo-portal token create")
+	}
+	tok, err := p.db.LookupToken(ctx, sum)
 	if errors.Is(err, store.ErrNotFound) {
 		return principal{}, unauthorized(true, "the token is unknown: create one with jwo-portal token create")
 	}
 	if err != nil {
 		return principal{}, err
 	}
-	requestInfoFrom(r.Context()).actor = tok.Name
-	return principal{merchant: tok.MerchantID, role: tok.Role, name: tok.Name, key: hex.EncodeToString(sum[:])}, nil
+	return principal{merchant: tok.MerchantID, role: tok.Role, name: tok.Name, key: key}, nil
 }
 
 // requireConnectorWriter and requireAdmin run after the store has been
@@ -153,23 +188,4 @@ func validateTokenName(name string) error {
 		}
 	}
 	return nil
-}
-
-// connectorWriteTarget resolves the store and method of a connector write and
-// checks the caller's role, in that order: another merchant's store must
-// answer 404 before a viewer's 403 could tell that it exists.
-func (p *Portal) connectorWriteTarget(r *http.Request) (principal, string, jwo.Method, error) {
-	pr := principalFrom(r.Context())
-	id := r.PathValue("store_id")
-	m, err := pathMethod(r)
-	if err != nil {
-		return pr, "", "", err
-	}
-	if _, err := p.findStore(r.Context(), pr.merchant, id); err != nil {
-		return pr, "", "", err
-	}
-	if err := requireConnectorWriter(pr); err != nil {
-		return pr, "", "", err
-	}
-	return pr, id, m, nil
 }

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 )
@@ -25,8 +24,8 @@ func entityTags(h string) []string {
 // connector: If-Match first (strong comparison; fails when there is no
 // connector), then If-None-Match (weak comparison; "*" fails when there is
 // one). current is 0 when the connector does not exist.
-func checkPreconditions(r *http.Request, current int64) error {
-	if h := r.Header.Get("If-Match"); h != "" {
+func checkPreconditions(pre Preconditions, current int64) error {
+	if h := pre.IfMatch; h != "" {
 		ok := false
 		for _, t := range entityTags(h) {
 			if current != 0 && (t == "*" || t == etag(current)) {
@@ -40,7 +39,7 @@ func checkPreconditions(r *http.Request, current int64) error {
 			return preconditionFailed("If-Match is %s but the connector is at version %d (ETag %s): read it again and retry", h, current, etag(current))
 		}
 	}
-	if h := r.Header.Get("If-None-Match"); h != "" {
+	if h := pre.IfNoneMatch; h != "" {
 		for _, t := range entityTags(h) {
 			if current != 0 && (t == "*" || strings.TrimPrefix(t, "W/") == etag(current)) {
 				return preconditionFailed("If-None-Match is %s but the connector exists at version %d", h, current)

@@ -5,23 +5,13 @@ import (
 	"strconv"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
-// listAudit pages through the merchant's audit log, oldest first. A store_id
-// that the merchant does not have simply matches no events.
+// listAudit pages through the merchant's audit log, oldest first.
 func (p *Portal) listAudit(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pr := principalFrom(ctx)
 	q, err := queryParams(r, "store_id", "page_size", "page_token")
 	if err != nil {
 		return err
-	}
-	storeID := q.Get("store_id")
-	if storeID != "" {
-		if err := jwo.ValidateStoreID(storeID); err != nil {
-			return badRequest("store_id: %v", err)
-		}
 	}
 	size, err := p.pageSize(q)
 	if err != nil {
@@ -37,23 +27,13 @@ func (p *Portal) listAudit(w http.ResponseWriter, r *http.Request) error {
 			return badRequest("page_token is not a token this list gave out: pass next_page_token from the previous page unchanged")
 		}
 	}
-	page := jwo.AuditPage{Events: []jwo.AuditEvent{}}
-	err = p.db.Read(ctx, func(tx *store.Tx) error {
-		events, err := tx.AuditEvents(ctx, pr.merchant, storeID, after, size+1)
-		if err != nil {
-			return err
-		}
-		if len(events) > size {
-			events = events[:size]
-			page.NextPageToken = encodePageToken("audit", strconv.FormatInt(events[size-1].ID, 10))
-		}
-		if events != nil {
-			page.Events = events
-		}
-		return nil
-	})
+	events, next, err := p.Service().Audit(r.Context(), callerOf(r), q.Get("store_id"), size, after)
 	if err != nil {
 		return err
+	}
+	page := jwo.AuditPage{Events: events}
+	if next != 0 {
+		page.NextPageToken = encodePageToken("audit", strconv.FormatInt(next, 10))
 	}
 	return writeJSON(w, http.StatusOK, page)
 }

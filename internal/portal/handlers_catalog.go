@@ -10,9 +10,6 @@ import (
 )
 
 func (p *Portal) listCatalog(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pr := principalFrom(ctx)
-	id := r.PathValue("store_id")
 	q, err := queryParams(r, "sku", "page_size", "page_token")
 	if err != nil {
 		return err
@@ -25,26 +22,13 @@ func (p *Portal) listCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := jwo.CatalogPage{Items: []jwo.CatalogItem{}}
-	err = p.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := loadStore(ctx, tx, pr.merchant, id); err != nil {
-			return err
-		}
-		items, err := tx.CatalogItems(ctx, pr.merchant, id, after, q.Get("sku"), size+1)
-		if err != nil {
-			return err
-		}
-		if len(items) > size {
-			items = items[:size]
-			page.NextPageToken = encodePageToken("catalog", items[size-1].SKU)
-		}
-		if items != nil {
-			page.Items = items
-		}
-		return nil
-	})
+	items, next, err := p.Service().Catalog(r.Context(), callerOf(r), r.PathValue("store_id"), q.Get("sku"), size, after)
 	if err != nil {
 		return err
+	}
+	page := jwo.CatalogPage{Items: items}
+	if next != "" {
+		page.NextPageToken = encodePageToken("catalog", next)
 	}
 	return writeJSON(w, http.StatusOK, page)
 }
@@ -75,7 +59,7 @@ func (p *Portal) putCatalogItem(w http.ResponseWriter, r *http.Request) error {
 		if err != nil || !changed {
 			return err
 		}
-		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.name, action: jwo.ActionCatalogPut,
+		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionCatalogPut,
 			storeID: id, before: before, after: item, at: now})
 	})
 	if err != nil {

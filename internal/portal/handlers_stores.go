@@ -58,28 +58,8 @@ func sameProfile(a, b jwo.StoreProfile) bool {
 	return bytes.Equal(ja, jb)
 }
 
-type storeFilter struct {
-	storeType  jwo.StoreType
-	completion jwo.CompletionStatus
-	method     jwo.Method
-}
-
-func (f storeFilter) match(s jwo.Store) bool {
-	if f.completion != "" && s.CompletionStatus != f.completion {
-		return false
-	}
-	if f.method != "" {
-		found := false
-		for _, m := range s.RequiredMethods {
-			found = found || m == f.method
-		}
-		return found
-	}
-	return true
-}
-
-func parseStoreFilter(q map[string][]string) (storeFilter, error) {
-	var f storeFilter
+func parseStoreFilter(q map[string][]string) (StoreFilter, error) {
+	var f StoreFilter
 	get := func(k string) string {
 		if v := q[k]; len(v) > 0 {
 			return v[0]
@@ -87,14 +67,14 @@ func parseStoreFilter(q map[string][]string) (storeFilter, error) {
 		return ""
 	}
 	if s := get("store_type"); s != "" {
-		f.storeType = jwo.StoreType(strings.ToUpper(s))
-		if !f.storeType.Valid() {
+		f.StoreType = jwo.StoreType(strings.ToUpper(s))
+		if !f.StoreType.Valid() {
 			return f, badRequest("store_type=%q is not a store type: use one of %s", s, strings.Join(jwo.Strings(jwo.StoreTypes), ", "))
 		}
 	}
 	if s := get("completion_status"); s != "" {
-		f.completion = jwo.CompletionStatus(strings.ToUpper(s))
-		if !f.completion.Valid() {
+		f.Completion = jwo.CompletionStatus(strings.ToUpper(s))
+		if !f.Completion.Valid() {
 			return f, badRequest("completion_status=%q is not a completion status: use one of %s", s, strings.Join(jwo.Strings(jwo.CompletionStatuses), ", "))
 		}
 	}
@@ -103,18 +83,12 @@ func parseStoreFilter(q map[string][]string) (storeFilter, error) {
 		if err != nil {
 			return f, badRequest("method=%q: %v", s, err)
 		}
-		f.method = m
+		f.Method = m
 	}
 	return f, nil
 }
 
-// listStores pages through the merchant's stores in id order. Completion
-// and required methods are derived (never stored), so the completion and
-// method filters apply after reading; stores are read in batches, each
-// batch's connector methods in one query, until the page is full.
 func (p *Portal) listStores(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pr := principalFrom(ctx)
 	q, err := queryParams(r, "store_type", "completion_status", "method", "page_size", "page_token")
 	if err != nil {
 		return err
@@ -131,62 +105,19 @@ func (p *Portal) listStores(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := jwo.StorePage{Stores: []jwo.Store{}}
-	err = p.db.Read(ctx, func(tx *store.Tx) error {
-		var found []jwo.Store
-		batch := size + 1
-		cursor := after
-		for len(found) <= size {
-			profiles, err := tx.Stores(ctx, pr.merchant, cursor, f.storeType, batch)
-			if err != nil || len(profiles) == 0 {
-				return err
-			}
-			configured, err := tx.ConfiguredMethods(ctx, pr.merchant, profiles[0].ID, profiles[len(profiles)-1].ID)
-			if err != nil {
-				return err
-			}
-			for _, prof := range profiles {
-				if s := jwo.NewStore(prof, configured[prof.ID]); f.match(s) {
-					found = append(found, s)
-					if len(found) > size {
-						break
-					}
-				}
-			}
-			if len(profiles) < batch {
-				break
-			}
-			cursor = profiles[len(profiles)-1].ID
-		}
-		if len(found) > size {
-			found = found[:size]
-			page.NextPageToken = encodePageToken("stores", found[size-1].ID)
-		}
-		if found != nil {
-			page.Stores = found
-		}
-		return nil
-	})
+	stores, next, err := p.Service().ListStores(r.Context(), callerOf(r), f, size, after)
 	if err != nil {
 		return err
+	}
+	page := jwo.StorePage{Stores: stores}
+	if next != "" {
+		page.NextPageToken = encodePageToken("stores", next)
 	}
 	return writeJSON(w, http.StatusOK, page)
 }
 
 func (p *Portal) getStore(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pr := principalFrom(ctx)
-	id := r.PathValue("store_id")
-	var st jwo.Store
-	err := p.db.Read(ctx, func(tx *store.Tx) error {
-		prof, err := loadStore(ctx, tx, pr.merchant, id)
-		if err != nil {
-			return err
-		}
-		configured, err := configuredMethods(ctx, tx, pr.merchant, id)
-		st = jwo.NewStore(prof, configured)
-		return err
-	})
+	st, err := p.Service().Store(r.Context(), callerOf(r), r.PathValue("store_id"))
 	if err != nil {
 		return err
 	}
@@ -194,19 +125,7 @@ func (p *Portal) getStore(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Portal) getCompletion(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	pr := principalFrom(ctx)
-	id := r.PathValue("store_id")
-	var c jwo.Completion
-	err := p.db.Read(ctx, func(tx *store.Tx) error {
-		prof, err := loadStore(ctx, tx, pr.merchant, id)
-		if err != nil {
-			return err
-		}
-		configured, err := configuredMethods(ctx, tx, pr.merchant, id)
-		c = jwo.DeriveCompletion(prof, configured)
-		return err
-	})
+	c, err := p.Service().Completion(r.Context(), callerOf(r), r.PathValue("store_id"))
 	if err != nil {
 		return err
 	}
@@ -237,7 +156,7 @@ func (p *Portal) createStore(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.InsertStore(ctx, pr.merchant, prof, now); err != nil {
 			return err
 		}
-		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.name, action: jwo.ActionStoreCreate,
+		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionStoreCreate,
 			storeID: prof.ID, after: prof, at: now})
 	})
 	if err != nil {
@@ -283,7 +202,7 @@ func (p *Portal) patchStore(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.UpdateStore(ctx, pr.merchant, after, now); err != nil {
 			return err
 		}
-		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.name, action: jwo.ActionStoreUpdate,
+		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionStoreUpdate,
 			storeID: id, before: before, after: after, at: now})
 	})
 	if err != nil {

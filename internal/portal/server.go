@@ -66,6 +66,7 @@ func (p *Portal) serve(pattern string, auth bool, h handlerFunc) http.Handler {
 				p.writeError(w, r, err)
 				return
 			}
+			pr.via = viaOfUserAgent(r.UserAgent())
 			r = r.WithContext(withPrincipal(r.Context(), pr))
 		}
 		if err := h(w, r); err != nil {

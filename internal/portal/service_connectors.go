@@ -1,0 +1,153 @@
+package portal
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
+)
+
+func noConnector(storeID string, m jwo.Method) *apiError {
+	return notFound("store %q has no saved %s connector", storeID, m)
+}
+
+func connectorLocation(storeID string, m jwo.Method) string {
+	return "/v1/stores/" + storeID + "/connectors/" + m.PathSegment()
+}
+
+// CheckConnectorWrite answers whether the caller may change the connectors
+// of a store, and tests them: 404 for a store it cannot see comes before 403
+// for a role that may only read, so that a refusal tells nothing about
+// another merchant's stores.
+func (s *Service) CheckConnectorWrite(ctx context.Context, c Caller, storeID string) error {
+	if _, err := s.p.findStore(ctx, c.pr.merchant, storeID); err != nil {
+		return err
+	}
+	return requireConnectorWriter(c.pr)
+}
+
+// Connectors lists the saved connectors of a store, in the order of jwo.Methods.
+func (s *Service) Connectors(ctx context.Context, c Caller, storeID string) ([]jwo.Connector, error) {
+	list := []jwo.Connector{}
+	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
+		if _, err := loadStore(ctx, tx, c.pr.merchant, storeID); err != nil {
+			return err
+		}
+		cs, err := tx.Connectors(ctx, c.pr.merchant, storeID)
+		for _, sc := range cs {
+			list = append(list, sc.Connector)
+		}
+		return err
+	})
+	return list, err
+}
+
+// Connector reads one saved connector; its Version is the ETag.
+func (s *Service) Connector(ctx context.Context, c Caller, storeID string, m jwo.Method) (jwo.Connector, error) {
+	var sc store.Connector
+	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
+		if _, err := loadStore(ctx, tx, c.pr.merchant, storeID); err != nil {
+			return err
+		}
+		var err error
+		sc, err = tx.Connector(ctx, c.pr.merchant, storeID, m)
+		if errors.Is(err, store.ErrNotFound) {
+			return noConnector(storeID, m)
+		}
+		return err
+	})
+	return sc.Connector, err
+}
+
+// PutConnector creates or replaces a connector; created says which. The
+// version, and with it the ETag, moves only when the endpoint URL or type
+// changes; a change also resets the status to UNTESTED, because no run has
+// tested the new endpoint. Saving the saved values changes nothing and writes
+// no audit event.
+func (s *Service) PutConnector(ctx context.Context, c Caller, storeID string, m jwo.Method, in jwo.ConnectorInput, pre Preconditions) (saved jwo.Connector, created bool, err error) {
+	pr := c.pr
+	now := s.p.now()
+	err = s.p.db.Write(ctx, func(tx *store.Tx) error {
+		prof, err := loadStore(ctx, tx, pr.merchant, storeID)
+		if err != nil {
+			return err
+		}
+		if err := requireConnectorWriter(pr); err != nil {
+			return err
+		}
+		if errs := jwo.ValidateConnectorInput(in, s.p.policy()); len(errs) > 0 {
+			return invalid(errs)
+		}
+		if !jwo.MethodApplies(prof, m) {
+			return conflict("method-not-applicable", "%v", jwo.NotApplicableError(prof, m))
+		}
+		old, err := tx.Connector(ctx, pr.merchant, storeID, m)
+		exists := err == nil
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := checkPreconditions(pre, old.Version); err != nil {
+			return err
+		}
+		ch := change{merchant: pr.merchant, actor: pr.actor(), storeID: storeID, method: m, at: now}
+		switch {
+		case !exists:
+			sc := store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
+				StoreID: storeID, Method: m, EndpointURL: in.EndpointURL, EndpointType: in.EndpointType,
+				ConnectivityStatus: jwo.ConnectivityUntested, Version: 1,
+				CreatedAt: now, UpdatedAt: now, UpdatedBy: pr.name,
+			}}
+			if err := tx.InsertConnector(ctx, pr.merchant, sc); err != nil {
+				return err
+			}
+			saved, created = sc.Connector, true
+			ch.action, ch.after = jwo.ActionConnectorCreate, sc.Connector
+		case old.EndpointURL == in.EndpointURL && old.EndpointType == in.EndpointType:
+			saved = old.Connector
+			return nil
+		default:
+			sc := old
+			sc.EndpointURL, sc.EndpointType = in.EndpointURL, in.EndpointType
+			sc.Version++
+			sc.ConnectivityStatus = jwo.ConnectivityUntested
+			sc.UpdatedAt, sc.UpdatedBy = now, pr.name
+			if err := tx.UpdateConnector(ctx, pr.merchant, sc); err != nil {
+				return err
+			}
+			saved = sc.Connector
+			ch.action, ch.before, ch.after = jwo.ActionConnectorUpdate, old.Connector, sc.Connector
+		}
+		return recordChange(ctx, tx, ch)
+	})
+	return saved, created, err
+}
+
+// DeleteConnector removes a saved connector.
+func (s *Service) DeleteConnector(ctx context.Context, c Caller, storeID string, m jwo.Method, pre Preconditions) error {
+	pr := c.pr
+	return s.p.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := loadStore(ctx, tx, pr.merchant, storeID); err != nil {
+			return err
+		}
+		if err := requireConnectorWriter(pr); err != nil {
+			return err
+		}
+		old, err := tx.Connector(ctx, pr.merchant, storeID, m)
+		if errors.Is(err, store.ErrNotFound) {
+			return noConnector(storeID, m)
+		}
+		if err != nil {
+			return err
+		}
+		if err := checkPreconditions(pre, old.Version); err != nil {
+			return err
+		}
+		if err := tx.DeleteConnector(ctx, pr.merchant, storeID, m); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionConnectorDelete,
+			storeID: storeID, method: m, before: old.Connector, at: s.p.now()})
+	})
+}
