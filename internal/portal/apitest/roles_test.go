@@ -14,6 +14,7 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // Who calls, in the matrix.
@@ -61,7 +62,7 @@ func (op matrixOp) expect(p string) []int {
 }
 
 func TestRoleMatrix(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &portaltest.SyncBuffer{}
 	e := newEnv(t, func(o *portal.Options) { o.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
 	ctx := t.Context()
 	unreachable := closedPort(t)
