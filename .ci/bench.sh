@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: the Go benchmarks of the portal's hot paths, then the terraform
-# harness (internal/bench), which prints the table that PERFORMANCE.md keeps.
+# harness (internal/cmd/bench), which prints the table that PERFORMANCE.md keeps.
 # `make bench` has built bin/jwo-portal and bin/terraform-provider-jwo; the
 # floor provider is built here because it is never shipped.
 # Extra arguments go to the harness, e.g. ./.ci/bench.sh -n 100,1000,4000.
@@ -8,12 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
 
-go build -o bin/terraform-provider-jwofloor ./internal/bench/floorprovider
-go build -o bin/bench ./internal/bench
+go build -o bin/terraform-provider-jwofloor ./internal/cmd/floorprovider
+go build -o bin/bench ./internal/cmd/bench
 
 echo "== go test -bench ./internal/portal/ (HTTP handler, SQLite on disk)"
 go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-2s}" ./internal/portal/
 
 echo
-echo "== terraform against the floors (internal/bench)"
+echo "== terraform against the floors (internal/cmd/bench)"
 ./bin/bench "$@"

@@ -1,11 +1,10 @@
 // Command floorprovider is floor B of `make bench`: a terraform-plugin-framework
-// provider whose resource jwofloor_store_connector has exactly the schema of
-// jwo_store_connector (attributes, required/computed, plan modifiers) but
-// does no I/O. Whatever it costs per resource, any framework provider pays;
-// jwo_store_connector is measured against it. jwofloor_connectivity_test
-// does the same for jwo_connectivity_test, waiting out the connector's
-// latency instead of calling it. It is built by .ci/bench.sh only and never
-// shipped.
+// provider whose jwofloor_store_connector, jwofloor_connectivity_test and
+// jwofloor_stores have the attributes and blocks of their jwo counterparts
+// (TestFloorSchemasMatchTheProvider keeps them so) but do no I/O: what it
+// costs per resource, any framework provider pays, and jwo's are measured
+// against it. jwofloor_connectivity_test waits out the connector's latency
+// instead of calling it. It is built by .ci/bench.sh only and never shipped.
 package main
 
 import (

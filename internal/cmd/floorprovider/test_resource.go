@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -14,34 +15,35 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// testResource mirrors jwo_connectivity_test's attributes. Its Create only
+// testResource mirrors jwo_connectivity_test's attributes and blocks. Its Create only
 // sleeps for JWOFLOOR_LATENCY (the sample connector's latency), so that 400
 // of them measure what Terraform and the framework add to 400 waits.
 type testResource struct{}
 
 type testModel struct {
-	ID                 types.String `tfsdk:"id"`
-	StoreID            types.String `tfsdk:"store_id"`
-	Method             types.String `tfsdk:"method"`
-	SKU                types.String `tfsdk:"sku"`
-	Triggers           types.Map    `tfsdk:"triggers"`
-	FailOnUnsuccessful types.Bool   `tfsdk:"fail_on_unsuccessful"`
-	Status             types.String `tfsdk:"status"`
-	Reason             types.String `tfsdk:"reason"`
-	Message            types.String `tfsdk:"message"`
-	HTTPStatus         types.Int64  `tfsdk:"http_status"`
-	LatencyMS          types.Int64  `tfsdk:"latency_ms"`
-	EndpointURL        types.String `tfsdk:"endpoint_url"`
-	EndpointType       types.String `tfsdk:"endpoint_type"`
-	StartedAt          types.String `tfsdk:"started_at"`
-	CompletedAt        types.String `tfsdk:"completed_at"`
+	ID                 types.String   `tfsdk:"id"`
+	StoreID            types.String   `tfsdk:"store_id"`
+	Method             types.String   `tfsdk:"method"`
+	SKU                types.String   `tfsdk:"sku"`
+	Triggers           types.Map      `tfsdk:"triggers"`
+	FailOnUnsuccessful types.Bool     `tfsdk:"fail_on_unsuccessful"`
+	Status             types.String   `tfsdk:"status"`
+	Reason             types.String   `tfsdk:"reason"`
+	Message            types.String   `tfsdk:"message"`
+	HTTPStatus         types.Int64    `tfsdk:"http_status"`
+	LatencyMS          types.Int64    `tfsdk:"latency_ms"`
+	EndpointURL        types.String   `tfsdk:"endpoint_url"`
+	EndpointType       types.String   `tfsdk:"endpoint_type"`
+	StartedAt          types.String   `tfsdk:"started_at"`
+	CompletedAt        types.String   `tfsdk:"completed_at"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *testResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_connectivity_test"
 }
 
-func (r *testResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *testResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	recorded := func() schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
@@ -68,7 +70,9 @@ func (r *testResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		"endpoint_type":        recorded(),
 		"started_at":           recorded(),
 		"completed_at":         recorded(),
-	}}
+	},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true})},
+	}
 }
 
 func (r *testResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
