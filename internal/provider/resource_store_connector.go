@@ -32,8 +32,9 @@ var (
 // storeConnectorResource is one connector configuration: the endpoint of one
 // store and method.
 type storeConnectorResource struct {
-	client *client.Client
-	stores *storeProfiles // the plan-time store check, shared by the process
+	client     *client.Client
+	stores     *storeProfiles  // the plan-time store check, shared by the process
+	connectors *connectorCache // what Read serves from, shared by the process
 }
 
 type storeConnectorModel struct {
@@ -128,7 +129,7 @@ func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequ
 
 func (r *storeConnectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client, r.stores = pd.client, pd.stores
+		r.client, r.stores, r.connectors = pd.client, pd.stores, pd.connectors
 	}
 }
 
@@ -241,6 +242,7 @@ func (r *storeConnectorResource) Create(ctx context.Context, req resource.Create
 		addWriteError(&resp.Diagnostics, "create", storeID, method, err)
 		return
 	}
+	r.connectors.wrote(conn)
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -252,7 +254,7 @@ func (r *storeConnectorResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	storeID, method := state.StoreID.ValueString(), jwo.Method(state.Method.ValueString())
-	conn, err := r.client.GetConnector(ctx, storeID, method)
+	conn, err := r.connectors.read(ctx, storeID, method)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "connector no longer exists in the portal; removing it from state",
 			map[string]any{"store_id": storeID, "method": string(method)})
@@ -291,6 +293,7 @@ func (r *storeConnectorResource) Update(ctx context.Context, req resource.Update
 		addWriteError(&resp.Diagnostics, "update", storeID, method, err)
 		return
 	}
+	r.connectors.wrote(conn)
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -326,6 +329,7 @@ func (r *storeConnectorResource) Delete(ctx context.Context, req resource.Delete
 	err := r.client.DeleteConnector(ctx, storeID, method, client.Precondition{IfMatchVersion: state.Version.ValueInt64()})
 	switch {
 	case err == nil, client.IsNotFound(err):
+		r.connectors.deleted(storeID, method)
 		// Gone: by this call, by an earlier attempt of it whose answer was
 		// lost (the retry then meets 404), or by someone else. Either way
 		// what the destroy asked for.

@@ -9,27 +9,38 @@ import (
 )
 
 // providerData is what Configure hands every resource and data source: the
-// API client and the lookups shared for the life of one provider process,
-// i.e. one Terraform operation (plan, apply) of one configuration.
+// API client and the lookups shared for the life of one provider
+// configuration, i.e. one Terraform walk (plan, apply) of one configuration.
 type providerData struct {
-	client *client.Client
-	stores *storeProfiles
+	client     *client.Client
+	stores     *storeProfiles
+	connectors *connectorCache
 }
 
-// storeProfiles reads each store at most once per provider process for the
-// plan-time check of jwo_store_connector, so the four connectors of a store
-// share one GET /v1/stores/{id} instead of making four. Terraform starts a
-// provider process for the plan walk and another for the apply walk, so an
-// apply reads each new connector's store once in each. Concurrent lookups of
-// one store wait for the same request.
+// storePageSize is the largest page GET /v1/stores serves: a merchant of up
+// to that many stores is known from one request.
+const storePageSize = 1000
+
+// storeProfiles reads each store at most once per provider configuration for
+// the plan-time check of jwo_store_connector. The first lookup lists the
+// merchant's first page of stores (storePageSize of them), so the stores of a
+// whole configuration usually cost one request per walk; a store not on that
+// page is read on its own, and the four connectors of a store share that read.
+// Terraform starts a provider process for the plan walk and another for the
+// apply walk, so an apply pays this once in each. Concurrent lookups wait for
+// the same request.
 //
 // It is a plan-time check only: reads and refreshes never use it, and the
 // PUT of the apply is checked by the portal again, so a store changed
-// during the operation is still caught there.
+// during the operation is still caught there. A store missing from the page
+// is read on its own, so a 404 always comes from the portal's answer for
+// that store, never from a listing.
 type storeProfiles struct {
 	c  *client.Client
 	mu sync.Mutex
 	m  map[string]*storeLookup
+
+	listing *storeLookup // the first page; nil until a lookup starts it
 }
 
 type storeLookup struct {
@@ -45,6 +56,9 @@ func newStoreProfiles(c *client.Client) *storeProfiles {
 // get returns the store, from the first lookup of it in this process. A
 // failure other than 404 is not kept: the next caller asks again.
 func (s *storeProfiles) get(ctx context.Context, storeID string) (jwo.Store, error) {
+	if err := s.listFirstPage(ctx); err != nil {
+		return jwo.Store{}, err
+	}
 	s.mu.Lock()
 	l, ok := s.m[storeID]
 	if !ok {
@@ -69,4 +83,47 @@ func (s *storeProfiles) get(ctx context.Context, storeID string) (jwo.Store, err
 	}
 	close(l.done)
 	return l.store, l.err
+}
+
+// listFirstPage fills the lookups with the merchant's first page of stores,
+// once; concurrent callers wait for it. A failed listing is forgotten (the
+// stores are then read one by one, and the next lookup lists again), so it
+// fails only the caller whose context ended.
+func (s *storeProfiles) listFirstPage(ctx context.Context) error {
+	s.mu.Lock()
+	l := s.listing
+	lead := l == nil
+	if lead {
+		l = &storeLookup{done: make(chan struct{})}
+		s.listing = l
+	}
+	s.mu.Unlock()
+	if !lead {
+		select {
+		case <-l.done:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+
+	page, err := s.c.ListStores(ctx, client.StoreFilter{PageSize: storePageSize}, "")
+	s.mu.Lock()
+	if err != nil {
+		s.listing = nil
+	} else {
+		for _, st := range page.Stores {
+			if _, ok := s.m[st.ID]; !ok {
+				done := make(chan struct{})
+				close(done)
+				s.m[st.ID] = &storeLookup{done: done, store: st}
+			}
+		}
+	}
+	s.mu.Unlock()
+	close(l.done)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nil
 }

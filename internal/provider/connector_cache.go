@@ -1,0 +1,283 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+// connectorListing fetches one page of the merchant's connectors
+// (GET /v1/connectors): the whole merchant when storeIDs is empty, else only
+// the connectors of those stores. next is "" on the last page.
+type connectorListing func(ctx context.Context, storeIDs []string, pageToken string) (conns []jwo.Connector, next string, err error)
+
+// connectorGet reads one connector (GET /v1/stores/{id}/connectors/{method}).
+type connectorGet func(ctx context.Context, storeID string, m jwo.Method) (jwo.Connector, error)
+
+const (
+	// maxBatchStores is how many store ids one batch listing may name.
+	maxBatchStores = 100
+	// walkOnMisses: when at least this many stores are waiting at once, the
+	// configuration is large against what is known, and the next page of the
+	// merchant-wide walk serves it better than a batch of those stores.
+	walkOnMisses = 4
+)
+
+type connectorKey struct {
+	storeID string
+	method  jwo.Method
+}
+
+// connectorCache serves the Reads of jwo_store_connector of one provider
+// configuration (one Terraform walk) from as few listings as it can:
+// the merchant's first page, then batches of the stores Reads wait for, or
+// further pages of the merchant while many wait at once. PERFORMANCE.md
+// ("Batched refresh") gives the design; the rules it keeps are:
+//
+//   - everything it holds was fetched after it was made, and it is made by
+//     Configure, so nothing predates the walk;
+//   - a write of this process (Create, Update, Delete) replaces or removes
+//     the entry with its own answer, and a listing sent before that write
+//     never overwrites it;
+//   - each entry is handed out once: a second Read of the same connector
+//     asks the portal;
+//   - a connector absent from a listing is read on its own, so a 404 (the
+//     resource leaves the state) always comes from the portal's answer for it;
+//   - a failed listing turns the cache off: every Read is then its own GET,
+//     as without it (and against a portal that has no GET /v1/connectors).
+type connectorCache struct {
+	list connectorListing
+	get  connectorGet
+
+	mu       sync.Mutex
+	seq      uint64                           // counts listings sent and writes made
+	entries  map[connectorKey]jwo.Connector   // fetched or written, not yet handed out
+	writes   map[connectorKey]uint64          // seq of this process's last write of each connector
+	served   map[connectorKey]bool            // handed out already
+	covered  map[string]bool                  // stores listed whole by a batch
+	waiting  map[connectorKey][]chan readHint // Reads waiting for a listing
+	walk     walkState
+	off      bool // a listing failed: every Read is a GET
+	fetching bool // the fetch loop runs
+}
+
+// walkState is the merchant-wide walk, one page after the other.
+type walkState struct {
+	started, done bool
+	next          string
+}
+
+// readHint is what a waiting Read learns: the connector, or that it must
+// ask the portal itself (absent from a listing, or the listing failed).
+type readHint struct {
+	conn  jwo.Connector
+	found bool
+}
+
+func newConnectorCache(list connectorListing, get connectorGet) *connectorCache {
+	return &connectorCache{
+		list:    list,
+		get:     get,
+		entries: map[connectorKey]jwo.Connector{},
+		writes:  map[connectorKey]uint64{},
+		served:  map[connectorKey]bool{},
+		covered: map[string]bool{},
+		waiting: map[connectorKey][]chan readHint{},
+		off:     list == nil,
+	}
+}
+
+// listConnectorsOf is the merchant listing of c; nil (the cache is off)
+// until the client has GET /v1/connectors.
+func listConnectorsOf(_ *client.Client) connectorListing { return nil }
+
+// read returns the connector as the portal holds it, with GetConnector's
+// errors (a 404 is client.IsNotFound).
+func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method) (jwo.Connector, error) {
+	k := connectorKey{storeID, m}
+	c.mu.Lock()
+	if c.off || c.served[k] {
+		c.mu.Unlock()
+		return c.get(ctx, storeID, m)
+	}
+	if h, ok := c.lookup(k); ok {
+		c.mu.Unlock()
+		return c.answer(ctx, k, h)
+	}
+	ch := make(chan readHint, 1)
+	c.waiting[k] = append(c.waiting[k], ch)
+	if !c.fetching {
+		c.fetching = true
+		// The loop outlives this Read when others wait too; it stops when
+		// nobody waits, and every request it makes has the client's timeout.
+		go c.fetchLoop(context.WithoutCancel(ctx))
+	}
+	c.mu.Unlock()
+
+	select {
+	case h := <-ch:
+		return c.answer(ctx, k, h)
+	case <-ctx.Done():
+		c.mu.Lock()
+		c.waiting[k] = slices.DeleteFunc(c.waiting[k], func(w chan readHint) bool { return w == ch })
+		if len(c.waiting[k]) == 0 {
+			delete(c.waiting, k)
+		}
+		c.mu.Unlock()
+		return jwo.Connector{}, ctx.Err()
+	}
+}
+
+func (c *connectorCache) answer(ctx context.Context, k connectorKey, h readHint) (jwo.Connector, error) {
+	if h.found {
+		return h.conn, nil
+	}
+	return c.get(ctx, k.storeID, k.method)
+}
+
+// lookup decides k from what is held: ok is false while nothing held can
+// tell. A decided key is handed out: it counts as served. Call with c.mu held.
+func (c *connectorCache) lookup(k connectorKey) (readHint, bool) {
+	if conn, ok := c.entries[k]; ok {
+		delete(c.entries, k)
+		c.served[k] = true
+		return readHint{conn: conn, found: true}, true
+	}
+	if c.walk.done || c.covered[k.storeID] {
+		c.served[k] = true
+		return readHint{}, true
+	}
+	return readHint{}, false
+}
+
+// wrote records the answer of a Create or Update of this process: the next
+// Read of the connector gets it, and no listing sent before it overrides it.
+func (c *connectorCache) wrote(conn jwo.Connector) {
+	k := connectorKey{conn.StoreID, conn.Method}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.writes[k] = c.seq
+	c.entries[k] = conn
+	delete(c.served, k)
+}
+
+// deleted records a Delete of this process (or its 404): a later Read asks
+// the portal.
+func (c *connectorCache) deleted(storeID string, m jwo.Method) {
+	k := connectorKey{storeID, m}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.writes[k] = c.seq
+	delete(c.entries, k)
+	delete(c.served, k)
+}
+
+// fetchLoop sends one listing at a time while Reads wait, and hands each
+// waiting Read its answer as soon as a listing decides it.
+func (c *connectorCache) fetchLoop(ctx context.Context) {
+	for {
+		c.mu.Lock()
+		stores := c.waitingStores()
+		if len(stores) == 0 {
+			c.fetching = false
+			c.mu.Unlock()
+			return
+		}
+		walk := !c.walk.started || (!c.walk.done && len(stores) >= walkOnMisses)
+		var batch []string
+		token := ""
+		if walk {
+			c.walk.started = true
+			token = c.walk.next
+		} else {
+			batch = stores[:min(len(stores), maxBatchStores)]
+		}
+		c.seq++
+		sent := c.seq
+		c.mu.Unlock()
+
+		conns, next, err := c.fetch(ctx, batch, token)
+
+		c.mu.Lock()
+		switch {
+		case err != nil:
+			tflog.Warn(ctx, "listing connectors failed; reading each connector on its own", map[string]any{"error": err.Error()})
+			c.off = true
+		case walk:
+			c.walk.next = next
+			c.walk.done = next == ""
+		default:
+			for _, s := range batch {
+				c.covered[s] = true
+			}
+		}
+		for _, conn := range conns {
+			k := connectorKey{conn.StoreID, conn.Method}
+			if c.served[k] || c.writes[k] > sent {
+				continue // handed out already, or written since this listing was sent
+			}
+			c.entries[k] = conn
+		}
+		c.wake()
+		c.mu.Unlock()
+	}
+}
+
+// fetch makes one listing: a page of the walk, or every page of a batch (one
+// page, unless the portal's pages are smaller than a batch's connectors).
+func (c *connectorCache) fetch(ctx context.Context, batch []string, token string) ([]jwo.Connector, string, error) {
+	if len(batch) == 0 {
+		return c.list(ctx, nil, token)
+	}
+	var all []jwo.Connector
+	for {
+		conns, next, err := c.list(ctx, batch, token)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, conns...)
+		if next == "" {
+			return all, "", nil
+		}
+		token = next
+	}
+}
+
+// waitingStores are the stores that waiting Reads need, sorted. Call with
+// c.mu held.
+func (c *connectorCache) waitingStores() []string {
+	var out []string
+	for k := range c.waiting {
+		out = append(out, k.storeID)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// wake answers every waiting Read that what is held now decides; with the
+// cache off, all of them (they ask the portal). Call with c.mu held.
+func (c *connectorCache) wake() {
+	for k, chans := range c.waiting {
+		h, ok := c.lookup(k)
+		if c.off {
+			h, ok = readHint{}, true
+		}
+		if !ok {
+			continue
+		}
+		for i, ch := range chans {
+			if i > 0 {
+				h = readHint{} // one hand-out per entry; the others ask the portal
+			}
+			ch <- h
+		}
+		delete(c.waiting, k)
+	}
+}
