@@ -1,20 +1,17 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
 // withFleet adds n stores to acme's seed for which every method applies
@@ -26,40 +23,6 @@ func withFleet(prefix string, n int) (testPortalOption, []string) {
 		ids[i] = s.ID
 	}
 	return portaltest.WithStores(accMerchant, stores...), ids
-}
-
-// saveFleetConnectors writes all four connectors of each store straight into
-// the portal's database in one transaction: thousands of PUTs with a
-// synchronous commit each would only slow the test down.
-func (tp *testPortal) saveFleetConnectors(t *testing.T, storeIDs []string, url string) {
-	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, tp.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
-	now := store.Now()
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		for _, id := range storeIDs {
-			for _, m := range jwo.Methods {
-				if err := tx.InsertConnector(ctx, accMerchant, store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
-					StoreID: id, Method: m, EndpointURL: url, EndpointType: jwo.EndpointPublic,
-					ConnectivityStatus: jwo.ConnectivityUntested, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: "fleet",
-				}}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("save fleet connectors: %v", err)
-	}
 }
 
 // fleetHCL declares the four connectors of each store, as fleetConnectors
