@@ -25,6 +25,9 @@ func ValidateItemName(name string) error {
 	if n := utf8.RuneCountInString(name); n < 1 || n > 100 {
 		return fmt.Errorf("item name must be 1 to 100 characters, got %d", n)
 	}
+	if err := CheckDisplayText(name); err != nil {
+		return fmt.Errorf("item name %q %w", name, err)
+	}
 	return nil
 }
 

@@ -113,6 +113,8 @@ func ValidateStoreProfile(p StoreProfile) []FieldError {
 	}
 	if n := len([]rune(p.Name)); n < 1 || n > 200 {
 		add("name", "must be 1 to 200 characters, got %d", n)
+	} else if err := CheckDisplayText(p.Name); err != nil {
+		add("name", "%q %s", p.Name, err)
 	}
 	if !p.StoreType.Valid() {
 		add("store_type", "%q is not a store type: use one of %s", p.StoreType, joinQuoted(StoreTypes))

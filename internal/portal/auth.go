@@ -189,3 +189,8 @@ func validateTokenName(name string) error {
 	}
 	return nil
 }
+
+func isUnauthorized(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.status == http.StatusUnauthorized
+}

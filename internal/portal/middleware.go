@@ -93,13 +93,26 @@ func (p *Portal) withAccessLog(next http.Handler) http.Handler {
 		p.log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method),
 			slog.String("route", info.route),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r.URL.Path)),
 			slog.Int("status", sw.status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("request_id", info.id),
 			slog.String("actor", info.actor),
 		)
 	})
+}
+
+// maxLoggedPath bounds the path in an access log line: a client can send
+// paths of tens of kilobytes, and each would otherwise fill the log.
+const maxLoggedPath = 256
+
+// logPath is the path cut to maxLoggedPath bytes (at a character boundary),
+// marked with the length it had.
+func logPath(path string) string {
+	if len(path) <= maxLoggedPath {
+		return path
+	}
+	return fmt.Sprintf("%s...(%d bytes)", truncateUTF8(path, maxLoggedPath), len(path))
 }
 
 // withRecover turns a panic into a 500 problem with the request id, and logs
@@ -144,10 +157,12 @@ func withBodyLimit(next http.Handler) http.Handler {
 }
 
 // withNoStore keeps answers, which may name a merchant's stores, out of
-// shared caches.
+// shared caches, and tells browsers never to guess a content type (a JSON
+// answer echoing a store name must not be run as HTML).
 func withNoStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
 }

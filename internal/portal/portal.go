@@ -19,14 +19,18 @@ import (
 
 // Options configures a Portal.
 type Options struct {
-	DBPath      string
-	Dev         bool          // http and loopback connector URLs allowed; tester egress allows loopback
-	RateLimit   int           // requests per second per token, burst 2x; 0 = off
-	Logger      *slog.Logger  // nil = discard
-	TestTimeout time.Duration // per-call timeout of connectivity tests; 0 = 10s
-	TestWorkers int           // size of the test worker pool; 0 = 16
-	TesterTLS   *tls.Config   // optional, for tests that serve connectors over TLS
-	PageSize    int           // default page size of lists; 0 = 100 (max 1000)
+	DBPath    string
+	Dev       bool // http and loopback connector URLs allowed; tester egress allows loopback
+	RateLimit int  // requests per second per token, burst 2x; 0 = off
+	// AddressRateLimit bounds requests without a valid token (open routes,
+	// failed authentication) per client address, burst 10x; 0 = 10 per
+	// second; negative = off.
+	AddressRateLimit int
+	Logger           *slog.Logger  // nil = discard
+	TestTimeout      time.Duration // per-call timeout of connectivity tests; 0 = 10s
+	TestWorkers      int           // size of the test worker pool; 0 = 16
+	TesterTLS        *tls.Config   // optional, for tests that serve connectors over TLS
+	PageSize         int           // default page size of lists; 0 = 100 (max 1000)
 
 	// Tester makes the connectivity test calls; nil = tester.New with Dev,
 	// TestTimeout and TesterTLS. Tests of code above the portal may put a
@@ -56,9 +60,11 @@ type Portal struct {
 	db      *store.DB
 	runner  *runner
 	limiter *rateLimiter
-	metrics *metrics
-	handler http.Handler
-	now     func() time.Time
+	// addrLimiter counts requests without a valid token per client address.
+	addrLimiter *rateLimiter
+	metrics     *metrics
+	handler     http.Handler
+	now         func() time.Time
 
 	// draining is closed when shutdown begins: long polls answer at once.
 	draining  chan struct{}
@@ -99,8 +105,10 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		log:     log,
 		db:      db,
 		limiter: newRateLimiter(opts.RateLimit),
-		metrics: newMetrics(),
-		now:     store.Now,
+
+		addrLimiter: newAddressLimiter(opts.AddressRateLimit),
+		metrics:     newMetrics(),
+		now:         store.Now,
 
 		draining: make(chan struct{}),
 	}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -15,6 +16,8 @@ import (
 type rateLimiter struct {
 	limit rate.Limit
 	burst int
+	// who names the limited party in the 429 detail.
+	who string
 
 	mu       sync.Mutex
 	buckets  map[string]*bucket
@@ -34,7 +37,38 @@ func newRateLimiter(perSecond int) *rateLimiter {
 	if perSecond <= 0 {
 		return nil
 	}
-	return &rateLimiter{limit: rate.Limit(perSecond), burst: 2 * perSecond, buckets: map[string]*bucket{}}
+	return &rateLimiter{limit: rate.Limit(perSecond), burst: 2 * perSecond, who: "this token", buckets: map[string]*bucket{}}
+}
+
+// newAddressLimiter limits what one client address may do without a valid
+// token: the open routes and failed authentications. Guessing tokens or
+// flooding the log with 401 lines is slowed down; a caller with a token is
+// never counted here.
+func newAddressLimiter(perSecond int) *rateLimiter {
+	if perSecond < 0 {
+		return nil
+	}
+	if perSecond == 0 {
+		perSecond = defaultAddressRateLimit
+	}
+	return &rateLimiter{limit: rate.Limit(perSecond), burst: addressBurstFactor * perSecond,
+		who: "a client address without a valid token", buckets: map[string]*bucket{}}
+}
+
+// The default lets a health checker, a browser opening the OpenAPI document
+// and a mistyped token through, and a guesser only slowly.
+const (
+	defaultAddressRateLimit = 10
+	addressBurstFactor      = 10
+)
+
+// clientAddress is the host part of the connection's remote address.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // allow takes one request from the token's bucket, or answers 429 with the
@@ -70,7 +104,7 @@ func (rl *rateLimiter) allow(key string) error {
 	res.CancelAt(now)
 	secs := max(1, int(math.Ceil(delay.Seconds())))
 	e := newError(http.StatusTooManyRequests, "rate-limited",
-		"this token may make %v requests per second (bursts of %d); retry after %d s", float64(rl.limit), rl.burst, secs)
+		"%s may make %v requests per second (bursts of %d); retry after %d s", rl.who, float64(rl.limit), rl.burst, secs)
 	e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
 	return e
 }

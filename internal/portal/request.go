@@ -43,6 +43,9 @@ func decodeJSON(r *http.Request, dst any, optional bool) error {
 		// make a PATCH of null a silent no-op.
 		return badRequest("the request body must be a JSON object, not null")
 	}
+	if err := checkObjectKeys(body, dst); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -52,6 +55,86 @@ func decodeJSON(r *http.Request, dst any, optional bool) error {
 		return badRequest("the request body has data after the JSON object: send exactly one object")
 	}
 	return nil
+}
+
+// checkObjectKeys refuses what encoding/json lets through silently: a key
+// given twice in one object (the last one would win, so two readers of the
+// same body could see different values) and a field name that matches a
+// field only when letter case is ignored. Malformed JSON is left to the
+// decoder, which describes it.
+func checkObjectKeys(body []byte, dst any) error {
+	known := jsonFieldNames(reflect.TypeOf(dst))
+	type frame struct {
+		object  bool
+		wantKey bool
+		keys    map[string]bool
+	}
+	var stack []*frame
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the end, or a syntax error the decoder will name
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil && top.object && top.wantKey {
+			key, _ := tok.(string)
+			if top.keys[key] {
+				return badRequest("field %q is given twice in one object: give each field once", key)
+			}
+			top.keys[key] = true
+			top.wantKey = false
+			if len(stack) == 1 && !known[key] {
+				for name := range known {
+					if strings.EqualFold(name, key) {
+						return badRequest("unknown field %q: field names are case-sensitive, use %q", key, name)
+					}
+				}
+			}
+			continue
+		}
+		if top != nil && top.object {
+			top.wantKey = true // this value ends the pair
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &frame{object: d == '{', wantKey: true, keys: map[string]bool{}})
+		}
+	}
+}
+
+// jsonFieldNames are the JSON names of a struct's fields, as encoding/json
+// reads its tags.
+func jsonFieldNames(t reflect.Type) map[string]bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	names := map[string]bool{}
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case f.Anonymous && name == "":
+			for n := range jsonFieldNames(f.Type) {
+				names[n] = true
+			}
+		case name == "":
+			names[f.Name] = true
+		default:
+			names[name] = true
+		}
+	}
+	return names
 }
 
 func describeJSONError(err error) string {

@@ -57,10 +57,20 @@ func (p *Portal) routes() http.Handler {
 func (p *Portal) serve(pattern string, auth bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requestInfoFrom(r.Context()).route = pattern
+		if !auth {
+			if err := p.addrLimiter.allow(clientAddress(r)); err != nil {
+				p.writeError(w, r, err)
+				return
+			}
+		}
 		if auth {
 			pr, err := p.authenticate(r)
 			if err == nil {
 				err = p.limiter.allow(pr.key)
+			} else if isUnauthorized(err) {
+				if limited := p.addrLimiter.allow(clientAddress(r)); limited != nil {
+					err = limited
+				}
 			}
 			if err != nil {
 				p.writeError(w, r, err)
