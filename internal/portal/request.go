@@ -75,7 +75,8 @@ func checkObjectKeys(body []byte, dst any) error {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil // the end, or a syntax error the decoder will name
+			// The end, or a syntax error that the decoder names better.
+			return nil //nolint:nilerr // decodeJSON reports it
 		}
 		var top *frame
 		if len(stack) > 0 {
