@@ -32,6 +32,10 @@ type Options struct {
 	TesterTLS        *tls.Config   // optional, for tests that serve connectors over TLS
 	PageSize         int           // default page size of lists; 0 = 100 (max 1000)
 
+	// Console, when set, makes the web console served under /console/ on
+	// the portal's service layer (console.Handler); nil serves no console.
+	Console func(*Service) http.Handler
+
 	// Tester makes the connectivity test calls; nil = tester.New with Dev,
 	// TestTimeout and TesterTLS. Tests of code above the portal may put a
 	// fake here.

@@ -43,6 +43,16 @@ func (p *Portal) routes() http.Handler {
 
 	authed("GET /v1/audit-events", p.listAudit)
 
+	if p.opts.Console != nil {
+		// The console authenticates by its own session cookie, with the
+		// same token check as the API (Service.Reauthenticate).
+		console := p.opts.Console(p.Service())
+		mux.Handle("/console/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requestInfoFrom(r.Context()).route = "/console/"
+			console.ServeHTTP(w, r)
+		}))
+	}
+
 	h := p.dispatch(mux)
 	h = withBodyLimit(h)
 	h = withNoStore(h)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 )
 
 const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH [--dev] [--seed FILE]
@@ -85,6 +87,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		RateLimit:   int(cfg.rateLimit),
 		Logger:      log,
 		TestTimeout: time.Duration(cfg.testTimeout),
+		Console: func(svc *portal.Service) http.Handler {
+			return console.New(svc, console.Options{Logger: log})
+		},
 	})
 	if err != nil {
 		return err
@@ -97,7 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.dev {
 		mode = "dev"
 	}
-	log.Info("serving the Portal API", "addr", ln.Addr().String(), "db", cfg.db, "mode", mode, "rate_limit", int(cfg.rateLimit))
+	log.Info("serving the Portal API and the web console (/console/)", "addr", ln.Addr().String(), "db", cfg.db, "mode", mode, "rate_limit", int(cfg.rateLimit))
 	srv := portal.NewServer(ln.Addr().String(), p.Handler())
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	srv.RegisterOnShutdown(p.Drain) // long polls must not hold up the shutdown

@@ -1,0 +1,183 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
+)
+
+const (
+	publicURL = "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod"
+	otherURL  = "https://xyz987wvut.execute-api.us-east-1.amazonaws.com/prod"
+	vpceURL   = "https://abc123defg-vpce-0123456789abcdef0.execute-api.us-east-1.vpce.amazonaws.com/prod"
+)
+
+func putConnector(t *testing.T, c *client.Client, storeID string, m jwo.Method, u string) jwo.Connector {
+	t.Helper()
+	got, _, err := c.PutConnector(context.Background(), storeID, m, jwo.ConnectorInput{EndpointURL: u, EndpointType: jwo.EndpointPublic}, client.Precondition{})
+	if err != nil {
+		t.Fatalf("put connector: %v", err)
+	}
+	return got
+}
+
+func connectorOf(t *testing.T, c *client.Client, storeID string, m jwo.Method) jwo.Connector {
+	t.Helper()
+	got, err := c.GetConnector(context.Background(), storeID, m)
+	if err != nil {
+		t.Fatalf("get connector: %v", err)
+	}
+	return got
+}
+
+func auditEvents(t *testing.T, c *client.Client) []jwo.AuditEvent {
+	t.Helper()
+	evs, err := c.AllAuditEvents(context.Background(), "")
+	if err != nil {
+		t.Fatalf("audit events: %v", err)
+	}
+	return evs
+}
+
+func TestSignInGivesAStrictHttpOnlySessionCookie(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	a.get("/console/sign-in")
+	res, err := a.c.Do(mustRequest(t, a, "/console/sign-in", url.Values{"token": {tp.OperatorToken}, "csrf": {a.csrf}}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	var set string
+	for _, h := range res.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(h, console.SessionCookie+"=") {
+			set = h
+		}
+	}
+	for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/console/", "Max-Age="} {
+		if !strings.Contains(set, want) {
+			t.Errorf("session cookie %q lacks %s", set, want)
+		}
+	}
+	if strings.Contains(set, "Secure") {
+		t.Errorf("session cookie over plain http is Secure (the browser would drop it): %q", set)
+	}
+	if strings.Contains(set, tp.OperatorToken) {
+		t.Error("the session cookie carries the token")
+	}
+}
+
+func TestSignInRefusesABadTokenInThePortalsWords(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	a.get("/console/sign-in")
+	p := a.post("/console/sign-in", url.Values{"token": {"jwo_not-a-token"}})
+	if p.status != http.StatusUnauthorized || !p.has("the token is unknown") || a.sessionCookie() != nil {
+		t.Fatalf("status %d, cookie %v\n%s", p.status, a.sessionCookie(), p.body)
+	}
+	// A sign-in form without its CSRF token is refused even with a good token.
+	p = a.post("/console/sign-in", url.Values{"token": {tp.OperatorToken}, "csrf": {"forged"}})
+	if p.status != http.StatusForbidden || a.sessionCookie() != nil {
+		t.Fatalf("sign-in without the form's token: status %d", p.status)
+	}
+}
+
+func TestSignedOutPagesSendToSignIn(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	for _, path := range []string{"/console/", "/console/stores/" + portaltest.StoreJWO} {
+		if p := a.get(path); !strings.HasSuffix(p.url, "/console/sign-in") || !p.has(`id="token"`) {
+			t.Errorf("%s while signed out ends at %s", path, p.url)
+		}
+	}
+}
+
+func TestSignOutEndsTheSession(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	a.signIn(tp.ViewerToken)
+	old := a.sessionCookie()
+	p := a.post("/console/sign-out", url.Values{})
+	if !p.has("You have signed out.") || a.sessionCookie() != nil {
+		t.Fatalf("after sign-out at %s, cookie %v", p.url, a.sessionCookie())
+	}
+	// The old cookie, replayed, is no session any more.
+	b := newAgent(t, tp)
+	u, _ := url.Parse(tp.URL + "/console/")
+	b.c.Jar.SetCookies(u, []*http.Cookie{old})
+	if p := b.get("/console/"); !strings.Contains(p.url, "/console/sign-in") || p.has(`id="stores"`) {
+		t.Fatalf("the signed-out cookie still opens %s", p.url)
+	}
+}
+
+func TestSessionExpires(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	clock := func() time.Time { return now }
+	tp := startConsole(t, console.Options{SessionTTL: time.Hour, Now: func() time.Time { return clock() }})
+	a := newAgent(t, tp)
+	a.signIn(tp.ViewerToken)
+	later := now.Add(time.Hour + time.Second)
+	clock = func() time.Time { return later }
+	if p := a.get("/console/"); !p.has("Your session has expired") {
+		t.Fatalf("an expired session still opens %s", p.url)
+	}
+}
+
+func TestCrossSitePostsAreRefused(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	a.signIn(tp.OperatorToken)
+	path := "/console/stores/" + portaltest.StoreJWO + "/connectors/ordering"
+	form := url.Values{"endpoint_url": {publicURL}, "endpoint_type": {"PUBLIC"}, "version": {"0"}}
+	for name, headers := range map[string][]string{
+		"Sec-Fetch-Site cross-site": {"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
+		"foreign Origin":            {"Sec-Fetch-Site", "", "Origin", "https://evil.example"},
+	} {
+		if p := a.post(path, cloneForm(form), headers...); p.status != http.StatusForbidden || !p.has("another site") {
+			t.Errorf("%s: status %d", name, p.status)
+		}
+	}
+	// Same origin but without the session's CSRF token.
+	f := cloneForm(form)
+	f.Set("csrf", "guess")
+	if p := a.post(path, f); p.status != http.StatusForbidden || !p.has("CSRF") {
+		t.Errorf("without the CSRF token: status %d", p.status)
+	}
+	if _, err := tp.Viewer.GetConnector(context.Background(), portaltest.StoreJWO, jwo.MethodOrdering); !client.IsNotFound(err) {
+		t.Fatalf("a refused form wrote a connector: %v", err)
+	}
+}
+
+func cloneForm(f url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func mustRequest(t *testing.T, a *agent, path string, form url.Values, _ bool) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	a.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	t.Cleanup(func() { a.c.CheckRedirect = nil })
+	return req
+}
