@@ -89,6 +89,23 @@ func TestCalls(t *testing.T) {
 			want: jwo.StorePage{Stores: []jwo.Store{}}, wantResult: true,
 		},
 		{
+			name: "ListMerchantConnectors with every filter",
+			call: func(c *Client) (any, error) {
+				return c.ListMerchantConnectors(ctx, ConnectorFilter{StoreIDs: []string{"acme-sea-01", "acme-cart-01"}, Method: jwo.MethodOrdering,
+					StoreType: jwo.StoreTypeJWO, ConnectivityStatus: jwo.ConnectivityUntested, PageSize: 500}, "c2")
+			},
+			method: "GET", path: "/v1/connectors",
+			query:  "connectivity_status=UNTESTED&method=ORDERING&page_size=500&page_token=c2&store_id=acme-sea-01%2Cacme-cart-01&store_type=JWO",
+			status: 200, answer: jwo.ConnectorPage{Connectors: []jwo.Connector{sampleConnector}, NextPageToken: "c3"},
+			want: jwo.ConnectorPage{Connectors: []jwo.Connector{sampleConnector}, NextPageToken: "c3"}, wantResult: true,
+		},
+		{
+			name:   "ListMerchantConnectors without filter",
+			call:   func(c *Client) (any, error) { return c.ListMerchantConnectors(ctx, ConnectorFilter{}, "") },
+			method: "GET", path: "/v1/connectors", status: 200, answer: jwo.ConnectorPage{Connectors: []jwo.Connector{}},
+			want: jwo.ConnectorPage{Connectors: []jwo.Connector{}}, wantResult: true,
+		},
+		{
 			name:   "GetStore escapes the id",
 			call:   func(c *Client) (any, error) { return c.GetStore(ctx, "acme/sea 01") },
 			method: "GET", path: "/v1/stores/acme%2Fsea%2001", status: 200, answer: sampleStore,

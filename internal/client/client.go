@@ -81,6 +81,16 @@ type StoreFilter struct {
 	PageSize         int
 }
 
+// ConnectorFilter narrows GET /v1/connectors. StoreIDs of stores the token
+// cannot see match nothing.
+type ConnectorFilter struct {
+	StoreIDs           []string
+	Method             jwo.Method
+	StoreType          jwo.StoreType
+	ConnectivityStatus jwo.ConnectivityStatus
+	PageSize           int
+}
+
 // Client calls Portal API v1. It is safe for concurrent use; make one per
 // endpoint and token and keep it, so that connections are reused.
 type Client struct {

@@ -6,6 +6,7 @@ package jwo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -174,6 +175,10 @@ const (
 	ConnectivitySuccessful   ConnectivityStatus = "SUCCESSFUL"
 	ConnectivityUnsuccessful ConnectivityStatus = "UNSUCCESSFUL"
 )
+
+var ConnectivityStatuses = []ConnectivityStatus{ConnectivityUntested, ConnectivitySuccessful, ConnectivityUnsuccessful}
+
+func (c ConnectivityStatus) Valid() bool { return slices.Contains(ConnectivityStatuses, c) }
 
 // TestStatus is the status of one connectivity test run.
 type TestStatus string

@@ -78,6 +78,17 @@ type ConnectorList struct {
 	Connectors []Connector `json:"connectors"`
 }
 
+// ConnectorPage is one page of GET /v1/connectors: connectors of every store
+// of the merchant, ordered by store id, then method.
+type ConnectorPage struct {
+	Connectors    []Connector `json:"connectors"`
+	NextPageToken string      `json:"next_page_token"`
+}
+
+// MaxFilterStoreIDs is how many store ids one store_id filter of
+// GET /v1/connectors may list: a caller with more asks in several calls.
+const MaxFilterStoreIDs = 100
+
 // TestInput is the body of POST .../tests.
 type TestInput struct {
 	SKU string `json:"sku,omitempty"`

@@ -2,6 +2,9 @@ package portal
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
@@ -83,4 +86,75 @@ func (p *Portal) connectorWriteTarget(r *http.Request) (Caller, string, jwo.Meth
 		return c, "", "", err
 	}
 	return c, id, m, nil
+}
+
+// parseConnectorFilter reads the filters of GET /v1/connectors. store_id is
+// a comma-separated list of up to jwo.MaxFilterStoreIDs ids (a comma never
+// occurs in one); the enum filters take any letter case, like the path's
+// method segment.
+func parseConnectorFilter(q url.Values) (ConnectorFilter, error) {
+	var f ConnectorFilter
+	if s := q.Get("store_id"); s != "" {
+		ids := strings.Split(s, ",")
+		if len(ids) > jwo.MaxFilterStoreIDs {
+			return f, badRequest("store_id lists %d store ids; the limit is %d: split the list over several calls", len(ids), jwo.MaxFilterStoreIDs)
+		}
+		for _, id := range ids {
+			if err := jwo.ValidateStoreID(id); err != nil {
+				return f, badRequest("store_id=%q: %v; separate several ids with commas and no spaces", s, err)
+			}
+		}
+		slices.Sort(ids)
+		f.StoreIDs = slices.Compact(ids)
+	}
+	if s := q.Get("method"); s != "" {
+		m, err := jwo.ParseMethod(s)
+		if err != nil {
+			return f, badRequest("method=%q: %v", s, err)
+		}
+		f.Method = m
+	}
+	if s := q.Get("store_type"); s != "" {
+		f.StoreType = jwo.StoreType(strings.ToUpper(s))
+		if !f.StoreType.Valid() {
+			return f, badRequest("store_type=%q is not a store type: use one of %s", s, strings.Join(jwo.Strings(jwo.StoreTypes), ", "))
+		}
+	}
+	if s := q.Get("connectivity_status"); s != "" {
+		f.ConnectivityStatus = jwo.ConnectivityStatus(strings.ToUpper(s))
+		if !f.ConnectivityStatus.Valid() {
+			return f, badRequest("connectivity_status=%q is not a connectivity status: use one of %s", s, strings.Join(jwo.Strings(jwo.ConnectivityStatuses), ", "))
+		}
+	}
+	return f, nil
+}
+
+// listMerchantConnectors is GET /v1/connectors: every connector of the
+// token's merchant, for adopting what the portal holds in bulk.
+func (p *Portal) listMerchantConnectors(w http.ResponseWriter, r *http.Request) error {
+	q, err := queryParams(r, "store_id", "method", "store_type", "connectivity_status", "page_size", "page_token")
+	if err != nil {
+		return err
+	}
+	f, err := parseConnectorFilter(q)
+	if err != nil {
+		return err
+	}
+	size, err := p.pageSize(q)
+	if err != nil {
+		return err
+	}
+	after, err := decodePageToken(q, "connectors")
+	if err != nil {
+		return err
+	}
+	list, next, err := p.Service().MerchantConnectors(r.Context(), callerOf(r), f, size, after)
+	if err != nil {
+		return err
+	}
+	page := jwo.ConnectorPage{Connectors: list}
+	if next != "" {
+		page.NextPageToken = encodePageToken("connectors", next)
+	}
+	return writeJSON(w, http.StatusOK, page)
 }

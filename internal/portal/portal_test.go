@@ -26,6 +26,7 @@ func TestWritesSurviveCloseAndReopen(t *testing.T) {
 		"/v1/stores/acme-new",
 		"/v1/stores/acme-new/completion",
 		"/v1/stores/acme-new/connectors",
+		"/v1/connectors",
 		"/v1/stores/acme-new/connectors/ordering",
 		"/v1/stores/acme-new/connectors/ordering/tests",
 		"/v1/tests/" + run.ID,

@@ -29,6 +29,7 @@ func (p *Portal) routes() http.Handler {
 	authed("PATCH /v1/stores/{store_id}", p.patchStore)
 	authed("GET /v1/stores/{store_id}/completion", p.getCompletion)
 
+	authed("GET /v1/connectors", p.listMerchantConnectors)
 	authed("GET /v1/stores/{store_id}/connectors", p.listConnectors)
 	authed("GET /v1/stores/{store_id}/connectors/{method}", p.getConnector)
 	authed("PUT /v1/stores/{store_id}/connectors/{method}", p.putConnector)

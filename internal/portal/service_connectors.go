@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
@@ -150,4 +151,58 @@ func (s *Service) DeleteConnector(ctx context.Context, c Caller, storeID string,
 		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionConnectorDelete,
 			storeID: storeID, method: m, before: old.Connector, at: s.p.now()})
 	})
+}
+
+// ConnectorFilter narrows the merchant-wide connector list; an empty field
+// matches every connector. StoreIDs of other merchants, or of no store, match
+// nothing: the list never tells which stores exist.
+type ConnectorFilter struct {
+	StoreIDs           []string
+	Method             jwo.Method
+	StoreType          jwo.StoreType
+	ConnectivityStatus jwo.ConnectivityStatus
+}
+
+// connectorCursor is the position of a connector in the merchant-wide list:
+// "STORE_ID/METHOD". A store id has no '/', so the split is unambiguous.
+func connectorCursor(c jwo.Connector) string { return c.StoreID + "/" + string(c.Method) }
+
+func parseConnectorCursor(s string) (storeID string, m jwo.Method, ok bool) {
+	id, method, found := strings.Cut(s, "/")
+	if !found || jwo.ValidateStoreID(id) != nil || !jwo.Method(method).Valid() {
+		return "", "", false
+	}
+	return id, jwo.Method(method), true
+}
+
+// MerchantConnectors pages through every connector of the caller's merchant
+// in (store_id, method) order: at most size connectors after the cursor after
+// ("" for the first page), and the cursor of the next page ("" on the last).
+func (s *Service) MerchantConnectors(ctx context.Context, c Caller, f ConnectorFilter, size int, after string) (list []jwo.Connector, next string, err error) {
+	size = max(1, min(size, maxPageSize))
+	q := store.ConnectorQuery{StoreIDs: f.StoreIDs, Method: f.Method, StoreType: f.StoreType,
+		ConnectivityStatus: f.ConnectivityStatus, Limit: size + 1}
+	if after != "" {
+		var ok bool
+		if q.AfterStoreID, q.AfterMethod, ok = parseConnectorCursor(after); !ok {
+			return nil, "", badRequest("page cursor %q is not a connector position: pass next_page_token from the previous page unchanged", after)
+		}
+	}
+	var rows []store.Connector
+	err = s.p.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		rows, err = tx.MerchantConnectors(ctx, c.pr.merchant, q)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	list = make([]jwo.Connector, 0, min(len(rows), size))
+	for _, r := range rows[:min(len(rows), size)] {
+		list = append(list, r.Connector)
+	}
+	if len(rows) > size {
+		next = connectorCursor(list[size-1])
+	}
+	return list, next, nil
 }

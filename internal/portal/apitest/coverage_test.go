@@ -35,6 +35,9 @@ var required = []string{
 	"GET /v1/stores/{store_id}/completion 200",
 	"GET /v1/stores/{store_id}/completion 404",
 
+	"GET /v1/connectors 200",
+	"GET /v1/connectors 400",
+	"GET /v1/connectors 401",
 	"GET /v1/stores/{store_id}/connectors 200",
 	"GET /v1/stores/{store_id}/connectors 404",
 	"GET /v1/stores/{store_id}/connectors/{method} 200",

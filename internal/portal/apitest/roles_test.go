@@ -136,6 +136,15 @@ func TestRoleMatrix(t *testing.T) {
 			_, err := c.ListConnectors(ctx, id)
 			return err
 		}},
+		{route: "GET /v1/connectors", call: func(ctx context.Context, c *client.Client, _ string) error {
+			_, err := c.AllMerchantConnectors(ctx, client.ConnectorFilter{})
+			return err
+		}},
+		// A filter naming a store the caller cannot see matches nothing.
+		{route: "GET /v1/connectors?store_id=", call: func(ctx context.Context, c *client.Client, id string) error {
+			_, err := c.AllMerchantConnectors(ctx, client.ConnectorFilter{StoreIDs: []string{id}})
+			return err
+		}},
 		{route: "GET /v1/stores/{store_id}/connectors/{method}", scoped: true, prepare: ensureConnector, call: func(ctx context.Context, c *client.Client, id string) error {
 			_, err := c.GetConnector(ctx, id, jwo.MethodLoyalty)
 			return err
@@ -265,6 +274,12 @@ func TestRoleMatrix(t *testing.T) {
 	// above let it pass: its answer must be empty.
 	if events, err := clients[pOther].AllAuditEvents(ctx, storeFull); err != nil || len(events) != 0 {
 		t.Errorf("Globex filtering the audit log by Acme's store: %d events, %v", len(events), err)
+	}
+	if cs, err := clients[pOther].AllMerchantConnectors(ctx, client.ConnectorFilter{StoreIDs: []string{storeFull, storeCart}}); err != nil || len(cs) != 0 {
+		t.Errorf("Globex filtering the connector list by Acme's stores: %d connectors, %v", len(cs), err)
+	}
+	if cs, err := clients[pAdmin].AllMerchantConnectors(ctx, client.ConnectorFilter{}); err != nil || len(cs) == 0 {
+		t.Errorf("Acme's connector list: %d connectors, %v; want Acme's saved ones", len(cs), err)
 	}
 	// And Globex's list holds Globex's stores only.
 	stores, err := clients[pOther].AllStores(ctx, client.StoreFilter{})

@@ -100,6 +100,7 @@ var apiRoutes = []route{
 	{"GET", "/v1/stores/{store_id}", []string{"200", "404"}},
 	{"PATCH", "/v1/stores/{store_id}", []string{"200", "403", "404", "422"}},
 	{"GET", "/v1/stores/{store_id}/completion", []string{"200", "404"}},
+	{"GET", "/v1/connectors", []string{"200", "400"}},
 	{"GET", "/v1/stores/{store_id}/connectors", []string{"200", "404"}},
 	{"GET", "/v1/stores/{store_id}/connectors/{method}", []string{"200", "404"}},
 	{"PUT", "/v1/stores/{store_id}/connectors/{method}", []string{"200", "201", "403", "409", "412", "422"}},

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"slices"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
@@ -145,4 +146,55 @@ func oneRow(res sql.Result) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// ConnectorQuery selects connectors of one merchant across its stores, in
+// (store_id, method) order after a cursor. An empty field matches everything.
+type ConnectorQuery struct {
+	StoreIDs           []string
+	Method             jwo.Method
+	StoreType          jwo.StoreType
+	ConnectivityStatus jwo.ConnectivityStatus
+	AfterStoreID       string // cursor: the last row of the previous page
+	AfterMethod        jwo.Method
+	Limit              int
+}
+
+// The store id list travels as one JSON array parameter so that the
+// statement stays prepared whatever the number of ids.
+var qMerchantConnectors = sqlQuery(`SELECT ` + connectorColumns + ` FROM connectors
+	WHERE merchant_id = ? AND (store_id > ? OR (store_id = ? AND method > ?))
+	AND (? = '' OR method = ?)
+	AND (? = '' OR connectivity_status = ?)
+	AND (? = '' OR store_id IN (SELECT id FROM stores WHERE stores.merchant_id = connectors.merchant_id AND store_type = ?))
+	AND (? = 0 OR store_id IN (SELECT value FROM json_each(?)))
+	ORDER BY store_id, method LIMIT ?`)
+
+// MerchantConnectors lists the merchant's connectors that match q, at most
+// q.Limit of them, walking the primary key in order.
+func (t *Tx) MerchantConnectors(ctx context.Context, merchant string, q ConnectorQuery) ([]Connector, error) {
+	ids := q.StoreIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(ctx, qMerchantConnectors, merchant, q.AfterStoreID, q.AfterStoreID, string(q.AfterMethod),
+		string(q.Method), string(q.Method), string(q.ConnectivityStatus), string(q.ConnectivityStatus),
+		string(q.StoreType), string(q.StoreType), len(ids), string(idsJSON), q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	out := make([]Connector, 0, q.Limit)
+	for rows.Next() {
+		c, err := scanConnector(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
