@@ -71,6 +71,7 @@ func (s *Service) PutConnector(ctx context.Context, c Caller, storeID string, m 
 	pr := c.pr
 	now := s.p.now()
 	err = s.p.db.Write(ctx, func(tx *store.Tx) error {
+		saved, created = jwo.Connector{}, false // the store may run this again (store.DB.Write)
 		prof, err := loadStore(ctx, tx, pr.merchant, storeID)
 		if err != nil {
 			return err

@@ -27,6 +27,7 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 	var run store.Test
 	started := false
 	err := s.p.db.Write(ctx, func(tx *store.Tx) error {
+		started = false // the store may run this again (store.DB.Write)
 		if _, err := loadStore(ctx, tx, pr.merchant, storeID); err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 
 var (
 	qInsertAudit = sqlQuery(`INSERT INTO audit_events (merchant_id, at, actor, action, store_id, method, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	qAuditEvents = sqlQuery(`SELECT id, at, actor, action, store_id, method, before, after FROM audit_events
 		WHERE merchant_id = ? AND (? = '' OR store_id = ?) AND id > ?
 		ORDER BY id LIMIT ?`)
@@ -26,12 +26,10 @@ func nullJSON(raw json.RawMessage) any {
 
 // InsertAudit appends an event to the merchant's audit log and returns its id.
 func (t *Tx) InsertAudit(ctx context.Context, merchant string, e jwo.AuditEvent) (int64, error) {
-	res, err := t.exec(ctx, qInsertAudit,
-		merchant, formatTime(e.At), e.Actor, e.Action, e.StoreID, string(e.Method), nullJSON(e.Before), nullJSON(e.After))
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	var id int64
+	err := t.queryRow(ctx, qInsertAudit,
+		merchant, formatTime(e.At), e.Actor, e.Action, e.StoreID, string(e.Method), nullJSON(e.Before), nullJSON(e.After)).Scan(&id)
+	return id, err
 }
 
 // AuditEvents lists up to limit events of the merchant after the given id,

@@ -35,14 +35,14 @@ type writeResult struct {
 }
 
 // writer runs every write; it stops when db.writes is closed.
-func (db *DB) writer() {
-	defer close(db.writerDone)
-	for first := range db.writes {
+func (e *sqliteEngine) writer(db *DB) {
+	defer close(e.writerDone)
+	for first := range e.writes {
 		batch := []*writeReq{first}
 	drain:
 		for len(batch) < maxBatch {
 			select {
-			case r, ok := <-db.writes:
+			case r, ok := <-e.writes:
 				if !ok {
 					break drain
 				}

@@ -34,7 +34,7 @@ func queueBehindBlockedWrite(t *testing.T, db *DB) (release func()) {
 // waitQueued waits until n writes wait for the writer.
 func waitQueued(t *testing.T, db *DB, n int) {
 	t.Helper()
-	for len(db.writes) < n {
+	for len(db.lite.writes) < n {
 		time.Sleep(time.Millisecond)
 	}
 }

@@ -4,19 +4,29 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Migrations are numbered files applied in order; PRAGMA user_version holds
-// how many a database has, and it changes in the same transaction as the
-// schema, so a crash never leaves a half-migrated file.
+// Migrations are numbered files applied in order, one set per engine with
+// the same numbers: migrations/*.sql for SQLite, migrations/postgres/*.sql
+// for PostgreSQL. A database records how many it has in the same
+// transaction as the schema change, so a crash never leaves it half-migrated.
 //
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
+
+const (
+	sqliteMigrations   = "migrations"
+	postgresMigrations = "migrations/postgres"
+)
 
 type migration struct {
 	version int
@@ -24,18 +34,18 @@ type migration struct {
 	sql     string
 }
 
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+func migrations(dir string) ([]migration, error) {
+	names, err := fs.Glob(migrationFS, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	out := make([]migration, 0, len(names))
 	for i, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
+		base := strings.TrimPrefix(name, dir+"/")
 		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil || n != i+1 {
-			return nil, fmt.Errorf("migration %s: file names must be numbered 0001_, 0002_, ... without gaps", base)
+			return nil, fmt.Errorf("migration %s/%s: file names must be numbered 0001_, 0002_, ... without gaps", dir, base)
 		}
 		b, err := migrationFS.ReadFile(name)
 		if err != nil {
@@ -46,11 +56,15 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// migrate runs under BEGIN IMMEDIATE and reads the version inside the
-// transaction, so two processes opening a new file at once apply each
-// migration exactly once.
-func migrate(ctx context.Context, db *sql.DB) (err error) {
-	ms, err := migrations()
+func tooNew(have, known int) error {
+	return fmt.Errorf("schema version %d is newer than this portal knows (%d): use a newer jwo-portal", have, known)
+}
+
+// migrateSQLite runs under BEGIN IMMEDIATE and reads PRAGMA user_version
+// inside the transaction, so two processes opening a new file at once apply
+// each migration exactly once.
+func migrateSQLite(ctx context.Context, db *sql.DB) (err error) {
+	ms, err := migrations(sqliteMigrations)
 	if err != nil {
 		return err
 	}
@@ -68,7 +82,7 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 		return err
 	}
 	if have > len(ms) {
-		return fmt.Errorf("schema version %d is newer than this portal knows (%d): use a newer jwo-portal", have, len(ms))
+		return tooNew(have, len(ms))
 	}
 	if have == len(ms) {
 		return tx.Commit()
@@ -82,4 +96,45 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 		return err
 	}
 	return tx.Commit()
+}
+
+// migrationLock is the key of the advisory lock that migrations hold: the
+// replicas that start together wait for the first one, then find nothing
+// left to do. (The bytes spell "jwomigr".)
+const migrationLock int64 = 0x6a776f6d696772
+
+// migratePostgres applies the missing migrations in one transaction under a
+// transaction-scoped advisory lock; DDL is transactional in PostgreSQL, so a
+// failed migration leaves the schema as it was.
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool) error {
+	ms, err := migrations(postgresMigrations)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("take the migration lock: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+			one     BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+			version INTEGER NOT NULL)`); err != nil {
+			return err
+		}
+		var have int
+		err := tx.QueryRow(ctx, "SELECT version FROM schema_version").Scan(&have)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if have > len(ms) {
+			return tooNew(have, len(ms))
+		}
+		for _, m := range ms[have:] {
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration postgres/%s: %w", m.name, err)
+			}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)
+			ON CONFLICT (one) DO UPDATE SET version = excluded.version`, len(ms))
+		return err
+	})
 }

@@ -1,12 +1,21 @@
-// Package store is the portal's persistence: one SQLite file in WAL mode with
-// full synchronous commits, so that an answer is only sent for a write that
-// survives a crash. Writes go through a single connection that begins with
+// Package store is the portal's persistence, behind one contract (DB, Tx
+// and the Tx methods) with two engines. Every engine must make an answer
+// wait for a durable commit, give each read transaction one snapshot, and
+// make concurrent writes behave as if they ran one after the other.
+//
+// SQLite (sqlite.go, the default) is one file in WAL mode with full
+// synchronous commits. Writes go through a single connection that begins with
 // BEGIN IMMEDIATE, which serialises them inside the process and makes other
 // processes (a token being created while the server runs) wait on
 // busy_timeout instead of failing half-way. Writes that queue up together
 // share one transaction and one commit, each in its own savepoint (batch.go),
-// so that ten concurrent writers wait for one disk flush, not ten. Reads use their own pool of
-// read-only connections and see one snapshot per transaction.
+// so that ten concurrent writers wait for one disk flush, not ten. Reads use
+// their own pool of read-only connections.
+//
+// PostgreSQL (postgres.go) serves several portal replicas on one database:
+// writes run SERIALIZABLE and are retried when the server cannot serialise
+// them, so two replicas racing on one row behave like two writers in one
+// process; migrations run under an advisory lock.
 //
 // The package holds no domain rule: the portal decides, inside a write
 // transaction, what to change; the store only reads and writes rows, always
@@ -18,14 +27,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"strings"
-	"sync"
 	"time"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a row does not exist for the merchant.
@@ -34,116 +37,73 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write breaks a uniqueness constraint.
 var ErrConflict = errors.New("conflict")
 
-// busyTimeout bounds how long a write waits for another process's lock.
-const busyTimeout = 10 * time.Second
-
-// DB is an open portal database.
+// DB is an open portal database on one of the two engines. Everything
+// above the store sees only DB and Tx; which engine holds the rows is decided
+// once, by the location Open is given.
 type DB struct {
-	path  string
-	write *sql.DB
-	read  *sql.DB
+	location string
+	write    *sql.DB
+	read     *sql.DB
 
-	mu    sync.Mutex
-	stmts map[stmtKey]*sql.Stmt
-
-	// Writes go to one goroutine that commits them in groups (batch.go).
-	closeMu    sync.RWMutex
-	closed     bool
-	writes     chan *writeReq
-	writerDone chan struct{}
+	// Exactly one of the two is set.
+	lite *sqliteEngine
+	pg   *pgEngine
 }
 
-type stmtKey struct {
-	pool  *sql.DB
-	query string
+// IsPostgresURL tells whether a database location names PostgreSQL: a
+// postgres:// or postgresql:// URL. Anything else is a SQLite file path.
+func IsPostgresURL(location string) bool {
+	l := strings.ToLower(location)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
 }
 
-// Open opens (creating if needed) the database file and applies the embedded
-// migrations that it does not have yet.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("database path is empty")
+// Open opens the database at location, applying the embedded migrations
+// that it does not have yet: a postgres:// or postgresql:// URL opens
+// PostgreSQL, anything else is a SQLite file, created if needed.
+func Open(ctx context.Context, location string) (*DB, error) {
+	if location == "" {
+		return nil, errors.New("database location is empty: give a SQLite file path or a postgres:// URL")
 	}
-	abs, err := filepath.Abs(path)
+	if IsPostgresURL(location) {
+		return openPostgres(ctx, location)
+	}
+	return openSQLite(ctx, location)
+}
+
+// Migrate applies the migrations the database does not have yet and closes
+// it: what `jwo-portal migrate` does.
+func Migrate(ctx context.Context, location string) error {
+	db, err := Open(ctx, location)
 	if err != nil {
-		return nil, fmt.Errorf("database path %q: %w", path, err)
+		return err
 	}
-	w, err := sql.Open("sqlite", dsn(abs, true))
-	if err != nil {
-		return nil, err
-	}
-	// One writer connection: writes queue in the pool instead of spinning on
-	// SQLITE_BUSY against each other.
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	if err := migrate(ctx, w); err != nil {
-		_ = w.Close()
-		return nil, fmt.Errorf("database %s: %w", abs, err)
-	}
-	r, err := sql.Open("sqlite", dsn(abs, false))
-	if err != nil {
-		_ = w.Close()
-		return nil, err
-	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
-	if err := r.PingContext(ctx); err != nil {
-		_ = w.Close()
-		_ = r.Close()
-		return nil, fmt.Errorf("database %s: %w", abs, err)
-	}
-	db := &DB{path: abs, write: w, read: r, stmts: map[stmtKey]*sql.Stmt{},
-		writes: make(chan *writeReq, maxBatch), writerDone: make(chan struct{})}
-	go db.writer()
-	if err := db.prepareAll(ctx); err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return db, nil
+	return db.Close()
 }
 
-func dsn(path string, writer bool) string {
-	q := url.Values{}
-	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
-	if writer {
-		q.Set("_journal_mode", "WAL")
-		q.Set("_synchronous", "FULL")
-		q.Set("_foreign_keys", "1")
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Set("_query_only", "1")
+// Path is where the database is: the absolute path of a SQLite file, or the
+// PostgreSQL URL without its password.
+func (db *DB) Path() string { return db.location }
+
+// Engine names the engine: "sqlite" or "postgres".
+func (db *DB) Engine() string {
+	if db.pg != nil {
+		return "postgres"
 	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
-	return u.String()
+	return "sqlite"
 }
 
-// Path is the absolute path of the database file.
-func (db *DB) Path() string { return db.path }
-
-// Close waits for the writes already queued, then closes the prepared
-// statements and both pools.
+// Close waits for the writes already queued, then closes the database.
 func (db *DB) Close() error {
-	db.closeMu.Lock()
-	if !db.closed {
-		db.closed = true
-		close(db.writes)
+	if db.pg != nil {
+		return db.pg.close(db)
 	}
-	db.closeMu.Unlock()
-	<-db.writerDone
-	db.mu.Lock()
-	for k, s := range db.stmts {
-		_ = s.Close() // closing the pools below releases it in any case
-		delete(db.stmts, k)
-	}
-	db.mu.Unlock()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return db.lite.close(db)
 }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return db.classify(db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one))
 }
 
 // Tx is a read or write transaction.
@@ -157,35 +117,32 @@ type Tx struct {
 	shared bool
 }
 
-// Write runs fn in a BEGIN IMMEDIATE transaction and commits when fn returns
-// nil; an error (or a panic, which Write re-raises) undoes everything fn
-// did. Writes queued at the same moment may share one transaction and one
-// commit (batch.go), each undone alone if it fails; Write returns only once
-// the commit that holds fn's changes is durable.
+// Write runs fn in a write transaction and commits when fn returns nil; an
+// error (or a panic, which Write re-raises) undoes everything fn did. It
+// returns only once the commit that holds fn's changes is durable.
+//
+// fn may run more than once: PostgreSQL runs write transactions
+// SERIALIZABLE, so that replicas writing the same rows behave as if they
+// wrote one after the other, and runs fn again when the database reports that
+// it could not serialise it. fn must therefore set its results afresh on
+// every call rather than accumulate them, and do nothing outside tx that it
+// cannot repeat. On SQLite, writes queued at the same moment share one
+// transaction and one commit (batch.go), each undone alone if it fails.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
-	db.closeMu.RLock()
-	if db.closed {
-		db.closeMu.RUnlock()
-		return errClosed
+	if db.pg != nil {
+		return db.pg.write(ctx, db, fn)
 	}
-	select {
-	case db.writes <- req:
-		db.closeMu.RUnlock()
-	case <-ctx.Done():
-		db.closeMu.RUnlock()
-		return ctx.Err()
-	}
-	res := <-req.done
-	if res.panicked {
-		panic(res.panicVal)
-	}
-	return res.err
+	return db.lite.write(ctx, fn)
 }
 
 // Read runs fn in a read-only transaction: one consistent snapshot.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.pg != nil {
+		// READ COMMITTED would give each statement its own snapshot.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return db.classify(db.run(ctx, db.read, opts, fn))
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
@@ -208,42 +165,14 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	return tx.Commit()
 }
 
-// queries holds every statement the store runs; Open prepares them all, so a
-// transaction never waits for a connection to prepare one.
+// queries holds every statement the store runs; SQLite prepares them all at
+// Open, so a transaction never waits for a connection to prepare one, and
+// PostgreSQL gets each with $n placeholders.
 var queries []string
 
 func sqlQuery(q string) string {
 	queries = append(queries, q)
 	return q
-}
-
-func (db *DB) prepareAll(ctx context.Context) error {
-	for _, q := range queries {
-		pools := []*sql.DB{db.write}
-		if strings.HasPrefix(strings.TrimSpace(q), "SELECT") {
-			pools = append(pools, db.read)
-		}
-		for _, pool := range pools {
-			s, err := pool.PrepareContext(ctx, q)
-			if err != nil {
-				return fmt.Errorf("prepare %q: %w", q, err)
-			}
-			db.stmts[stmtKey{pool, q}] = s
-		}
-	}
-	return nil
-}
-
-// stmt binds a prepared statement to the transaction; database/sql keeps it
-// prepared per connection, so each connection prepares it once.
-func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	t.db.mu.Lock()
-	s, ok := t.db.stmts[stmtKey{t.pool, query}]
-	t.db.mu.Unlock()
-	if !ok {
-		return nil, fmt.Errorf("statement not registered with sqlQuery: %q", query)
-	}
-	return t.tx.StmtContext(ctx, s), nil
 }
 
 // statementContext is the context a statement runs under. In a shared write
@@ -261,6 +190,21 @@ func (t *Tx) statementContext(ctx context.Context) (context.Context, error) {
 	return context.WithoutCancel(ctx), nil
 }
 
+// statement is one registered query as a transaction runs it: a prepared
+// statement on SQLite, the query with $n placeholders on PostgreSQL.
+type statement interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+func (t *Tx) stmt(ctx context.Context, query string) (statement, error) {
+	if t.db.pg != nil {
+		return t.db.pg.stmt(t.tx, query)
+	}
+	return t.db.lite.stmt(ctx, t, query)
+}
+
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx, err := t.statementContext(ctx)
 	if err != nil {
@@ -271,10 +215,7 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 		return nil, err
 	}
 	res, err := s.ExecContext(ctx, args...)
-	if isConstraint(err) {
-		return nil, fmt.Errorf("%w: %w", ErrConflict, err)
-	}
-	return res, err
+	return res, t.db.classify(err)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -286,7 +227,8 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	if err != nil {
 		return nil, err
 	}
-	return s.QueryContext(ctx, args...)
+	rows, err := s.QueryContext(ctx, args...)
+	return rows, t.db.classify(err)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *row {
@@ -298,12 +240,26 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *row {
 	if err != nil {
 		return &row{err: err}
 	}
-	return &row{r: s.QueryRowContext(ctx, args...)}
+	return &row{r: s.QueryRowContext(ctx, args...), db: t.db}
+}
+
+// queryRowOutsideTx runs a registered read on the read pool without a
+// transaction.
+func (db *DB) queryRowOutsideTx(ctx context.Context, query string, args ...any) *row {
+	if db.pg != nil {
+		return &row{r: db.read.QueryRowContext(ctx, pgQuery(query), args...), db: db}
+	}
+	s, err := db.lite.prepared(db.read, query)
+	if err != nil {
+		return &row{err: err}
+	}
+	return &row{r: s.QueryRowContext(ctx, args...), db: db}
 }
 
 // row turns sql.ErrNoRows into ErrNotFound so that callers test one error.
 type row struct {
 	r   *sql.Row
+	db  *DB
 	err error
 }
 
@@ -315,12 +271,31 @@ func (r *row) Scan(dest ...any) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
-	return err
+	return r.db.classify(err)
 }
 
-func isConstraint(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+// ErrUnavailable wraps an error that says the database cannot be reached
+// (PostgreSQL restarting, the network to it down): the portal answers 503
+// with Retry-After, and nothing of the write was saved.
+var ErrUnavailable = errors.New("the database is unavailable")
+
+// classify turns an engine's error into the store's: ErrConflict for a
+// broken uniqueness or foreign key, ErrUnavailable for a lost connection.
+// The engine's error stays wrapped.
+func (db *DB) classify(err error) error {
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	var kind error
+	if db.pg != nil {
+		kind = pgKind(err)
+	} else {
+		kind = sqliteKind(err)
+	}
+	if kind == nil {
+		return err
+	}
+	return fmt.Errorf("%w: %w", kind, err)
 }
 
 // timeLayout keeps milliseconds, always three digits, so that stored text

@@ -4,23 +4,61 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
-func openTemp(t *testing.T) (*DB, string) {
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// engine makes the empty database of one conformance test.
+type engine struct {
+	name        string
+	newLocation func(t *testing.T) string
+}
+
+// A file name with characters that a URL would misread.
+func sqliteLocation(t *testing.T) string { return filepath.Join(t.TempDir(), "portal db?#.sqlite") }
+
+var engines = []engine{
+	{"sqlite", sqliteLocation},
+	{"postgres", func(t *testing.T) string { return pgtest.NewDatabase(t) }},
+}
+
+// conformance runs one test of the storage contract on every engine, in
+// parallel: the behaviour above the store must not depend on the engine.
+func conformance(t *testing.T, test func(t *testing.T, db *DB, location string)) {
+	t.Parallel()
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			loc := e.newLocation(t)
+			test(t, openAt(t, loc), loc)
+		})
+	}
+}
+
+func openAt(t *testing.T, location string) *DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "portal db?#.sqlite")
-	db, err := Open(context.Background(), path)
+	db, err := Open(context.Background(), location)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	return db, path
+	return db
+}
+
+// openTemp opens a SQLite file, for the tests of what only SQLite has
+// (pragmas, group commit).
+func openTemp(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := sqliteLocation(t)
+	return openAt(t, path), path
 }
 
 var profile = jwo.StoreProfile{
@@ -36,6 +74,7 @@ func mustWrite(t *testing.T, db *DB, fn func(*Tx) error) {
 }
 
 func TestOpenSetsPragmasAndMigratesOnce(t *testing.T) {
+	t.Parallel()
 	db, path := openTemp(t)
 	ctx := context.Background()
 	var mode string
@@ -65,126 +104,131 @@ func TestOpenSetsPragmasAndMigratesOnce(t *testing.T) {
 }
 
 func TestRowsAreScopedByMerchant(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	now := Now()
-	mustWrite(t, db, func(tx *Tx) error {
-		for _, m := range []string{"a", "b"} {
-			if _, err := tx.EnsureMerchant(ctx, m, now); err != nil {
+	conformance(t, func(t *testing.T, db *DB, _ string) {
+		ctx := context.Background()
+		now := Now()
+		mustWrite(t, db, func(tx *Tx) error {
+			for _, m := range []string{"a", "b"} {
+				if _, err := tx.EnsureMerchant(ctx, m, now); err != nil {
+					return err
+				}
+			}
+			return tx.InsertStore(ctx, "a", profile, now)
+		})
+		err := db.Read(ctx, func(tx *Tx) error {
+			if _, err := tx.Store(ctx, "b", "s-1"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("merchant b reads a's store: err = %v, want ErrNotFound", err)
+			}
+			got, err := tx.Store(ctx, "a", "s-1")
+			if err != nil {
 				return err
 			}
-		}
-		return tx.InsertStore(ctx, "a", profile, now)
-	})
-	err := db.Read(ctx, func(tx *Tx) error {
-		if _, err := tx.Store(ctx, "b", "s-1"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("merchant b reads a's store: err = %v, want ErrNotFound", err)
-		}
-		got, err := tx.Store(ctx, "a", "s-1")
+			if got.Name != "Store 1" || len(got.EntryMethods) != 1 || !got.OrderDelegation {
+				t.Errorf("store = %+v", got)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		if got.Name != "Store 1" || len(got.EntryMethods) != 1 || !got.OrderDelegation {
-			t.Errorf("store = %+v", got)
+		// The same id under another merchant is another store, not a conflict.
+		mustWrite(t, db, func(tx *Tx) error { return tx.InsertStore(ctx, "b", profile, now) })
+		err = db.Write(ctx, func(tx *Tx) error { return tx.InsertStore(ctx, "a", profile, now) })
+		if !errors.Is(err, ErrConflict) {
+			t.Fatalf("duplicate store: err = %v, want ErrConflict", err)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The same id under another merchant is another store, not a conflict.
-	mustWrite(t, db, func(tx *Tx) error { return tx.InsertStore(ctx, "b", profile, now) })
-	err = db.Write(ctx, func(tx *Tx) error { return tx.InsertStore(ctx, "a", profile, now) })
-	if !errors.Is(err, ErrConflict) {
-		t.Fatalf("duplicate store: err = %v, want ErrConflict", err)
-	}
 }
 
 func TestFailedWriteRollsBack(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	boom := errors.New("boom")
-	err := db.Write(ctx, func(tx *Tx) error {
-		if _, err := tx.EnsureMerchant(ctx, "a", Now()); err != nil {
+	conformance(t, func(t *testing.T, db *DB, _ string) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := db.Write(ctx, func(tx *Tx) error {
+			if _, err := tx.EnsureMerchant(ctx, "a", Now()); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		mustWrite(t, db, func(tx *Tx) error {
+			created, err := tx.EnsureMerchant(ctx, "a", Now())
+			if !created {
+				t.Error("merchant survived a rolled-back write")
+			}
 			return err
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatal(err)
-	}
-	mustWrite(t, db, func(tx *Tx) error {
-		created, err := tx.EnsureMerchant(ctx, "a", Now())
-		if !created {
-			t.Error("merchant survived a rolled-back write")
-		}
-		return err
+		})
 	})
 }
 
 func TestAuditRoundTripsJSONAndNull(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	at := Now()
-	mustWrite(t, db, func(tx *Tx) error {
-		if _, err := tx.EnsureMerchant(ctx, "a", at); err != nil {
+	conformance(t, func(t *testing.T, db *DB, _ string) {
+		ctx := context.Background()
+		at := Now()
+		mustWrite(t, db, func(tx *Tx) error {
+			if _, err := tx.EnsureMerchant(ctx, "a", at); err != nil {
+				return err
+			}
+			_, err := tx.InsertAudit(ctx, "a", jwo.AuditEvent{At: at, Actor: "x", Action: jwo.ActionStoreCreate, StoreID: "s-1",
+				After: json.RawMessage(`{"id":"s-1"}`)})
 			return err
-		}
-		_, err := tx.InsertAudit(ctx, "a", jwo.AuditEvent{At: at, Actor: "x", Action: jwo.ActionStoreCreate, StoreID: "s-1",
-			After: json.RawMessage(`{"id":"s-1"}`)})
-		return err
-	})
-	err := db.Read(ctx, func(tx *Tx) error {
-		evs, err := tx.AuditEvents(ctx, "a", "", 0, 10)
-		if err != nil || len(evs) != 1 {
-			t.Fatalf("events = %v, %v", evs, err)
-		}
-		b, _ := json.Marshal(evs[0])
-		want := `{"id":1,"at":"` + at.Format(time.RFC3339Nano) + `","actor":"x","action":"store.create","store_id":"s-1","before":null,"after":{"id":"s-1"}}`
-		if string(b) != want {
-			t.Errorf("event JSON\n got %s\nwant %s", b, want)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// Two handles on one file stand for two processes: a token created by one is
-// visible to the other, and neither write fails on a busy lock.
-func TestTwoHandlesWriteTheSameFile(t *testing.T) {
-	db, path := openTemp(t)
-	ctx := context.Background()
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = other.Close() }()
-	var wg sync.WaitGroup
-	errs := make(chan error, 40)
-	for i := range 20 {
-		for h, handle := range []*DB{db, other} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs <- handle.Write(ctx, func(tx *Tx) error {
-					if _, err := tx.EnsureMerchant(ctx, "a", Now()); err != nil {
-						return err
-					}
-					return tx.InsertToken(ctx, []byte{byte(h), byte(i)}, Token{MerchantID: "a", Role: jwo.RoleViewer, Name: "t", CreatedAt: Now()})
-				})
-			}()
-		}
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+		})
+		err := db.Read(ctx, func(tx *Tx) error {
+			evs, err := tx.AuditEvents(ctx, "a", "", 0, 10)
+			if err != nil || len(evs) != 1 {
+				t.Fatalf("events = %v, %v", evs, err)
+			}
+			b, _ := json.Marshal(evs[0])
+			want := `{"id":1,"at":"` + at.Format(time.RFC3339Nano) + `","actor":"x","action":"store.create","store_id":"s-1","before":null,"after":{"id":"s-1"}}`
+			if string(b) != want {
+				t.Errorf("event JSON\n got %s\nwant %s", b, want)
+			}
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := db.LookupToken(ctx, []byte{1, 3}); err != nil {
-		t.Fatalf("token written through the other handle: %v", err)
-	}
+	})
+}
+
+// Two handles on one database stand for two processes (two replicas on
+// PostgreSQL): a token created by one is visible to the other, and neither
+// write fails on a busy lock or a serialisation failure.
+func TestTwoHandlesWriteTheSameDatabase(t *testing.T) {
+	conformance(t, func(t *testing.T, db *DB, path string) {
+		ctx := context.Background()
+		other, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = other.Close() }()
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for i := range 20 {
+			for h, handle := range []*DB{db, other} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs <- handle.Write(ctx, func(tx *Tx) error {
+						if _, err := tx.EnsureMerchant(ctx, "a", Now()); err != nil {
+							return err
+						}
+						return tx.InsertToken(ctx, []byte{byte(h), byte(i)}, Token{MerchantID: "a", Role: jwo.RoleViewer, Name: "t", CreatedAt: Now()})
+					})
+				}()
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.LookupToken(ctx, []byte{1, 3}); err != nil {
+			t.Fatalf("token written through the other handle: %v", err)
+		}
+	})
 }

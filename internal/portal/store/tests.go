@@ -11,7 +11,7 @@ import (
 var (
 	qInsertTest = sqlQuery(`INSERT INTO tests (id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason,
 		message, http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
-		idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
 	qTest      = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ? AND merchant_id = ?`)
 	qTestByKey = sqlQuery(`SELECT ` + testColumns + ` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? AND idempotency_key = ?`)
@@ -71,15 +71,14 @@ func nullString(s string) any {
 
 // InsertTest records a new run and returns it with its sequence number.
 func (t *Tx) InsertTest(ctx context.Context, r Test) (Test, error) {
-	res, err := t.exec(ctx, qInsertTest,
+	err := t.queryRow(ctx, qInsertTest,
 		r.ID, r.MerchantID, r.StoreID, string(r.Method), r.SKU, r.EndpointURL, string(r.EndpointType), string(r.Status),
 		string(r.Reason), r.Message, r.HTTPStatus, r.LatencyMS, r.ResponseExcerpt, formatTime(r.StartedAt), nullTime(r.CompletedAt),
-		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey))
+		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey)).Scan(&r.Seq)
 	if err != nil {
 		return Test{}, err
 	}
-	r.Seq, err = res.LastInsertId()
-	return r, err
+	return r, nil
 }
 
 // Test reads one run of the merchant.

@@ -55,13 +55,9 @@ func (t *Tx) Token(ctx context.Context, hash []byte) (Token, error) {
 // LookupToken is Token outside an explicit transaction: it runs on every
 // request, so it skips BEGIN and COMMIT.
 func (db *DB) LookupToken(ctx context.Context, hash []byte) (Token, error) {
-	db.mu.Lock()
-	s := db.stmts[stmtKey{db.read, qToken}]
-	db.mu.Unlock()
-	r := &row{r: s.QueryRowContext(ctx, hash)}
 	var tok Token
 	var role, created string
-	if err := r.Scan(&tok.MerchantID, &role, &tok.Name, &created); err != nil {
+	if err := db.queryRowOutsideTx(ctx, qToken, hash).Scan(&tok.MerchantID, &role, &tok.Name, &created); err != nil {
 		return Token{}, err
 	}
 	tok.Role = jwo.Role(role)

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// defaultPoolSize is the pool of one portal process when the URL sets no
+// pool_max_conns: enough for the default 16 test workers and as many
+// requests writing at once.
+const defaultPoolSize = 16
+
+// maxSerializeAttempts bounds how often a write runs again after PostgreSQL
+// could not serialise it against another replica's write; each attempt is
+// one round of a race that some writer always wins.
+const maxSerializeAttempts = 30
+
+// pgEngine is what the PostgreSQL engine keeps beside the database/sql
+// handle: the pgx pool underneath (LISTEN needs a connection of its own).
+type pgEngine struct {
+	pool *pgxpool.Pool
+}
+
+var (
+	pgQueriesOnce sync.Once
+	pgQueries     map[string]string
+)
+
+// pgQuery is a registered query with $1, $2, ... for SQLite's ?.
+func pgQuery(q string) string {
+	pgQueriesOnce.Do(func() {
+		pgQueries = make(map[string]string, len(queries))
+		for _, q := range queries {
+			pgQueries[q] = rebind(q)
+		}
+	})
+	if p, ok := pgQueries[q]; ok {
+		return p
+	}
+	return rebind(q)
+}
+
+// rebind numbers the placeholders; no registered query has a ? inside a
+// string literal.
+func rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func openPostgres(ctx context.Context, location string) (*DB, error) {
+	shown := redactURL(location)
+	cfg, err := pgxpool.ParseConfig(location)
+	if err != nil {
+		return nil, fmt.Errorf("database URL %s: %w", shown, err)
+	}
+	if !hasQueryParam(location, "pool_max_conns") {
+		cfg.MaxConns = defaultPoolSize
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", shown, err)
+	}
+	if err := migratePostgres(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database %s: %w", shown, err)
+	}
+	h := stdlib.OpenDBFromPool(pool)
+	return &DB{location: shown, write: h, read: h, pg: &pgEngine{pool: pool}}, nil
+}
+
+func hasQueryParam(location, name string) bool {
+	u, err := url.Parse(location)
+	return err == nil && u.Query().Has(name)
+}
+
+// redactURL is the URL without its password, for errors and logs.
+func redactURL(location string) string {
+	u, err := url.Parse(location)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+func (e *pgEngine) close(db *DB) error {
+	err := db.write.Close()
+	e.pool.Close()
+	return err
+}
+
+// pgStatement runs a registered query in a transaction; pgx prepares and
+// caches it per connection on first use.
+type pgStatement struct {
+	tx *sql.Tx
+	q  string
+}
+
+func (e *pgEngine) stmt(tx *sql.Tx, query string) (statement, error) {
+	return pgStatement{tx: tx, q: pgQuery(query)}, nil
+}
+
+func (s pgStatement) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return s.tx.ExecContext(ctx, s.q, args...)
+}
+
+func (s pgStatement) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return s.tx.QueryContext(ctx, s.q, args...)
+}
+
+func (s pgStatement) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return s.tx.QueryRowContext(ctx, s.q, args...)
+}
+
+// write runs fn SERIALIZABLE, again when PostgreSQL reports that it could
+// not serialise it with a concurrent transaction (another replica wrote what
+// fn read): the next attempt reads what the winner committed, so an If-Match
+// loser sees the new version and answers 412, and a repeated
+// Idempotency-Key finds the winner's run.
+func (e *pgEngine) write(ctx context.Context, db *DB, fn func(*Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.run(ctx, db.write, &sql.TxOptions{Isolation: sql.LevelSerializable}, fn)
+		if err == nil || !isSerializationFailure(err) || attempt == maxSerializeAttempts {
+			return db.classify(err)
+		}
+		// Jittered, so that the writers of one race do not meet again.
+		backoff := time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 6)))
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func isSerializationFailure(err error) bool {
+	var pe *pgconn.PgError
+	// 40001 serialization_failure, 40P01 deadlock_detected.
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+func pgKind(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "23"): // integrity constraint violation
+			return ErrConflict
+		case strings.HasPrefix(pe.Code, "08"), // connection exception
+			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03": // shutting down, crashed, starting up
+			return ErrUnavailable
+		}
+		return nil
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err) ||
+		strings.Contains(err.Error(), "conn closed") {
+		return ErrUnavailable
+	}
+	return nil
+}
