@@ -192,6 +192,7 @@ func (p *jwoProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewCompletionStatusDataSource,
 		NewStoreConnectorDataSource,
 		NewConnectivityTestsDataSource,
+		NewStoreConnectorsDataSource,
 	}
 }
 

@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+)
+
+var (
+	_ datasource.DataSource              = &storeConnectorsDataSource{}
+	_ datasource.DataSourceWithConfigure = &storeConnectorsDataSource{}
+)
+
+// NewStoreConnectorsDataSource returns the jwo_store_connectors data source.
+func NewStoreConnectorsDataSource() datasource.DataSource { return &storeConnectorsDataSource{} }
+
+type storeConnectorsDataSource struct{ client *client.Client }
+
+type storeConnectorsDataSourceModel struct {
+	ID                 types.String               `tfsdk:"id"`
+	StoreID            types.String               `tfsdk:"store_id"`
+	Method             types.String               `tfsdk:"method"`
+	StoreType          types.String               `tfsdk:"store_type"`
+	ConnectivityStatus types.String               `tfsdk:"connectivity_status"`
+	Connectors         []listedConnectorDataModel `tfsdk:"connectors"`
+}
+
+// listedConnectorDataModel is a connector of the list with the id that
+// jwo_store_connector has, ready for an import block.
+type listedConnectorDataModel struct {
+	ID types.String `tfsdk:"id"`
+	connectorDataModel
+}
+
+func (d *storeConnectorsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_store_connectors"
+}
+
+func (d *storeConnectorsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	item := connectorAttributes(true)
+	item["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "`STORE_ID/METHOD`: the import id of the `jwo_store_connector` resource that manages this connector.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the saved connectors of every store of the token's merchant, including those Terraform does not manage yet: " +
+			"with `import { for_each = ... }` (Terraform 1.7+) it adopts them in bulk (see the guide *Adopting connectors in bulk*). " +
+			"All pages of the list are read. The optional filters combine: a connector is listed when it matches every filter that is set.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifies this listing by its filters, e.g. `method=ORDERING&store_type=JWO`, or `all` without filters.",
+			},
+			"store_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only connectors of this store. A store the token's merchant does not have lists nothing " +
+					"(not an error, so a listing never tells whether another merchant's store exists).",
+				Validators: []validator.String{validStoreID()},
+			},
+			"method": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only connectors of this method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
+				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
+			},
+			"store_type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only connectors of stores of this type: " + markdownList(jwo.Strings(jwo.StoreTypes)) + ".",
+				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.StoreTypes)...)},
+			},
+			"connectivity_status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only connectors with this connectivity status: " + markdownList(jwo.Strings(jwo.ConnectivityStatuses)) + ".",
+				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.ConnectivityStatuses)...)},
+			},
+			"connectors": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The matching connectors, ordered by store id, then by method name.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: item},
+			},
+		},
+	}
+}
+
+func (d *storeConnectorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *storeConnectorsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !checkDataSourceClient(d.client, &resp.Diagnostics) {
+		return
+	}
+	var data storeConnectorsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter := connectorFilterOf(data.StoreID, data.Method, data.StoreType, data.ConnectivityStatus)
+	data.Connectors = []listedConnectorDataModel{}
+	for c, err := range d.client.MerchantConnectors(ctx, filter) {
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to list connectors", err)
+			return
+		}
+		data.Connectors = append(data.Connectors, listedConnectorDataModel{
+			ID:                 types.StringValue(connectorID(c.StoreID, c.Method)),
+			connectorDataModel: newConnectorDataModel(c),
+		})
+	}
+	data.ID = types.StringValue(connectorFilterID(filter))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// connectorFilterOf is the API filter of the optional filter attributes that
+// the data source and the list resource share.
+func connectorFilterOf(storeID, method, storeType, status types.String) client.ConnectorFilter {
+	f := client.ConnectorFilter{
+		Method:             jwo.Method(method.ValueString()),
+		StoreType:          jwo.StoreType(storeType.ValueString()),
+		ConnectivityStatus: jwo.ConnectivityStatus(status.ValueString()),
+	}
+	if id := storeID.ValueString(); id != "" {
+		f.StoreIDs = []string{id}
+	}
+	return f
+}
+
+// connectorFilterID is a stable id for a listing: the filters that are set,
+// in a fixed order, as a query string.
+func connectorFilterID(f client.ConnectorFilter) string {
+	var parts []string
+	if len(f.StoreIDs) > 0 {
+		parts = append(parts, "store_id="+strings.Join(f.StoreIDs, ","))
+	}
+	if f.Method != "" {
+		parts = append(parts, "method="+string(f.Method))
+	}
+	if f.StoreType != "" {
+		parts = append(parts, "store_type="+string(f.StoreType))
+	}
+	if f.ConnectivityStatus != "" {
+		parts = append(parts, "connectivity_status="+string(f.ConnectivityStatus))
+	}
+	if len(parts) == 0 {
+		return "all"
+	}
+	return strings.Join(parts, "&")
+}
