@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
@@ -160,30 +161,34 @@ type ConnectorQuery struct {
 	Limit              int
 }
 
-// The store id list travels as one JSON array parameter so that the
-// statement stays prepared whatever the number of ids.
+// The store id list fills a fixed number of placeholders, the unused ones
+// with "" (never a store id), so that one statement serves every list on
+// both engines.
 var qMerchantConnectors = sqlQuery(`SELECT ` + connectorColumns + ` FROM connectors
 	WHERE merchant_id = ? AND (store_id > ? OR (store_id = ? AND method > ?))
 	AND (? = '' OR method = ?)
 	AND (? = '' OR connectivity_status = ?)
 	AND (? = '' OR store_id IN (SELECT id FROM stores WHERE stores.merchant_id = connectors.merchant_id AND store_type = ?))
-	AND (? = 0 OR store_id IN (SELECT value FROM json_each(?)))
+	AND (? = 0 OR store_id IN (?` + strings.Repeat(", ?", jwo.MaxFilterStoreIDs-1) + `))
 	ORDER BY store_id, method LIMIT ?`)
 
 // MerchantConnectors lists the merchant's connectors that match q, at most
 // q.Limit of them, walking the primary key in order.
 func (t *Tx) MerchantConnectors(ctx context.Context, merchant string, q ConnectorQuery) ([]Connector, error) {
-	ids := q.StoreIDs
-	if ids == nil {
-		ids = []string{}
+	if len(q.StoreIDs) > jwo.MaxFilterStoreIDs {
+		return nil, fmt.Errorf("%d store ids in one query; the limit is %d", len(q.StoreIDs), jwo.MaxFilterStoreIDs)
 	}
-	idsJSON, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.query(ctx, qMerchantConnectors, merchant, q.AfterStoreID, q.AfterStoreID, string(q.AfterMethod),
+	args := []any{merchant, q.AfterStoreID, q.AfterStoreID, string(q.AfterMethod),
 		string(q.Method), string(q.Method), string(q.ConnectivityStatus), string(q.ConnectivityStatus),
-		string(q.StoreType), string(q.StoreType), len(ids), string(idsJSON), q.Limit)
+		string(q.StoreType), string(q.StoreType), len(q.StoreIDs)}
+	for i := range jwo.MaxFilterStoreIDs {
+		id := ""
+		if i < len(q.StoreIDs) {
+			id = q.StoreIDs[i]
+		}
+		args = append(args, id)
+	}
+	rows, err := t.query(ctx, qMerchantConnectors, append(args, q.Limit)...)
 	if err != nil {
 		return nil, err
 	}
