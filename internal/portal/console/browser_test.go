@@ -86,12 +86,13 @@ func startBrowser() (context.Context, func(), error) {
 }
 
 // tab is a fresh tab in a fresh browser context. Without Chromium the test
-// fails in CI (CI is set) and is skipped elsewhere.
+// fails where JWO_REQUIRE_BROWSER=1 (.ci/run sets it) and is skipped
+// elsewhere.
 func tab(t *testing.T) context.Context {
 	t.Helper()
 	shared.once.Do(func() { shared.ctx, shared.cancel, shared.err = startBrowser() })
 	if shared.err != nil {
-		if os.Getenv("CI") != "" {
+		if os.Getenv("JWO_REQUIRE_BROWSER") == "1" {
 			t.Fatalf("browser tests need Chromium in CI: %v", shared.err)
 		}
 		t.Skipf("no browser: %v", shared.err)
@@ -168,6 +169,22 @@ func waitText(t *testing.T, ctx context.Context, sel string, want ...string) str
 	}
 }
 
+// waitFor polls until a JavaScript condition holds, across page loads.
+func waitFor(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never held (last error %v)", cond, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // screenshot takes a PNG of the page; with JWO_CONSOLE_SCREENSHOT=1 it
 // also replaces the README's picture, docs/images/console.png.
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -190,4 +207,3 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		}
 	}
 }
-
