@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
 // problemTypeBase prefixes every problem type. A URN names the kind of
@@ -68,13 +69,32 @@ func invalidField(field, format string, a ...any) *apiError {
 	return invalid([]jwo.FieldError{{Field: field, Message: fmt.Sprintf(format, a...)}})
 }
 
-// writeError answers with the problem document of err. An error that is not
+// unavailableRetryAfter is what a client is told to wait while the database
+// cannot be reached: about the time a PostgreSQL restart or fail-over takes.
+const unavailableRetryAfter = "2"
+
+// databaseUnavailable is the 503 of a request that the database could not
+// serve. A write that meets it is never half-written: its transaction
+// committed whole or not at all (not at all unless the connection broke
+// during the commit itself, which leaves the outcome unknown, as a 504 does).
+func databaseUnavailable() *apiError {
+	e := newError(http.StatusServiceUnavailable, "unavailable", "the portal's database is unavailable: retry in a few seconds")
+	e.header = http.Header{"Retry-After": {unavailableRetryAfter}}
+	return e
+}
+
+// writeError answers with the problem document of err. A database that
+// cannot be reached is a 503 with Retry-After; any other error that is not
 // an apiError is a fault of the portal: it is logged with the request id and
 // its text is not shown to the caller.
 func (p *Portal) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
-	if !errors.As(err, &ae) {
-		info := requestInfoFrom(r.Context())
+	switch info := requestInfoFrom(r.Context()); {
+	case errors.As(err, &ae):
+	case errors.Is(err, store.ErrUnavailable):
+		p.log.WarnContext(r.Context(), "database unavailable", "request_id", info.id, "route", info.route, "error", err.Error())
+		ae = databaseUnavailable()
+	default:
 		p.log.ErrorContext(r.Context(), "request failed", "request_id", info.id, "route", info.route, "error", err.Error())
 		ae = newError(http.StatusInternalServerError, "internal", "the portal failed to handle the request; quote request id %s when reporting it", info.id)
 	}

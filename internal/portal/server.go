@@ -147,7 +147,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 func (p *Portal) healthz(w http.ResponseWriter, r *http.Request) error {
 	if err := p.db.Ping(r.Context()); err != nil {
 		p.log.ErrorContext(r.Context(), "health check failed", "error", err.Error())
-		return newError(http.StatusServiceUnavailable, "unavailable", "the database does not answer")
+		return databaseUnavailable()
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -27,21 +27,26 @@ var commands = map[string]runFunc{
 	"connector": runConnector,
 	"token":     runToken,
 	"seed":      runSeed,
+	"migrate":   runMigrate,
 }
 
 const mainUsage = `jwo-portal runs the reference Portal API v1 service and its helpers.
 
 Usage:
-  jwo-portal serve     --addr 127.0.0.1:8787 --db PATH [--dev] [--seed FILE]
+  jwo-portal serve     --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
   jwo-portal connector --addr 127.0.0.1:8788 [--latency DURATION] [--fail METHOD=STATUS]...
-  jwo-portal token create --db PATH --merchant ID --role viewer|operator|admin --name NAME
-  jwo-portal seed      --db PATH FILE
+  jwo-portal token create --db PATH|URL --merchant ID --role viewer|operator|admin --name NAME
+  jwo-portal seed      --db PATH|URL FILE
+  jwo-portal migrate   --db PATH|URL
 
 Commands:
   serve      serve the Portal API over HTTP until SIGINT or SIGTERM
   connector  serve a sample retailer connector (the four calls Amazon makes)
   token      create an API token for one merchant and role
   seed       load merchants, stores and catalog items from a YAML or JSON file
+  migrate    apply the database's schema migrations and exit
+
+--db (or JWO_PORTAL_DB) is a SQLite file path or a postgres:// URL.
 
 Run 'jwo-portal COMMAND --help' for the options of a command.
 `
@@ -65,7 +70,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	run, ok := commands[name]
 	if !ok {
 		return report(stderr, "", &usageError{
-			msg: fmt.Sprintf("unknown command %q: use serve, connector, token or seed", name),
+			msg: fmt.Sprintf("unknown command %q: use serve, connector, token, seed or migrate", name),
 		})
 	}
 	return report(stderr, name, run(ctx, rest, stdout, stderr))

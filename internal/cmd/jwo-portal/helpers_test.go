@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
 // runCLI runs one command line in-process, as the binary would.
@@ -98,3 +100,5 @@ func call(t *testing.T, method, url, token, body string) (int, string) {
 	}
 	return resp.StatusCode, string(b)
 }
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -6,6 +6,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
 var tokenLine = regexp.MustCompile(`^\S{20,}\n$`)
@@ -47,8 +50,35 @@ func storeIDs(t *testing.T, baseURL, token string) []string {
 	return ids
 }
 
+// withPassword puts a password into a PostgreSQL URL (the test cluster
+// trusts every local connection, so any password works): it must never be
+// printed.
+func withPassword(t *testing.T, location string) string {
+	t.Helper()
+	if !store.IsPostgresURL(location) {
+		return location
+	}
+	u, err := url.Parse(location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), secretPassword)
+	return u.String()
+}
+
+const secretPassword = "pg-secret-7f3a"
+
 func TestServeWithSeedAndATokenCreatedWhileServing(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "portal.db")
+	t.Parallel()
+	for _, e := range portaltest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			serveSeedAndCreateToken(t, withPassword(t, e.NewDatabase(t)))
+		})
+	}
+}
+
+func serveSeedAndCreateToken(t *testing.T, db string) {
 	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeFile(t, "seed.yaml", seedYAML))
 
 	if status, body := call(t, http.MethodGet, s.URL+"/healthz", "", ""); status != http.StatusOK {
@@ -72,6 +102,35 @@ func TestServeWithSeedAndATokenCreatedWhileServing(t *testing.T) {
 	}
 	if got := listening.FindAllString(s.stdout.String(), -1); len(got) != 1 || s.stdout.String() != got[0] {
 		t.Errorf("stdout = %q, want the listening line only", s.stdout.String())
+	}
+	if strings.Contains(s.stderr.String(), secretPassword) {
+		t.Errorf("serve logged the database password:\n%s", s.stderr.String())
+	}
+}
+
+// migrate applies the schema and exits; run again it finds nothing to do.
+// serve then opens the migrated database.
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	for _, e := range portaltest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db := withPassword(t, e.NewDatabase(t))
+			for range 2 {
+				code, stdout, stderr := runCLI(t, "migrate", "--db", db)
+				if code != exitOK || !strings.Contains(stdout, "is migrated to the schema of this version") {
+					t.Fatalf("migrate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+				}
+				if strings.Contains(stdout+stderr, secretPassword) {
+					t.Errorf("migrate printed the database password: %q", stdout)
+				}
+			}
+			token := createToken(t, db, "acme", "viewer")
+			s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev")
+			if ids := storeIDs(t, s.URL, token); len(ids) != 0 {
+				t.Errorf("stores of a just-migrated database = %v, want none", ids)
+			}
+		})
 	}
 }
 

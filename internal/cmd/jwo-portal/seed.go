@@ -11,7 +11,7 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 )
 
-const seedUsage = `Usage: jwo-portal seed --db PATH FILE
+const seedUsage = `Usage: jwo-portal seed --db PATH|URL FILE
 
 Loads merchants, stores and catalog items from a YAML (or JSON) seed file
 into the portal's database. The whole file is checked first: a mistake is
@@ -22,14 +22,15 @@ idempotent: applying the same file twice changes nothing the second time.
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var db string
 	c := newCommand("seed", seedUsage)
-	c.fs.StringVar(&db, "db", envOr("JWO_PORTAL_DB", ""), "SQLite database `PATH`, created if missing (env JWO_PORTAL_DB)")
+	c.dbFlag(&db)
 	args, err := c.parse(args, stdout)
 	if err != nil {
 		return err
 	}
+	if err := c.requireDB(db); err != nil {
+		return err
+	}
 	switch {
-	case db == "":
-		return usagef(c.name, "--db is required: give the portal's SQLite file, or set JWO_PORTAL_DB")
 	case len(args) == 0:
 		return usagef(c.name, "missing the seed FILE: e.g. jwo-portal seed --db portal.db seed.yaml")
 	case len(args) > 1:

@@ -10,9 +10,10 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
-const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH [--dev] [--seed FILE]
+const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
 
 Serves the Portal API v1 until SIGINT or SIGTERM, then finishes in-flight
 requests and closes the database. Without --dev it runs in production mode:
@@ -37,7 +38,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	cfg := serveConfig{rateLimit: 1000, logLevel: levelValue(slog.LevelInfo)}
 	c := newCommand("serve", serveUsage)
 	c.fs.StringVar(&cfg.addr, "addr", envOr("JWO_PORTAL_ADDR", "127.0.0.1:8787"), "`HOST:PORT` to listen on; port 0 picks a free port (env JWO_PORTAL_ADDR)")
-	c.fs.StringVar(&cfg.db, "db", envOr("JWO_PORTAL_DB", ""), "SQLite database `PATH`, created if missing (env JWO_PORTAL_DB)")
+	c.dbFlag(&cfg.db)
 	c.fs.BoolVar(&cfg.dev, "dev", false, "development mode: allow http and loopback connector URLs")
 	c.fs.StringVar(&cfg.seed, "seed", "", "apply the seed `FILE` (YAML or JSON) before serving")
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
@@ -51,8 +52,8 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	if err := c.noArgs(args); err != nil {
 		return cfg, err
 	}
-	if cfg.db == "" {
-		return cfg, usagef(c.name, "--db is required: give the SQLite file path, e.g. --db ./portal.db, or set JWO_PORTAL_DB")
+	if err := c.requireDB(cfg.db); err != nil {
+		return cfg, err
 	}
 	if err := checkAddr(c.name, cfg.addr); err != nil {
 		return cfg, err
@@ -102,7 +103,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.dev {
 		mode = "dev"
 	}
-	log.Info("serving the Portal API and the web console (/console/)", "addr", ln.Addr().String(), "db", cfg.db, "mode", mode, "rate_limit", int(cfg.rateLimit))
+	log.Info("serving the Portal API and the web console (/console/)", "addr", ln.Addr().String(), "db", store.Display(cfg.db), "mode", mode, "rate_limit", int(cfg.rateLimit))
 	srv := portal.NewServer(ln.Addr().String(), p.Handler())
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	srv.RegisterOnShutdown(p.Drain) // long polls must not hold up the shutdown

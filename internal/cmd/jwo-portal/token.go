@@ -9,13 +9,13 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 )
 
-const tokenUsage = `Usage: jwo-portal token create --db PATH --merchant ID --role viewer|operator|admin --name NAME
+const tokenUsage = `Usage: jwo-portal token create --db PATH|URL --merchant ID --role viewer|operator|admin --name NAME
 
 Subcommands:
   create  create an API token and print it
 `
 
-const tokenCreateUsage = `Usage: jwo-portal token create --db PATH --merchant ID --role viewer|operator|admin --name NAME
+const tokenCreateUsage = `Usage: jwo-portal token create --db PATH|URL --merchant ID --role viewer|operator|admin --name NAME
 
 Creates an API token for one merchant and role and prints it alone on
 stdout. Only its hash is stored: it cannot be shown again. It works while
@@ -48,7 +48,7 @@ func parseTokenCreate(args []string, stdout io.Writer) (tokenConfig, error) {
 	var cfg tokenConfig
 	var role string
 	c := newCommand("token create", tokenCreateUsage)
-	c.fs.StringVar(&cfg.db, "db", envOr("JWO_PORTAL_DB", ""), "SQLite database `PATH` (env JWO_PORTAL_DB)")
+	c.dbFlag(&cfg.db)
 	c.fs.StringVar(&cfg.merchant, "merchant", "", "merchant `ID` the token acts for")
 	c.fs.StringVar(&role, "role", "", "`ROLE` of the token: viewer, operator or admin")
 	c.fs.StringVar(&cfg.name, "name", "", "`NAME` of the token, shown as the actor in audit events")
@@ -60,9 +60,10 @@ func parseTokenCreate(args []string, stdout io.Writer) (tokenConfig, error) {
 		return cfg, err
 	}
 	// Check in the order of the synopsis, so the first missing flag is named.
+	if err := c.requireDB(cfg.db); err != nil {
+		return cfg, err
+	}
 	switch {
-	case cfg.db == "":
-		return cfg, usagef(c.name, "--db is required: give the portal's SQLite file, or set JWO_PORTAL_DB")
 	case cfg.merchant == "":
 		return cfg, usagef(c.name, "--merchant is required: give the merchant id the token acts for")
 	case role == "":

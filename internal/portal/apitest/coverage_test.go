@@ -7,6 +7,9 @@ import (
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
 // required lists every answer the suite must have seen, and had validated,
@@ -88,27 +91,43 @@ func record(s map[string]int) {
 	}
 }
 
-// TestMain checks, after a full and green run, that the suite met every
-// required answer: a test that silently stopped covering a status would
-// otherwise go unnoticed.
+// TestMain runs the suite on each engine, and checks, after a full and
+// green run on each, that the suite met every required answer: a test that
+// silently stopped covering a status would otherwise go unnoticed.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	code := m.Run()
-	if code != 0 || flag.Lookup("test.run").Value.String() != "" || testing.Short() {
-		os.Exit(code)
+	code := 0
+	for _, e := range portaltest.Engines {
+		engine = e
+		seenMu.Lock()
+		clear(seen)
+		seenMu.Unlock()
+		if c := m.Run(); c != 0 {
+			fmt.Fprintf(os.Stderr, "apitest: the suite failed on %s\n", e.Name)
+			code = c
+			continue
+		}
+		if flag.Lookup("test.run").Value.String() != "" || testing.Short() {
+			continue
+		}
+		if missing := missingAnswers(); len(missing) > 0 {
+			fmt.Fprintf(os.Stderr, "apitest: on %s the suite never saw these answers: %q\n", e.Name, missing)
+			code = 1
+		}
 	}
+	pgtest.StopShared()
+	os.Exit(code)
+}
+
+func missingAnswers() []string {
 	seenMu.Lock()
+	defer seenMu.Unlock()
 	var missing []string
 	for _, k := range required {
 		if seen[k] == 0 {
 			missing = append(missing, k)
 		}
 	}
-	seenMu.Unlock()
 	sort.Strings(missing)
-	if len(missing) > 0 {
-		fmt.Fprintf(os.Stderr, "apitest: the suite never saw these answers: %q\n", missing)
-		os.Exit(1)
-	}
-	os.Exit(code)
+	return missing
 }

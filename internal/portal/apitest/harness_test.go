@@ -56,13 +56,17 @@ type env struct {
 
 type envOption func(*portal.Options)
 
+// engine is the engine of the suite's current run: TestMain runs the whole
+// suite once per engine.
+var engine = portaltest.SQLite
+
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	v, err := openapitest.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp := portaltest.Start(t, portaltest.WithOptions(func(o *portal.Options) {
+	tp := portaltest.Start(t, portaltest.WithEngine(engine), portaltest.WithOptions(func(o *portal.Options) {
 		o.TestTimeout = 3 * time.Second
 		for _, f := range opts {
 			f(o)

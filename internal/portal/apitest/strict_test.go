@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
@@ -116,10 +117,14 @@ func TestAccessLogTruncatesLongPaths(t *testing.T) {
 	if ans.StatusCode < 400 {
 		t.Fatalf("GET of a long path: %d", ans.StatusCode)
 	}
+	// The access log line is written once the answer has gone out, so it
+	// may come a moment after the client has read it.
 	var line string
-	for l := range strings.Lines(logs.String()) {
-		if strings.Contains(l, `"msg":"request"`) && strings.Contains(l, "xxxx") {
-			line = l
+	for deadline := time.Now().Add(5 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		for l := range strings.Lines(logs.String()) {
+			if strings.Contains(l, `"msg":"request"`) && strings.Contains(l, "xxxx") {
+				line = l
+			}
 		}
 	}
 	if line == "" {

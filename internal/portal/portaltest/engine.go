@@ -3,6 +3,8 @@ package portaltest
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
 // Engine makes the empty database of one test portal. The location it
@@ -20,3 +22,14 @@ var SQLite = Engine{
 	Name:        "sqlite",
 	NewDatabase: func(t testing.TB) string { return filepath.Join(t.TempDir(), "portal.db") },
 }
+
+// Postgres is a new database on the test binary's throwaway PostgreSQL
+// (pgtest.Shared); a package that uses it stops the cluster in its TestMain
+// with pgtest.Main or pgtest.StopShared.
+var Postgres = Engine{
+	Name:        "postgres",
+	NewDatabase: func(t testing.TB) string { return pgtest.NewDatabase(t) },
+}
+
+// Engines are both engines, for suites that run on each.
+var Engines = []Engine{SQLite, Postgres}

@@ -80,6 +80,15 @@ func Migrate(ctx context.Context, location string) error {
 	return db.Close()
 }
 
+// Display is a database location as logs and messages may show it: a
+// PostgreSQL URL loses its password.
+func Display(location string) string {
+	if IsPostgresURL(location) {
+		return redactURL(location)
+	}
+	return location
+}
+
 // Path is where the database is: the absolute path of a SQLite file, or the
 // PostgreSQL URL without its password.
 func (db *DB) Path() string { return db.location }
@@ -172,6 +181,21 @@ var queries []string
 
 func sqlQuery(q string) string {
 	queries = append(queries, q)
+	return q
+}
+
+// postgresForms holds, for the few registered queries that SQLite and
+// PostgreSQL spell differently, PostgreSQL's spelling.
+var postgresForms = map[string]string{}
+
+// postgresForm registers PostgreSQL's spelling of q: q with the SQLite-only
+// fragment replaced by PostgreSQL's. It panics at start-up when q lacks the
+// fragment, so that a changed query cannot silently lose its other form.
+func postgresForm(q, sqlite, postgres string) string {
+	if !strings.Contains(q, sqlite) {
+		panic(fmt.Sprintf("store: %q is not in query %q", sqlite, q))
+	}
+	postgresForms[q] = strings.ReplaceAll(q, sqlite, postgres)
 	return q
 }
 

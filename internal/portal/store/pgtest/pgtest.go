@@ -114,10 +114,16 @@ func Shared(t testing.TB) *Server {
 // cluster after them: func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }.
 func Main(m *testing.M) int {
 	code := m.Run()
+	StopShared()
+	return code
+}
+
+// StopShared stops the shared cluster, if one was started; for a TestMain
+// that does more than Main.
+func StopShared() {
 	if shared != nil {
 		shared.Stop()
 	}
-	return code
 }
 
 // Start gives t a cluster of its own, stopped and removed when t ends.
@@ -325,7 +331,7 @@ func (s *Server) CreateDatabase(ctx context.Context) (string, error) {
 	}
 	// One at a time: CREATE DATABASE refuses a template that another
 	// CREATE DATABASE is copying.
-	if _, err := s.admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
+	if _, err := s.admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 STRATEGY FILE_COPY"); err != nil {
 		return "", fmt.Errorf("create database %s: %w", name, err)
 	}
 	return s.URL(name), nil
