@@ -46,10 +46,6 @@ func pgQuery(q string) string {
 	pgQueriesOnce.Do(func() {
 		pgQueries = make(map[string]string, len(queries))
 		for _, q := range queries {
-			if f, ok := postgresForms[q]; ok {
-				pgQueries[q] = rebind(f)
-				continue
-			}
 			pgQueries[q] = rebind(q)
 		}
 	})

@@ -184,21 +184,6 @@ func sqlQuery(q string) string {
 	return q
 }
 
-// postgresForms holds, for the few registered queries that SQLite and
-// PostgreSQL spell differently, PostgreSQL's spelling.
-var postgresForms = map[string]string{}
-
-// postgresForm registers PostgreSQL's spelling of q: q with the SQLite-only
-// fragment replaced by PostgreSQL's. It panics at start-up when q lacks the
-// fragment, so that a changed query cannot silently lose its other form.
-func postgresForm(q, sqlite, postgres string) string {
-	if !strings.Contains(q, sqlite) {
-		panic(fmt.Sprintf("store: %q is not in query %q", sqlite, q))
-	}
-	postgresForms[q] = strings.ReplaceAll(q, sqlite, postgres)
-	return q
-}
-
 // statementContext is the context a statement runs under. In a shared write
 // transaction a caller's cancellation must not interrupt a statement: SQLite
 // answers an interrupted write by rolling back the whole transaction, and with
