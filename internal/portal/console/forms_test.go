@@ -51,8 +51,8 @@ func TestSignInGivesAStrictHttpOnlySessionCookie(t *testing.T) {
 	t.Parallel()
 	tp := startConsole(t, console.Options{})
 	a := newAgent(t, tp)
-	a.get("/console/sign-in")
-	res, err := a.c.Do(mustRequest(t, a, "/console/sign-in", url.Values{"token": {tp.OperatorToken}, "csrf": {a.csrf}}, false))
+	a.Get("/console/sign-in")
+	res, err := a.Client.Do(noRedirectPost(t, a, tp.URL+"/console/sign-in", url.Values{"token": {tp.OperatorToken}, "csrf": {a.CSRF}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,15 +80,15 @@ func TestSignInRefusesABadTokenInThePortalsWords(t *testing.T) {
 	t.Parallel()
 	tp := startConsole(t, console.Options{})
 	a := newAgent(t, tp)
-	a.get("/console/sign-in")
-	p := a.post("/console/sign-in", url.Values{"token": {"jwo_not-a-token"}})
-	if p.status != http.StatusUnauthorized || !p.has("the token is unknown") || a.sessionCookie() != nil {
-		t.Fatalf("status %d, cookie %v\n%s", p.status, a.sessionCookie(), p.body)
+	a.Get("/console/sign-in")
+	p := a.Post("/console/sign-in", url.Values{"token": {"jwo_not-a-token"}})
+	if p.Status != http.StatusUnauthorized || !p.Has("the token is unknown") || a.SessionCookie() != nil {
+		t.Fatalf("status %d, cookie %v\n%s", p.Status, a.SessionCookie(), p.Body)
 	}
 	// A sign-in form without its CSRF token is refused even with a good token.
-	p = a.post("/console/sign-in", url.Values{"token": {tp.OperatorToken}, "csrf": {"forged"}})
-	if p.status != http.StatusForbidden || a.sessionCookie() != nil {
-		t.Fatalf("sign-in without the form's token: status %d", p.status)
+	p = a.Post("/console/sign-in", url.Values{"token": {tp.OperatorToken}, "csrf": {"forged"}})
+	if p.Status != http.StatusForbidden || a.SessionCookie() != nil {
+		t.Fatalf("sign-in without the form's token: status %d", p.Status)
 	}
 }
 
@@ -97,8 +97,8 @@ func TestSignedOutPagesSendToSignIn(t *testing.T) {
 	tp := startConsole(t, console.Options{})
 	a := newAgent(t, tp)
 	for _, path := range []string{"/console/", "/console/stores/" + portaltest.StoreJWO} {
-		if p := a.get(path); !strings.HasSuffix(p.url, "/console/sign-in") || !p.has(`id="token"`) {
-			t.Errorf("%s while signed out ends at %s", path, p.url)
+		if p := a.Get(path); !strings.HasSuffix(p.URL, "/console/sign-in") || !p.Has(`id="token"`) {
+			t.Errorf("%s while signed out ends at %s", path, p.URL)
 		}
 	}
 }
@@ -107,18 +107,18 @@ func TestSignOutEndsTheSession(t *testing.T) {
 	t.Parallel()
 	tp := startConsole(t, console.Options{})
 	a := newAgent(t, tp)
-	a.signIn(tp.ViewerToken)
-	old := a.sessionCookie()
-	p := a.post("/console/sign-out", url.Values{})
-	if !p.has("You have signed out.") || a.sessionCookie() != nil {
-		t.Fatalf("after sign-out at %s, cookie %v", p.url, a.sessionCookie())
+	a.SignIn(tp.ViewerToken)
+	old := a.SessionCookie()
+	p := a.Post("/console/sign-out", url.Values{})
+	if !p.Has("You have signed out.") || a.SessionCookie() != nil {
+		t.Fatalf("after sign-out at %s, cookie %v", p.URL, a.SessionCookie())
 	}
 	// The old cookie, replayed, is no session any more.
 	b := newAgent(t, tp)
 	u, _ := url.Parse(tp.URL + "/console/")
-	b.c.Jar.SetCookies(u, []*http.Cookie{old})
-	if p := b.get("/console/"); !strings.Contains(p.url, "/console/sign-in") || p.has(`id="stores"`) {
-		t.Fatalf("the signed-out cookie still opens %s", p.url)
+	b.Client.Jar.SetCookies(u, []*http.Cookie{old})
+	if p := b.Get("/console/"); !strings.Contains(p.URL, "/console/sign-in") || p.Has(`id="stores"`) {
+		t.Fatalf("the signed-out cookie still opens %s", p.URL)
 	}
 }
 
@@ -128,11 +128,11 @@ func TestSessionExpires(t *testing.T) {
 	clock := func() time.Time { return now }
 	tp := startConsole(t, console.Options{SessionTTL: time.Hour, Now: func() time.Time { return clock() }})
 	a := newAgent(t, tp)
-	a.signIn(tp.ViewerToken)
+	a.SignIn(tp.ViewerToken)
 	later := now.Add(time.Hour + time.Second)
 	clock = func() time.Time { return later }
-	if p := a.get("/console/"); !p.has("Your session has expired") {
-		t.Fatalf("an expired session still opens %s", p.url)
+	if p := a.Get("/console/"); !p.Has("Your session has expired") {
+		t.Fatalf("an expired session still opens %s", p.URL)
 	}
 }
 
@@ -140,22 +140,22 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 	t.Parallel()
 	tp := startConsole(t, console.Options{})
 	a := newAgent(t, tp)
-	a.signIn(tp.OperatorToken)
+	a.SignIn(tp.OperatorToken)
 	path := "/console/stores/" + portaltest.StoreJWO + "/connectors/ordering"
 	form := url.Values{"endpoint_url": {publicURL}, "endpoint_type": {"PUBLIC"}, "version": {"0"}}
 	for name, headers := range map[string][]string{
 		"Sec-Fetch-Site cross-site": {"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
 		"foreign Origin":            {"Sec-Fetch-Site", "", "Origin", "https://evil.example"},
 	} {
-		if p := a.post(path, cloneForm(form), headers...); p.status != http.StatusForbidden || !p.has("another site") {
-			t.Errorf("%s: status %d", name, p.status)
+		if p := a.Post(path, cloneForm(form), headers...); p.Status != http.StatusForbidden || !p.Has("another site") {
+			t.Errorf("%s: status %d", name, p.Status)
 		}
 	}
 	// Same origin but without the session's CSRF token.
 	f := cloneForm(form)
 	f.Set("csrf", "guess")
-	if p := a.post(path, f); p.status != http.StatusForbidden || !p.has("CSRF") {
-		t.Errorf("without the CSRF token: status %d", p.status)
+	if p := a.Post(path, f); p.Status != http.StatusForbidden || !p.Has("CSRF") {
+		t.Errorf("without the CSRF token: status %d", p.Status)
 	}
 	if _, err := tp.Viewer.GetConnector(context.Background(), portaltest.StoreJWO, jwo.MethodOrdering); !client.IsNotFound(err) {
 		t.Fatalf("a refused form wrote a connector: %v", err)
@@ -170,14 +170,16 @@ func cloneForm(f url.Values) url.Values {
 	return out
 }
 
-func mustRequest(t *testing.T, a *agent, path string, form url.Values, _ bool) *http.Request {
+// noRedirectPost is a form post whose answer is read as sent, redirect
+// and Set-Cookie headers included.
+func noRedirectPost(t *testing.T, a *portaltest.ConsoleAgent, target string, form url.Values) *http.Request {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, a.base+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	a.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	t.Cleanup(func() { a.c.CheckRedirect = nil })
+	a.Client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	t.Cleanup(func() { a.Client.CheckRedirect = nil })
 	return req
 }

@@ -15,16 +15,16 @@ import (
 )
 
 // waitDetails reloads View Details until the last run has finished.
-func waitDetails(t *testing.T, a *agent, path string) page {
+func waitDetails(t *testing.T, a *portaltest.ConsoleAgent, path string) portaltest.ConsolePage {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		p := a.get(path)
-		if !p.has(`data-running="true"`) && p.has(`id="last-status"`) {
+		p := a.Get(path)
+		if !p.Has(`data-running="true"`) && p.Has(`id="last-status"`) {
 			return p
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the run did not finish:\n%s", p.body)
+			t.Fatalf("the run did not finish:\n%s", p.Body)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -36,21 +36,21 @@ func TestRunTestAgainstTheSavedEndpointThenViewDetails(t *testing.T) {
 	conn := portaltest.StartConnector(t)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, conn.URL)
 	a := newAgent(t, tp)
-	a.signIn(tp.OperatorToken)
+	a.SignIn(tp.OperatorToken)
 	// With the pencil open on another URL, the test still runs against the
 	// saved one, and the page says so.
-	form := a.get(storePath + "?edit=loyalty")
-	if !form.has(`id="loyalty-test-note">Runs against the saved endpoint, ` + conn.URL + `, not the one in the form above`) {
-		t.Fatalf("no note on the saved endpoint:\n%s", form.body)
+	form := a.Get(storePath + "?edit=loyalty")
+	if !form.Has(`id="loyalty-test-note">Runs against the saved endpoint, ` + conn.URL + `, not the one in the form above`) {
+		t.Fatalf("no note on the saved endpoint:\n%s", form.Body)
 	}
-	p := a.post(storePath+"/connectors/loyalty/tests", url.Values{})
-	if p.status != http.StatusOK || !strings.Contains(p.url, "/connectors/loyalty?started=") {
-		t.Fatalf("run test: status %d at %s\n%s", p.status, p.url, p.body)
+	p := a.Post(storePath+"/connectors/loyalty/tests", url.Values{})
+	if p.Status != http.StatusOK || !strings.Contains(p.URL, "/connectors/loyalty?started=") {
+		t.Fatalf("run test: status %d at %s\n%s", p.Status, p.URL, p.Body)
 	}
 	d := waitDetails(t, a, storePath+"/connectors/loyalty")
 	for _, want := range []string{`id="last-status">Successful`, `id="last-http">200`, `id="details-status">Successful`,
 		`id="last-by">` + portaltest.TokenName(portaltest.Merchant, jwo.RoleOperator), conn.URL, `id="history"`} {
-		if !d.has(want) {
+		if !d.Has(want) {
 			t.Errorf("details lack %s", want)
 		}
 	}
@@ -61,12 +61,12 @@ func TestRunTestAgainstADeadPortIsUnsuccessful(t *testing.T) {
 	tp := startConsole(t, console.Options{})
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodIdentity, portaltest.ClosedURL(t))
 	a := newAgent(t, tp)
-	a.signIn(tp.OperatorToken)
-	a.get(storePath)
-	a.post(storePath+"/connectors/identity/tests", url.Values{})
+	a.SignIn(tp.OperatorToken)
+	a.Get(storePath)
+	a.Post(storePath+"/connectors/identity/tests", url.Values{})
 	d := waitDetails(t, a, storePath+"/connectors/identity")
-	if !d.has(`id="last-status">Unsuccessful`) || !d.has(`id="last-reason">connect`) {
-		t.Fatalf("details:\n%s", d.body)
+	if !d.Has(`id="last-status">Unsuccessful`) || !d.Has(`id="last-reason">connect`) {
+		t.Fatalf("details:\n%s", d.Body)
 	}
 }
 
@@ -76,27 +76,27 @@ func TestOrderingTestNeedsASKUOfTheCatalog(t *testing.T) {
 	conn := portaltest.StartConnector(t)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, conn.URL)
 	a := newAgent(t, tp)
-	a.signIn(tp.OperatorToken)
-	page := a.get(storePath)
-	if !page.has(`<option value="` + portaltest.SKU + `"`) {
-		t.Fatalf("the SKU list does not offer the catalog's item:\n%s", page.body)
+	a.SignIn(tp.OperatorToken)
+	page := a.Get(storePath)
+	if !page.Has(`<option value="` + portaltest.SKU + `"`) {
+		t.Fatalf("the SKU list does not offer the catalog's item:\n%s", page.Body)
 	}
 	for _, sku := range []string{"", "NOT-IN-CATALOG"} {
-		p := a.post(storePath+"/connectors/ordering/tests", url.Values{"sku": {sku}})
-		if p.status != http.StatusUnprocessableEntity || !p.has(`id="ordering-sku-error"`) {
-			t.Errorf("sku %q: status %d", sku, p.status)
+		p := a.Post(storePath+"/connectors/ordering/tests", url.Values{"sku": {sku}})
+		if p.Status != http.StatusUnprocessableEntity || !p.Has(`id="ordering-sku-error"`) {
+			t.Errorf("sku %q: status %d", sku, p.Status)
 		}
 	}
 	tests, err := tp.Viewer.ListTests(context.Background(), portaltest.StoreJWO, jwo.MethodOrdering, 10)
 	if err != nil || len(tests) != 0 {
 		t.Fatalf("a refused Ordering test started runs: %v %v", tests, err)
 	}
-	p := a.post(storePath+"/connectors/ordering/tests", url.Values{"sku": {portaltest.SKU}})
-	if !strings.Contains(p.url, "started=") {
-		t.Fatalf("with the catalog's SKU: %d at %s", p.status, p.url)
+	p := a.Post(storePath+"/connectors/ordering/tests", url.Values{"sku": {portaltest.SKU}})
+	if !strings.Contains(p.URL, "started=") {
+		t.Fatalf("with the catalog's SKU: %d at %s", p.Status, p.URL)
 	}
-	if d := waitDetails(t, a, storePath+"/connectors/ordering"); !d.has(`id="last-status">Successful`) {
-		t.Fatalf("ordering details:\n%s", d.body)
+	if d := waitDetails(t, a, storePath+"/connectors/ordering"); !d.Has(`id="last-status">Successful`) {
+		t.Fatalf("ordering details:\n%s", d.Body)
 	}
 }
 
@@ -107,16 +107,16 @@ func TestManagedByTerraformWarnsOfDrift(t *testing.T) {
 	putConnector(t, tf, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, publicURL)
 	a := newAgent(t, tp)
-	a.signIn(tp.OperatorToken)
-	p := a.get(storePath + "?edit=ordering")
-	if !p.has(`id="ordering-terraform">Managed by Terraform`) || !p.has("An edit here will appear as drift in the next <code>terraform plan</code>") {
-		t.Fatalf("no Managed by Terraform on a provider-written connector:\n%s", p.body)
+	a.SignIn(tp.OperatorToken)
+	p := a.Get(storePath + "?edit=ordering")
+	if !p.Has(`id="ordering-terraform">Managed by Terraform`) || !p.Has("An edit here will appear as drift in the next <code>terraform plan</code>") {
+		t.Fatalf("no Managed by Terraform on a provider-written connector:\n%s", p.Body)
 	}
-	if p.has(`id="loyalty-terraform"`) {
+	if p.Has(`id="loyalty-terraform"`) {
 		t.Error("a connector written by plain API calls is shown as managed by Terraform")
 	}
-	a.post(storePath+"/connectors/ordering", url.Values{"endpoint_url": {otherURL}, "endpoint_type": {"PUBLIC"}, "version": {"1"}})
-	if p := a.get(storePath); !p.has(`id="ordering-drift">`) || !p.has("changed outside Terraform since") {
-		t.Fatalf("after a console edit, no drift warning:\n%s", p.body)
+	a.Post(storePath+"/connectors/ordering", url.Values{"endpoint_url": {otherURL}, "endpoint_type": {"PUBLIC"}, "version": {"1"}})
+	if p := a.Get(storePath); !p.Has(`id="ordering-drift">`) || !p.Has("changed outside Terraform since") {
+		t.Fatalf("after a console edit, no drift warning:\n%s", p.Body)
 	}
 }
