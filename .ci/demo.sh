@@ -272,4 +272,10 @@ Look at:
                         bin/jwo-portal serve --dev --db .demo/portal.db
                         and get a token with
                         bin/jwo-portal token create --db .demo/portal.db --merchant $MERCHANT --role viewer --name me
+
+Open the web console (the Connector Configurations page) on the demo's database:
+  bin/jwo-portal serve --dev --addr 127.0.0.1:8787 --db .demo/portal.db
+  bin/jwo-portal token create --db .demo/portal.db --merchant $MERCHANT --role operator --name console
+  then browse to http://127.0.0.1:8787/console/ and paste the token. The connectors the demo
+  applied show "Managed by Terraform": an endpoint edited there is drift in the next terraform plan.
 EOF
