@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
@@ -121,7 +123,9 @@ func TestBrowserRunTestSuccessfulAndUnsuccessful(t *testing.T) {
 	t.Parallel()
 	ctx := tab(t)
 	tp := startConsole(t, console.Options{})
-	conn := portaltest.StartConnector(t)
+	// Slow enough that View Details first shows the run RUNNING: only the
+	// page's own reload shows the outcome.
+	conn := portaltest.StartConnector(t, connector.Options{Latency: 700 * time.Millisecond})
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, conn.URL)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodIdentity, portaltest.ClosedURL(t))
 	signInBrowser(t, ctx, tp.URL, tp.OperatorToken)
@@ -133,6 +137,11 @@ func TestBrowserRunTestSuccessfulAndUnsuccessful(t *testing.T) {
 			t.Errorf("no word of the saved endpoint: %q", note)
 		}
 		run(t, ctx, chromedp.Click(chromedp.CSS("#"+tc.method+"-run-test")), chromedp.WaitVisible(chromedp.CSS("#last-run")))
+		if tc.method == "loyalty" {
+			if s := text(t, ctx, "#last-status"); s != "Running" {
+				t.Errorf("the slow run shows %q at first, not Running", s)
+			}
+		}
 		waitText(t, ctx, "#last-status", tc.status)
 		if r := text(t, ctx, "#last-reason"); r != tc.reason {
 			t.Errorf("%s: reason %q, want %q", tc.method, r, tc.reason)
@@ -224,10 +233,26 @@ func TestBrowserReadableAt320PxAndScreenshot(t *testing.T) {
 	putConnector(t, tf, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, otherURL)
 	signInBrowser(t, ctx, tp.URL, tp.OperatorToken)
-	for _, path := range []string{"/console/", storePath + "?edit=ordering"} {
+
+	// Keyboard only: Tab to the pencil, Enter opens its form.
+	run(t, ctx, chromedp.Navigate(tp.URL+storePath), chromedp.WaitVisible(chromedp.CSS("#ordering-edit")))
+	for i := 0; eval[string](t, ctx, `document.activeElement.id`) != "ordering-edit"; i++ {
+		if i > 40 {
+			t.Fatal("Tab never reaches the pencil")
+		}
+		run(t, ctx, chromedp.KeyEvent(kb.Tab))
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS("#ordering-form")))
+
+	for _, path := range []string{"/console/", storePath + "?edit=ordering", storePath + "/connectors/ordering"} {
 		run(t, ctx, chromedp.EmulateViewport(320, 640), chromedp.Navigate(tp.URL+path), chromedp.WaitReady(chromedp.CSS("main")))
 		if wide := eval[int](t, ctx, `document.documentElement.scrollWidth`); wide > 320 {
 			t.Errorf("%s is %d px wide at a 320 px viewport", path, wide)
+		}
+		unlabelled := eval[[]string](t, ctx, `[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+			.filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)`)
+		if len(unlabelled) > 0 {
+			t.Errorf("%s has inputs without a label: %q", path, unlabelled)
 		}
 	}
 	run(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(tp.URL+storePath+"?edit=ordering"),
