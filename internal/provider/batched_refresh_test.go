@@ -1,17 +1,23 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
 // withFleet adds n stores to acme's seed for which every method applies
@@ -23,6 +29,40 @@ func withFleet(prefix string, n int) (testPortalOption, []string) {
 		ids[i] = s.ID
 	}
 	return portaltest.WithStores(accMerchant, stores...), ids
+}
+
+// saveFleetConnectors writes all four connectors of each store straight into
+// the portal's database in one transaction: thousands of PUTs with a
+// synchronous commit each would only slow the test down.
+func (tp *testPortal) saveFleetConnectors(t *testing.T, storeIDs []string, url string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, tp.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	now := store.Now()
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		for _, id := range storeIDs {
+			for _, m := range jwo.Methods {
+				if err := tx.InsertConnector(ctx, accMerchant, store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
+					StoreID: id, Method: m, EndpointURL: url, EndpointType: jwo.EndpointPublic,
+					ConnectivityStatus: jwo.ConnectivityUntested, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: "fleet",
+				}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("save fleet connectors: %v", err)
+	}
 }
 
 // fleetHCL declares the four connectors of each store, as fleetConnectors
@@ -100,5 +140,164 @@ func TestAccStoreConnector_applyCostsAPutAndLittleElse(t *testing.T) {
 				return nil
 			}),
 		}},
+	})
+}
+
+// fleetImportHCL adopts the four connectors of each store with import blocks.
+func fleetImportHCL(storeIDs []string) string {
+	var b strings.Builder
+	for _, id := range storeIDs {
+		for _, m := range jwo.Methods {
+			fmt.Fprintf(&b, "import {\n  to = jwo_store_connector.%s\n  id = %q\n}\n", strings.ToLower(id+"_"+string(m)), id+"/"+string(m))
+		}
+	}
+	return b.String()
+}
+
+// fleetForgetHCL forgets the connectors of each store without deleting them,
+// so that the test's final destroy has nothing to do.
+func fleetForgetHCL(storeIDs []string) string {
+	var b strings.Builder
+	for _, id := range storeIDs {
+		for _, m := range jwo.Methods {
+			fmt.Fprintf(&b, "removed {\n  from = jwo_store_connector.%s\n  lifecycle {\n    destroy = false\n  }\n}\n", strings.ToLower(id+"_"+string(m)))
+		}
+	}
+	return b.String()
+}
+
+// atMost is a Check that the requests since *before are at most n.
+func atMost(rc *requestCounter, before *map[string]int, n int, what string) resource.TestCheckFunc {
+	return checkRequests(rc, before, func(calls map[string]int) error {
+		if total(calls) > n {
+			return fmt.Errorf("%s made %d requests, want at most %d:%s", what, total(calls), n, summary(calls))
+		}
+		return nil
+	})
+}
+
+// A no-op plan of 200 connectors over 50 stores, in a merchant whose 2,200
+// connectors span three pages of the listing, costs a handful of requests
+// instead of 200; the apply that made them one PUT each and little else.
+func TestAccBatchedRefresh_200ConnectorsOver50Stores(t *testing.T) {
+	fleet, fleetIDs := withFleet("acme-fleet", 500)
+	ours, ids := withFleet("acme-new", 50)
+	tp := newTestPortal(t, fleet, ours)
+	tp.saveFleetConnectors(t, fleetIDs, urlPublicBPlain)
+	endpoint, rc := tp.countingEndpoint(t)
+	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetHCL(ids, urlPublicA)
+	var before map[string]int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             tp.checkConnectorsDestroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { before = rc.snapshot() },
+				Config:    config,
+				Check:     atMost(rc, &before, 220, "the apply of 200 connectors"),
+			},
+			{
+				PreConfig: func() { before = rc.snapshot() },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				// Check the plan-only step above: it refreshed once.
+				PreConfig: func() {
+					calls := requestsSince(rc, before)
+					t.Logf("no-op plan of 200 connectors: %d requests:%s", total(calls), summary(calls))
+					if total(calls) > 10 {
+						t.Errorf("the no-op plan of 200 connectors made %d requests, want at most 10:%s", total(calls), summary(calls))
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// One connector in a merchant of 2,000 costs at most two requests to
+// refresh; a change and a deletion made outside Terraform are still seen.
+func TestAccBatchedRefresh_oneConnectorInALargeMerchant(t *testing.T) {
+	const addr = "jwo_store_connector.ordering"
+	fleet, fleetIDs := withFleet("acme-fleet", 500)
+	tp := newTestPortal(t, fleet)
+	tp.saveFleetConnectors(t, fleetIDs, urlPublicBPlain)
+	endpoint, rc := tp.countingEndpoint(t)
+	config := providerConfigAt(endpoint, tp.OperatorToken) + connectorHCL("ordering", accStoreJWO, "ORDERING", urlPublicA, "PUBLIC")
+	var before map[string]int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             tp.checkConnectorsDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { before = rc.snapshot() },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					calls := requestsSince(rc, before)
+					if total(calls) > 2 {
+						t.Errorf("the no-op plan of one connector among 2,000 made %d requests, want at most 2:%s", total(calls), summary(calls))
+					}
+					tp.putConnector(t, accStoreJWO, jwo.MethodOrdering, urlOutOfBand)
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("version")),
+				}},
+			},
+			{
+				PreConfig: func() {
+					if err := tp.Operator.DeleteConnector(context.Background(), accStoreJWO, jwo.MethodOrdering, client.Precondition{}); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
+// Through a portal that allows one request a second (bursts of two),
+// adopting 200 connectors and planning them again both succeed, with a few
+// 429 answers at most: a request per connector would meet some 200.
+func TestAccBatchedRefresh_rateLimitedPlan(t *testing.T) {
+	fleet, ids := withFleet("acme-fleet", 50)
+	tp := newTestPortal(t, fleet, withRateLimit(1))
+	tp.saveFleetConnectors(t, ids, urlPublicA)
+	endpoint, tl := tp.throttleWatchingEndpoint(t)
+	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetImportHCL(ids) + fleetHCL(ids, urlPublicA)
+	limit := func() error {
+		tl.mu.Lock()
+		defer tl.mu.Unlock()
+		t.Logf("%d answers, %d of them 429", tl.answers, tl.throttled)
+		if tl.throttled > 5 {
+			return fmt.Errorf("%d of %d answers were 429, want at most 5", tl.throttled, tl.answers)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, Check: func(*terraform.State) error { return limit() }},
+			{
+				Config:   config,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					checkNow(limit),
+				}},
+			},
+			// 200 DELETEs at one a second would take minutes and prove nothing.
+			{Config: providerConfigAt(endpoint, tp.OperatorToken) + fleetForgetHCL(ids)},
+		},
 	})
 }

@@ -20,8 +20,9 @@ type connectorListing func(ctx context.Context, storeIDs []string, pageToken str
 type connectorGet func(ctx context.Context, storeID string, m jwo.Method) (jwo.Connector, error)
 
 const (
-	// maxBatchStores is how many store ids one batch listing may name.
-	maxBatchStores = 100
+	// connectorPageSize is the largest page GET /v1/connectors serves: a
+	// merchant of up to that many connectors is known from one request.
+	connectorPageSize = 1000
 	// walkOnMisses: when at least this many stores are waiting at once, the
 	// configuration is large against what is known, and the next page of the
 	// merchant-wide walk serves it better than a batch of those stores.
@@ -88,13 +89,17 @@ func newConnectorCache(list connectorListing, get connectorGet) *connectorCache 
 		served:  map[connectorKey]bool{},
 		covered: map[string]bool{},
 		waiting: map[connectorKey][]chan readHint{},
-		off:     list == nil,
 	}
 }
 
-// listConnectorsOf is the merchant listing of c; nil (the cache is off)
-// until the client has GET /v1/connectors.
-func listConnectorsOf(_ *client.Client) connectorListing { return nil }
+// listConnectorsOf is the merchant listing of c, in the largest pages the
+// API serves.
+func listConnectorsOf(c *client.Client) connectorListing {
+	return func(ctx context.Context, storeIDs []string, token string) ([]jwo.Connector, string, error) {
+		p, err := c.ListMerchantConnectors(ctx, client.ConnectorFilter{StoreIDs: storeIDs, PageSize: connectorPageSize}, token)
+		return p.Connectors, p.NextPageToken, err
+	}
+}
 
 // read returns the connector as the portal holds it, with GetConnector's
 // errors (a 404 is client.IsNotFound).
@@ -197,7 +202,7 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 			c.walk.started = true
 			token = c.walk.next
 		} else {
-			batch = stores[:min(len(stores), maxBatchStores)]
+			batch = stores[:min(len(stores), jwo.MaxFilterStoreIDs)]
 		}
 		c.seq++
 		sent := c.seq

@@ -144,7 +144,7 @@ func run(ctx context.Context, o options) error {
 	}()
 	log.Printf("portal at %s", portal.url)
 
-	b := &bench{o: o, dir: dir, cliPath: cliPath, portal: portal, fx: fx}
+	b := &bench{o: o, dir: dir, cliPath: cliPath, portal: portal, fx: fx, connectorURL: connURL}
 	var res results
 	for _, n := range o.ns {
 		r, err := b.applyRows(ctx, n)
@@ -152,6 +152,22 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		res.applies = append(res.applies, r)
+		if n == limitedRowN {
+			if res.limited, err = b.limitedRow(ctx, n, r.oursWS); err != nil {
+				return err
+			}
+		}
+	}
+	// Before the connectivity row, whose runs change the fleet's connectors.
+	for _, n := range o.ns {
+		if n/4 > o.scaleStores {
+			continue
+		}
+		r, err := b.scaleRow(ctx, n)
+		if err != nil {
+			return err
+		}
+		res.scale = append(res.scale, r)
 	}
 	if o.tests > 0 {
 		if res.tests, err = b.connectivityRow(ctx); err != nil {
@@ -171,11 +187,12 @@ func run(ctx context.Context, o options) error {
 func applyPrefix(n, rep int) string { return fmt.Sprintf("n%d-r%d", n, rep) }
 
 type bench struct {
-	o       options
-	dir     string
-	cliPath string
-	portal  *portalProcess
-	fx      fixture
+	o            options
+	connectorURL string // the sample connector, where the fleet's connectors point
+	dir          string
+	cliPath      string
+	portal       *portalProcess
+	fx           fixture
 }
 
 func (b *bench) env(token string) []string {
@@ -239,6 +256,7 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 			}
 		}
 	}
+	r.oursWS = last[ours]
 	for range b.o.runs {
 		for _, v := range variants {
 			before, err := b.portal.requests(ctx)

@@ -24,14 +24,16 @@ type portalProcess struct {
 }
 
 // startPortal serves the fixture's database on a free loopback port. The
-// rate limit is the serve default (1000 requests per second per token):
-// the bench reports any 429 it causes instead of turning the limit off.
-func startPortal(ctx context.Context, bin, dbPath, logPath string) (*portalProcess, error) {
+// rate limit is the serve default (1000 requests per second per token) unless
+// extra arguments say otherwise: the bench reports any 429 it causes instead
+// of turning the limit off.
+func startPortal(ctx context.Context, bin, dbPath, logPath string, extra ...string) (*portalProcess, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, filepath.Join(bin, "jwo-portal"), "serve", "--dev", "--addr", "127.0.0.1:0", "--db", dbPath)
+	args := append([]string{"serve", "--dev", "--addr", "127.0.0.1:0", "--db", dbPath}, extra...)
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, "jwo-portal"), args...)
 	cmd.Stderr = logFile
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -19,6 +19,7 @@ const (
 	storesTarget         = 2 * time.Second
 	rssTarget            = 150 << 20
 	rssRowN              = 1000 // the N whose apply the provider's peak memory is reported for
+	limitedRowN          = 1000 // the N whose no-op plan runs again through a rate-limited portal
 	mib            int64 = 1 << 20
 )
 
@@ -32,6 +33,7 @@ type applyResult struct {
 	providerProcs   int
 	floorRSS        int64                       // floor B's provider during the same apply
 	providerCPU     map[variant][]time.Duration // CPU time of the provider processes per apply, ours and floor B
+	oursWS          *workspace                  // the provider's workspace, holding the N connectors
 }
 
 type testsResult struct {
@@ -53,6 +55,8 @@ type storesResult struct {
 
 type results struct {
 	applies   []applyResult
+	limited   limitedResult
+	scale     []scaleResult
 	tests     testsResult
 	stores    storesResult
 	portalRSS int64
@@ -94,6 +98,19 @@ func (res results) print(out io.Writer, o options) error {
 		fmt.Fprintf(tw, "requests/resource, apply N=%d\t%.2f\t-\t0\t%.0f of %d\t(info)\t\n", r.n, r.applyRequests/float64(r.n), r.applyRequests, r.n)
 	}
 	for _, r := range res.applies {
+		if r.n == limitedRowN && len(res.limited.plan) > 0 {
+			l, p, pb := median(res.limited.plan), median(r.plan[ours]), median(r.plan[floorB])
+			ratio, ratioB := l.Seconds()/p.Seconds(), l.Seconds()/pb.Seconds()
+			fmt.Fprintf(tw, "no-op plan N=%d, --rate-limit %d\t%s\t-\t%s\t%.2f× unlimited (%.2f× B)\t≤ %.1f×, ≤ %.1f× B\t%s\n", r.n, limitedRate,
+				secs(l), secs(pb), ratio, ratioB, limitedTarget, limitedFloorTarget, verdict(ratio <= limitedTarget && ratioB <= limitedFloorTarget))
+		}
+	}
+	for _, r := range res.scale {
+		per := r.requests / float64(r.n)
+		fmt.Fprintf(tw, "requests/connector, no-op plan N=%d of %d\t%.3f\t-\t0\t%.0f of %d\t≤ %.2f\t%s\n", r.n, r.fleet, per,
+			r.requests, r.n, scaleRequestsTarget, verdict(per <= scaleRequestsTarget))
+	}
+	for _, r := range res.applies {
 		if r.n == rssRowN {
 			fmt.Fprintf(tw, "provider peak RSS, apply N=%d\t%d MiB\t-\t%d MiB\t%.2f× target\t< %d MiB\t%s\n", r.n, r.providerRSS/mib, r.floorRSS/mib,
 				float64(r.providerRSS)/rssTarget, rssTarget/mib, verdict(r.providerRSS < rssTarget))
@@ -125,6 +142,14 @@ func (res results) print(out io.Writer, o options) error {
 			fmt.Fprintf(&w, "; %.0f answers were 429 (rate limited)", r.throttled)
 		}
 		fmt.Fprintln(&w)
+	}
+	if len(res.limited.plan) > 0 {
+		fmt.Fprintf(&w, "N=%d through --rate-limit %d: plan runs %s s; %.0f API requests per plan, %.0f answers 429 in all\n",
+			res.limited.n, limitedRate, listSecs(res.limited.plan), res.limited.requests, res.limited.throttled)
+	}
+	for _, r := range res.scale {
+		fmt.Fprintf(&w, "N=%d of the fleet's %d connectors (every %d. store): plan runs %s s; %.0f answers 429\n",
+			r.n, r.fleet, fleetStride(r.fleet/4, r.n), listSecs(r.plan), r.throttled)
 	}
 	if res.tests.n > 0 {
 		fmt.Fprintf(&w, "connectivity tests: apply runs %s; %d of %d SUCCESSFUL; %.0f API requests, of which %.0f GET /v1/tests/{id}, in the last run\n",
