@@ -76,6 +76,13 @@ func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 		// Taken before the read: a run that finishes in between has closed
 		// it, and the read below then sees the outcome.
 		done = p.runner.finished(id)
+		if done == nil {
+			// Not in progress here: it may be running on another replica,
+			// which announces its outcome through the database.
+			ch, stop := p.finishes.watch(id)
+			defer stop()
+			done = ch
+		}
 	}
 	run, err := svc.Test(ctx, c, id)
 	if err != nil {

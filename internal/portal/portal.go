@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
@@ -35,6 +36,11 @@ type Options struct {
 	// Console, when set, makes the web console served under /console/ on
 	// the portal's service layer (console.Handler); nil serves no console.
 	Console func(*Service) http.Handler
+
+	// ReplicaLease is how long this replica's runs stay its own after its
+	// last renewal (every third of it); 0 = 15s. A replica that dies
+	// leaves no run RUNNING for longer than this.
+	ReplicaLease time.Duration
 
 	// Tester makes the connectivity test calls; nil = tester.New with Dev,
 	// TestTimeout and TesterTLS. Tests of code above the portal may put a
@@ -78,6 +84,15 @@ type Portal struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// replicaID names this process among the replicas of the database; its
+	// runs carry it (replica.go).
+	replicaID string
+	// finishes wakes long polls when a run finishes on any replica.
+	finishes *runWatch
+	// background runs keepAlive and the listener of finished runs.
+	background     sync.WaitGroup
+	stopBackground context.CancelFunc
 }
 
 // Open opens (creating if needed) the database, applies migrations, finishes
@@ -95,6 +110,9 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 	}
 	if opts.RateLimit < 0 {
 		return nil, fmt.Errorf("rate limit %d is negative: use 0 to turn it off", opts.RateLimit)
+	}
+	if opts.ReplicaLease <= 0 {
+		opts.ReplicaLease = defaultReplicaLease
 	}
 	log := opts.Logger
 	if log == nil {
@@ -114,22 +132,20 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		metrics:     newMetrics(),
 		now:         store.Now,
 
-		draining: make(chan struct{}),
+		draining:  make(chan struct{}),
+		replicaID: uuid.NewString(),
+		finishes:  newRunWatch(),
 	}
-	// A run still RUNNING belongs to a process that is gone: nothing will
-	// ever finish it.
-	var interrupted int64
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		interrupted, err = tx.InterruptRunning(ctx, interruptedAtStart, p.now())
-		return err
-	})
-	if err != nil {
+	// A run still RUNNING whose replica is gone will never be finished by
+	// it: finish it as interrupted now.
+	if err := p.register(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("finish interrupted runs: %w", err)
+		return nil, fmt.Errorf("register the portal replica: %w", err)
 	}
-	if interrupted > 0 {
-		log.Warn("finished runs left RUNNING by an earlier process as interrupted", "runs", interrupted)
-	}
+	bg, stopBG := context.WithCancel(context.Background())
+	p.stopBackground = stopBG
+	p.background.Go(func() { p.keepAlive(bg) })
+	p.background.Go(func() { db.ListenFinishedRuns(bg, p.finishes.fire) })
 	p.runner = newRunner(p, opts.Tester)
 	p.handler = p.routes()
 	return p, nil
@@ -155,7 +171,10 @@ func (p *Portal) Drain() {
 func (p *Portal) Close(ctx context.Context) error {
 	p.Drain()
 	p.closeOnce.Do(func() {
-		p.closeErr = errors.Join(p.runner.stop(ctx), p.db.Close())
+		runErr := p.runner.stop(ctx)
+		p.stopBackground()
+		p.background.Wait()
+		p.closeErr = errors.Join(runErr, p.retire(), p.db.Close())
 	})
 	return p.closeErr
 }

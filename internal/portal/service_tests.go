@@ -64,6 +64,7 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 				Status: jwo.TestRunning, StartedAt: now, TriggeredBy: pr.name,
 			},
 			MerchantID: pr.merchant, ConnectorUID: sc.UID, ConnectorVersion: sc.Version, IdempotencyKey: key,
+			ReplicaID: s.p.replicaID,
 		})
 		if err != nil {
 			return err

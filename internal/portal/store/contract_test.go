@@ -206,13 +206,13 @@ func TestRunsKeysFinishOnceAndStatus(t *testing.T) {
 		}); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("finishing a finished run: err = %v, want ErrNotFound", err)
 		}
-		var n int64
+		var swept []string
 		mustWrite(t, db, func(tx *Tx) (err error) {
-			n, err = tx.InterruptRunning(ctx, "gone", Now())
+			swept, err = tx.SweepRuns(ctx, "gone", Now())
 			return err
 		})
-		if n != 1 {
-			t.Fatalf("interrupted %d runs, want the one RUNNING", n)
+		if len(swept) != 1 || swept[0] != "t-2" {
+			t.Fatalf("swept %v, want the one RUNNING run, t-2, whose replica (none) is not alive", swept)
 		}
 		err := db.Read(ctx, func(tx *Tx) error {
 			byKey, err := tx.TestByKey(ctx, "a", "s-1", jwo.MethodIdentity, "k-1")
@@ -343,5 +343,104 @@ func TestReplicasStartingTogetherMigrateOnce(t *testing.T) {
 	ms, _ := migrations(postgresMigrations)
 	if version != len(ms) || rows != 1 {
 		t.Fatalf("schema_version = %d in %d rows, want %d in 1", version, rows, len(ms))
+	}
+}
+
+// A run stays RUNNING while its replica's lease holds, and is swept as
+// interrupted once the replica is retired or its lease has run out.
+func TestSweepFinishesTheRunsOfGoneReplicasOnly(t *testing.T) {
+	conformance(t, func(t *testing.T, db *DB, _ string) {
+		ctx := context.Background()
+		withStore(t, db)
+		now := Now()
+		mustWrite(t, db, func(tx *Tx) error {
+			if err := tx.InsertConnector(ctx, "a", newConnector(1)); err != nil {
+				return err
+			}
+			if err := tx.RegisterReplica(ctx, "lapsed", now.Add(-time.Minute), now.Add(-time.Second)); err != nil {
+				return err
+			}
+			if err := tx.RegisterReplica(ctx, "alive", now, now.Add(time.Minute)); err != nil {
+				return err
+			}
+			for id, replica := range map[string]string{"t-alive": "alive", "t-lapsed": "lapsed"} {
+				r := running(id, "")
+				r.ReplicaID = replica
+				if _, err := tx.InsertTest(ctx, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		sweep := func() []string {
+			var ids []string
+			mustWrite(t, db, func(tx *Tx) (err error) {
+				ids, err = tx.SweepRuns(ctx, "gone", now)
+				return err
+			})
+			return ids
+		}
+		if got := sweep(); len(got) != 1 || got[0] != "t-lapsed" {
+			t.Fatalf("first sweep finished %v, want only t-lapsed (its lease ran out)", got)
+		}
+		if got := sweep(); len(got) != 0 {
+			t.Fatalf("second sweep finished %v, want nothing: the live replica's run stays RUNNING", got)
+		}
+		mustWrite(t, db, func(tx *Tx) error { return tx.RetireReplica(ctx, "alive") })
+		if got := sweep(); len(got) != 1 || got[0] != "t-alive" {
+			t.Fatalf("sweep after retiring finished %v, want t-alive", got)
+		}
+		err := db.Read(ctx, func(tx *Tx) error {
+			r, err := tx.Test(ctx, "a", "t-alive")
+			if err == nil && (r.Status != jwo.TestUnsuccessful || r.Reason != jwo.ReasonInterrupted || r.CompletedAt == nil || r.ReplicaID != "alive") {
+				t.Errorf("swept run = %+v", r)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// A replica listening on the database hears of a run that another handle
+// finishes, with its id, as the outcome commits (PostgreSQL; SQLite serves
+// one process and has nothing to announce).
+func TestFinishedRunsAreAnnouncedToOtherReplicas(t *testing.T) {
+	t.Parallel()
+	loc := engines[1].newLocation(t)
+	db, other := openAt(t, loc), openAt(t, loc)
+	withStore(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	heard := make(chan string, 16)
+	go other.ListenFinishedRuns(ctx, func(id string) { heard <- id })
+	// fn("") comes once the listener is listening.
+	select {
+	case id := <-heard:
+		if id != "" {
+			t.Fatalf("first call %q, want the listening signal", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener never started")
+	}
+	mustWrite(t, db, func(tx *Tx) error {
+		if err := tx.InsertConnector(ctx, "a", newConnector(1)); err != nil {
+			return err
+		}
+		_, err := tx.InsertTest(ctx, running("t-1", ""))
+		return err
+	})
+	mustWrite(t, db, func(tx *Tx) error {
+		_, err := tx.FinishTest(ctx, "t-1", Outcome{Status: jwo.TestSuccessful, CompletedAt: Now()})
+		return err
+	})
+	select {
+	case id := <-heard:
+		if id != "t-1" {
+			t.Fatalf("heard %q, want t-1", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no announcement of the finished run within 10s")
 	}
 }

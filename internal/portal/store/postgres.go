@@ -183,3 +183,43 @@ func pgKind(err error) error {
 	}
 	return nil
 }
+
+// listenRetry is the pause before listening again after the connection of
+// ListenFinishedRuns was lost (PostgreSQL restarting).
+const listenRetry = 500 * time.Millisecond
+
+// listen holds a connection of its own (taken out of the pool) with LISTEN
+// on RunFinishedChannel; when it is lost it tells fn so ("") and listens
+// again on a new one.
+func (e *pgEngine) listen(ctx context.Context, fn func(id string)) {
+	for {
+		_ = e.listenOnce(ctx, fn) // any failure ends in a new connection below
+		fn("")
+		select {
+		case <-time.After(listenRetry):
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (e *pgEngine) listenOnce(ctx context.Context, fn func(id string)) error {
+	pc, err := e.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	conn := pc.Hijack()
+	defer func() { _ = conn.Close(context.Background()) }() // a listening connection is never given back
+	if _, err := conn.Exec(ctx, "LISTEN "+RunFinishedChannel); err != nil {
+		return err
+	}
+	// Listening from here on: a run that finished before is in the database.
+	fn("")
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		fn(n.Payload)
+	}
+}

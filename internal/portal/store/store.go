@@ -109,6 +109,19 @@ func (db *DB) Close() error {
 	return db.lite.close(db)
 }
 
+// ListenFinishedRuns calls fn with the id of every run whose outcome a
+// replica commits (FinishTest, SweepRuns), until ctx ends; fn("") means that
+// some may have been missed (the connection to the database was lost) and
+// whoever waits should look again. On SQLite, which serves one process, the
+// process knows its own runs and ListenFinishedRuns only waits for ctx.
+func (db *DB) ListenFinishedRuns(ctx context.Context, fn func(id string)) {
+	if db.pg == nil {
+		<-ctx.Done()
+		return
+	}
+	db.pg.listen(ctx, fn)
+}
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int

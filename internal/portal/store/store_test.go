@@ -91,8 +91,12 @@ func TestOpenSetsPragmasAndMigratesOnce(t *testing.T) {
 	if err := db.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		t.Fatalf("PRAGMA user_version: %v", err)
 	}
-	if sync != 2 || fk != 1 || version != 1 {
-		t.Fatalf("synchronous=%d foreign_keys=%d user_version=%d; want 2 1 1", sync, fk, version)
+	ms, err := migrations(sqliteMigrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sync != 2 || fk != 1 || version != len(ms) {
+		t.Fatalf("synchronous=%d foreign_keys=%d user_version=%d; want 2 1 %d", sync, fk, version, len(ms))
 	}
 	db2, err := Open(ctx, path)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 var (
 	qInsertTest = sqlQuery(`INSERT INTO tests (id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason,
 		message, http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
-		idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+		idempotency_key, replica_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
 	qTest      = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ? AND merchant_id = ?`)
 	qTestByKey = sqlQuery(`SELECT ` + testColumns + ` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? AND idempotency_key = ?`)
@@ -19,8 +19,7 @@ var (
 		WHERE merchant_id = ? AND store_id = ? AND method = ? ORDER BY seq DESC LIMIT ?`)
 	qFinishTest = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, http_status = ?, latency_ms = ?,
 		response_excerpt = ?, completed_at = ? WHERE id = ? AND status = 'RUNNING'`)
-	qTestByID         = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ?`)
-	qInterruptRunning = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, completed_at = ? WHERE status = 'RUNNING'`)
+	qTestByID = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ?`)
 )
 
 // Test is a connectivity test run with what the runner needs beyond the API
@@ -33,11 +32,14 @@ type Test struct {
 	ConnectorUID     string
 	ConnectorVersion int64
 	IdempotencyKey   string
+	// ReplicaID is the replica that claimed the run when it accepted it
+	// (replicas.go); "" is a run that no live replica will finish.
+	ReplicaID string
 }
 
 const testColumns = `seq, id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason, message,
 	http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
-	COALESCE(idempotency_key, '')`
+	COALESCE(idempotency_key, ''), replica_id`
 
 func scanTest(s scanner) (Test, error) {
 	var r Test
@@ -45,7 +47,7 @@ func scanTest(s scanner) (Test, error) {
 	var completed sql.NullString
 	if err := s.Scan(&r.Seq, &r.ID, &r.MerchantID, &r.StoreID, &method, &r.SKU, &r.EndpointURL, &typ, &status, &reason, &r.Message,
 		&r.HTTPStatus, &r.LatencyMS, &r.ResponseExcerpt, &started, &completed, &r.TriggeredBy, &r.ConnectorUID, &r.ConnectorVersion,
-		&r.IdempotencyKey); err != nil {
+		&r.IdempotencyKey, &r.ReplicaID); err != nil {
 		return Test{}, err
 	}
 	r.Method = jwo.Method(method)
@@ -74,7 +76,7 @@ func (t *Tx) InsertTest(ctx context.Context, r Test) (Test, error) {
 	err := t.queryRow(ctx, qInsertTest,
 		r.ID, r.MerchantID, r.StoreID, string(r.Method), r.SKU, r.EndpointURL, string(r.EndpointType), string(r.Status),
 		string(r.Reason), r.Message, r.HTTPStatus, r.LatencyMS, r.ResponseExcerpt, formatTime(r.StartedAt), nullTime(r.CompletedAt),
-		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey)).Scan(&r.Seq)
+		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey), r.ReplicaID).Scan(&r.Seq)
 	if err != nil {
 		return Test{}, err
 	}
@@ -131,16 +133,27 @@ func (t *Tx) FinishTest(ctx context.Context, id string, o Outcome) (Test, error)
 	if err := oneRow(res); err != nil {
 		return Test{}, err
 	}
+	if err := t.notifyFinished(ctx, id); err != nil {
+		return Test{}, err
+	}
 	return scanTest(t.queryRow(ctx, qTestByID, id))
 }
 
-// InterruptRunning finishes every run still RUNNING as UNSUCCESSFUL with
-// reason interrupted: no process is running them any more.
-func (t *Tx) InterruptRunning(ctx context.Context, message string, now time.Time) (int64, error) {
-	res, err := t.exec(ctx, qInterruptRunning,
-		string(jwo.TestUnsuccessful), string(jwo.ReasonInterrupted), message, formatTime(now))
-	if err != nil {
-		return 0, err
+// RunFinishedChannel is the PostgreSQL channel on which the commit of a
+// run's outcome is announced, with the run id as payload (ListenFinishedRuns).
+const RunFinishedChannel = "jwo_run_finished"
+
+// notifyFinished announces, at commit, that the runs have finished, so that
+// a Prefer: wait on another replica answers at once. SQLite has one process
+// per file, which learns of its own runs without a message.
+func (t *Tx) notifyFinished(ctx context.Context, ids ...string) error {
+	if t.db.pg == nil {
+		return nil
 	}
-	return res.RowsAffected()
+	for _, id := range ids {
+		if _, err := t.tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", RunFinishedChannel, id); err != nil {
+			return t.db.classify(err)
+		}
+	}
+	return nil
 }
