@@ -159,7 +159,8 @@ func CreateToken(ctx context.Context, dbPath, merchant string, role jwo.Role, na
 		if _, err := tx.EnsureMerchant(ctx, merchant, now); err != nil {
 			return err
 		}
-		return tx.InsertToken(ctx, sum[:], store.Token{MerchantID: merchant, Role: role, Name: name, CreatedAt: now})
+		_, err := tx.InsertToken(ctx, sum[:], store.Token{MerchantID: merchant, Role: role, Name: name, CreatedAt: now})
+		return err
 	})
 	if err != nil {
 		return "", err

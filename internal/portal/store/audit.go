@@ -9,11 +9,12 @@ import (
 )
 
 var (
-	qInsertAudit = sqlQuery(`INSERT INTO audit_events (merchant_id, at, actor, action, store_id, method, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-	qAuditEvents = sqlQuery(`SELECT id, at, actor, action, store_id, method, before, after FROM audit_events
-		WHERE merchant_id = ? AND (? = '' OR store_id = ?) AND id > ?
-		ORDER BY id LIMIT ?`)
+	qNextAuditSeq = sqlQuery(`UPDATE merchants SET audit_seq = audit_seq + 1 WHERE id = ? RETURNING audit_seq`)
+	qInsertAudit  = sqlQuery(`INSERT INTO audit_events (merchant_id, seq, at, actor, action, store_id, method, before, after)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	qAuditEvents = sqlQuery(`SELECT seq, at, actor, action, store_id, method, before, after FROM audit_events
+		WHERE merchant_id = ? AND (? = '' OR store_id = ?) AND seq > ?
+		ORDER BY seq LIMIT ?`)
 	qCountAuditEvents = sqlQuery(`SELECT count(*) FROM audit_events WHERE merchant_id = ?`)
 )
 
@@ -24,12 +25,20 @@ func nullJSON(raw json.RawMessage) any {
 	return string(raw)
 }
 
-// InsertAudit appends an event to the merchant's audit log and returns its id.
+// InsertAudit appends an event to the merchant's audit log and returns its
+// id: the merchant's next number, so ids are 1, 2, 3, ... per merchant and
+// never show another merchant's activity.
 func (t *Tx) InsertAudit(ctx context.Context, merchant string, e jwo.AuditEvent) (int64, error) {
-	var id int64
-	err := t.queryRow(ctx, qInsertAudit,
-		merchant, formatTime(e.At), e.Actor, e.Action, e.StoreID, string(e.Method), nullJSON(e.Before), nullJSON(e.After)).Scan(&id)
-	return id, err
+	var seq int64
+	if err := t.queryRow(ctx, qNextAuditSeq, merchant).Scan(&seq); err != nil {
+		return 0, err
+	}
+	_, err := t.exec(ctx, qInsertAudit,
+		merchant, seq, formatTime(e.At), e.Actor, e.Action, e.StoreID, string(e.Method), nullJSON(e.Before), nullJSON(e.After))
+	if err != nil {
+		return 0, err
+	}
+	return seq, nil
 }
 
 // AuditEvents lists up to limit events of the merchant after the given id,

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -41,6 +43,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database path %q: %w", path, err)
 	}
+	if err := makePrivate(abs); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(abs, true))
 	if err != nil {
 		return nil, err
@@ -75,6 +80,38 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// privateMode is the mode of the database file, its WAL and its shared
+// memory file: they hold the audit log and token hashes of every merchant.
+const privateMode fs.FileMode = 0o600
+
+// makePrivate creates the database file 0600 before SQLite does (SQLite
+// gives the WAL and SHM files the mode of the database file), and takes
+// group and other access away from an existing file and its companions.
+func makePrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, privateMode)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("database %s: %w", p, err)
+		}
+		if st.Mode().Perm()&^privateMode != 0 {
+			if err := os.Chmod(p, privateMode); err != nil {
+				return fmt.Errorf("database %s has mode %v, readable by others, and cannot be made 0600: %w", p, st.Mode().Perm(), err)
+			}
+		}
+	}
+	return nil
 }
 
 func dsn(path string, writer bool) string {

@@ -219,7 +219,8 @@ func TestTwoHandlesWriteTheSameDatabase(t *testing.T) {
 						if _, err := tx.EnsureMerchant(ctx, "a", Now()); err != nil {
 							return err
 						}
-						return tx.InsertToken(ctx, []byte{byte(h), byte(i)}, Token{MerchantID: "a", Role: jwo.RoleViewer, Name: "t", CreatedAt: Now()})
+						_, err := tx.InsertToken(ctx, []byte{byte(h), byte(i)}, Token{MerchantID: "a", Role: jwo.RoleViewer, Name: "t", CreatedAt: Now()})
+						return err
 					})
 				}()
 			}
@@ -235,4 +236,47 @@ func TestTwoHandlesWriteTheSameDatabase(t *testing.T) {
 			t.Fatalf("token written through the other handle: %v", err)
 		}
 	})
+}
+// The database, its WAL and its SHM hold every merchant's audit log and
+// token hashes: only the portal's user may read them, whatever the umask,
+// and a file left readable by an older portal is made private on open.
+func TestDatabaseFilesArePrivate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "portal.db")
+	check := func(when string) {
+		t.Helper()
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			if st.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %s has mode %v, want -rw-------", when, filepath.Base(p), st.Mode().Perm())
+			}
+		}
+	}
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write(t.Context(), func(tx *Tx) error {
+		_, err := tx.EnsureMerchant(t.Context(), "a", Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("a new database after a write")
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db2, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("an existing database left 0644")
+	_ = db2.Close()
+	_ = db.Close()
 }
