@@ -237,6 +237,7 @@ func TestTwoHandlesWriteTheSameDatabase(t *testing.T) {
 		}
 	})
 }
+
 // The database, its WAL and its SHM hold every merchant's audit log and
 // token hashes: only the portal's user may read them, whatever the umask,
 // and a file left readable by an older portal is made private on open.
