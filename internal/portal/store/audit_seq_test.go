@@ -84,7 +84,7 @@ func init() {
 	}
 }
 
-// A database at version 1 is renumbered per merchant by migration 0002, in
+// A database at version 1 is renumbered per merchant by migration 0003, in
 // the order of its events, later events continue the numbers, and its token
 // is named by its hash.
 func TestMigrationNumbersExistingAuditEventsPerMerchant(t *testing.T) {

@@ -1,4 +1,4 @@
--- The PostgreSQL form of migrations/0002_token_lifecycle_audit_seq.sql.
+-- The PostgreSQL form of migrations/0003_token_lifecycle_audit_seq.sql.
 ALTER TABLE tokens ADD COLUMN id TEXT NOT NULL DEFAULT '';
 UPDATE tokens SET id = 'tok_' || encode(substring(hash from 1 for 9), 'hex');
 CREATE UNIQUE INDEX tokens_by_id ON tokens (id);
