@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
@@ -32,7 +31,7 @@ func (p Precondition) header() (http.Header, error) {
 		return nil, errors.New("client: set IfMatchVersion (replace that version) or IfNoneMatch (create only), not both")
 	}
 	if p.IfMatchVersion > 0 {
-		h.Set("If-Match", `"`+strconv.FormatInt(p.IfMatchVersion, 10)+`"`)
+		h.Set("If-Match", jwo.ETag(p.IfMatchVersion))
 	}
 	if p.IfNoneMatch {
 		h.Set("If-None-Match", "*")

@@ -23,14 +23,28 @@ func order(t *testing.T, srv *httptest.Server, body string) string {
 	return id
 }
 
+// A retry of a trip gets the trip's purchase again, also after other trips
+// came in between; another trip gets another purchase.
 func TestOrderingIsIdempotentOnTheShoppingTrip(t *testing.T) {
 	srv := start(t, New(Options{}))
 	first := order(t, srv, payload(t, jwo.MethodOrdering, "trip-a"))
 	if again := order(t, srv, payload(t, jwo.MethodOrdering, "trip-a")); again != first {
 		t.Errorf("retry of trip-a got purchase %q, want %q", again, first)
 	}
-	if other := order(t, srv, payload(t, jwo.MethodOrdering, "trip-b")); other == first {
-		t.Errorf("trip-b got trip-a's purchase %q", other)
+	others := map[string]string{}
+	for _, trip := range []string{"trip-b", "trip-c", "trip-d"} {
+		others[trip] = order(t, srv, payload(t, jwo.MethodOrdering, trip))
+		if others[trip] == first {
+			t.Errorf("%s got trip-a's purchase %q", trip, first)
+		}
+	}
+	if again := order(t, srv, payload(t, jwo.MethodOrdering, "trip-a")); again != first {
+		t.Errorf("retry of trip-a after three other trips got purchase %q, want %q", again, first)
+	}
+	for trip, id := range others {
+		if again := order(t, srv, payload(t, jwo.MethodOrdering, trip)); again != id {
+			t.Errorf("retry of %s got purchase %q, want %q", trip, again, id)
+		}
 	}
 }
 
@@ -63,19 +77,27 @@ func TestOrderingConcurrentRetriesAgree(t *testing.T) {
 	}
 }
 
+// The memory keeps exactly the newest limit trips, each with its purchase,
+// and forgets every older one.
 func TestTripMemoryIsBounded(t *testing.T) {
-	mem := newTripMemory(3)
-	first := mem.purchase("trip-0")
-	for i := 1; i < 10; i++ {
-		mem.purchase(fmt.Sprintf("trip-%d", i))
-		if n := mem.len(); n > 3 {
-			t.Fatalf("memory holds %d trips, limit 3", n)
+	const limit, trips = 3, 10
+	mem := newTripMemory(limit)
+	ids := make([]string, trips)
+	for i := range trips {
+		ids[i] = mem.purchase(fmt.Sprintf("trip-%d", i))
+		if n := mem.len(); n != min(i+1, limit) {
+			t.Fatalf("after %d trips the memory holds %d, want %d", i+1, n, min(i+1, limit))
 		}
 	}
-	if got := mem.purchase("trip-9"); got != mem.purchase("trip-9") {
-		t.Errorf("the newest trip was forgotten")
+	// Asking for a remembered trip changes nothing, so check those first.
+	for i := trips - limit; i < trips; i++ {
+		if got := mem.purchase(fmt.Sprintf("trip-%d", i)); got != ids[i] {
+			t.Errorf("trip-%d, one of the newest %d, was forgotten: purchase %q, want %q", i, limit, got, ids[i])
+		}
 	}
-	if got := mem.purchase("trip-0"); got == first {
-		t.Errorf("the oldest trip was kept beyond the limit")
+	for _, i := range []int{trips - limit - 1, 0} {
+		if got := mem.purchase(fmt.Sprintf("trip-%d", i)); got == ids[i] {
+			t.Errorf("trip-%d was kept beyond the limit of %d", i, limit)
+		}
 	}
 }

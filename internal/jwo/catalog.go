@@ -3,6 +3,7 @@ package jwo
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -71,7 +72,7 @@ func ValidateCatalogItem(item CatalogItem) []FieldError {
 	}
 	if err := ValidateBarcode(item.Barcode, item.BarcodeType); err != nil {
 		field := "barcode"
-		if !validBarcodeType(item.BarcodeType) {
+		if !item.BarcodeType.Valid() {
 			field = "barcode_type"
 		}
 		errs = append(errs, FieldError{Field: field, Message: err.Error()})
@@ -82,14 +83,7 @@ func ValidateCatalogItem(item CatalogItem) []FieldError {
 	return errs
 }
 
-func validBarcodeType(t BarcodeType) bool {
-	for _, v := range BarcodeTypes {
-		if v == t {
-			return true
-		}
-	}
-	return false
-}
+func (t BarcodeType) Valid() bool { return slices.Contains(BarcodeTypes, t) }
 
 func fixedGTIN(code string, t BarcodeType, n int) error {
 	if len(code) != n {

@@ -33,12 +33,23 @@ func ParseMethod(s string) (Method, error) {
 	return "", fmt.Errorf("unknown method %q: use one of %s", s, joinQuoted(Methods))
 }
 
-func (m Method) Valid() bool {
-	switch m {
-	case MethodIdentity, MethodLoyalty, MethodOrdering, MethodFraudAndAbuse:
-		return true
+func (m Method) Valid() bool { return slices.Contains(Methods, m) }
+
+// TakesSKU is true for the methods whose connectivity test sends a SKU from
+// the store's catalog: only ORDERING, which places a test purchase.
+func (m Method) TakesSKU() bool { return m == MethodOrdering }
+
+// CheckTestSKU says what is wrong with giving (or not giving) a SKU to a
+// connectivity test of m: a test that places an order needs one item of the
+// catalog, the others send no cart.
+func CheckTestSKU(m Method, hasSKU bool) error {
+	switch {
+	case m.TakesSKU() && !hasSKU:
+		return fmt.Errorf("the %s test orders one item: set sku to the SKU of an item in the store's catalog", m)
+	case !m.TakesSKU() && hasSKU:
+		return fmt.Errorf("only the %s test uses a SKU; this %s test sends no cart: leave sku out", MethodOrdering, m)
 	}
-	return false
+	return nil
 }
 
 // PathSegment is the canonical (lower-case) form of the method in API paths.
@@ -77,7 +88,7 @@ const (
 
 var EndpointTypes = []EndpointType{EndpointPublic, EndpointPrivate}
 
-func (t EndpointType) Valid() bool { return t == EndpointPublic || t == EndpointPrivate }
+func (t EndpointType) Valid() bool { return slices.Contains(EndpointTypes, t) }
 
 // EndpointTypeForAPIGateway maps an API Gateway endpoint configuration type
 // (EDGE, REGIONAL, PRIVATE) to the connector's endpoint type.
@@ -101,7 +112,7 @@ const (
 
 var StoreTypes = []StoreType{StoreTypeJWO, StoreTypeDashCart}
 
-func (t StoreType) Valid() bool { return t == StoreTypeJWO || t == StoreTypeDashCart }
+func (t StoreType) Valid() bool { return slices.Contains(StoreTypes, t) }
 
 // EntryMethod is how a shopper enters a store.
 type EntryMethod string
@@ -115,13 +126,7 @@ const (
 
 var EntryMethods = []EntryMethod{EntryCreditCard, EntryPalm, EntryAppQR, EntryBadge}
 
-func (e EntryMethod) Valid() bool {
-	switch e {
-	case EntryCreditCard, EntryPalm, EntryAppQR, EntryBadge:
-		return true
-	}
-	return false
-}
+func (e EntryMethod) Valid() bool { return slices.Contains(EntryMethods, e) }
 
 // RetailerManaged entry methods need the retailer's Identity connector.
 func (e EntryMethod) RetailerManaged() bool { return e == EntryAppQR || e == EntryBadge }
@@ -138,13 +143,7 @@ const (
 
 var FraudStrategies = []FraudStrategy{FraudAmazonManaged, FraudAmazonRecommendation, FraudCustomerManaged, FraudNone}
 
-func (f FraudStrategy) Valid() bool {
-	switch f {
-	case FraudAmazonManaged, FraudAmazonRecommendation, FraudCustomerManaged, FraudNone:
-		return true
-	}
-	return false
-}
+func (f FraudStrategy) Valid() bool { return slices.Contains(FraudStrategies, f) }
 
 // NeedsConnector is true when the retailer decides (or is asked to decide) on
 // shopper risk; NONE is treated like AMAZON_MANAGED.
@@ -163,9 +162,7 @@ const (
 
 var CompletionStatuses = []CompletionStatus{CompletionIncomplete, CompletionComplete, CompletionNotRequired}
 
-func (c CompletionStatus) Valid() bool {
-	return c == CompletionIncomplete || c == CompletionComplete || c == CompletionNotRequired
-}
+func (c CompletionStatus) Valid() bool { return slices.Contains(CompletionStatuses, c) }
 
 // ConnectivityStatus is a connector's status as its latest finished test left it.
 type ConnectivityStatus string
@@ -189,6 +186,10 @@ const (
 	TestUnsuccessful TestStatus = "UNSUCCESSFUL"
 )
 
+var TestStatuses = []TestStatus{TestRunning, TestSuccessful, TestUnsuccessful}
+
+func (s TestStatus) Valid() bool { return slices.Contains(TestStatuses, s) }
+
 // Finished is true once a run has left RUNNING.
 func (s TestStatus) Finished() bool { return s == TestSuccessful || s == TestUnsuccessful }
 
@@ -206,6 +207,15 @@ const (
 	ReasonInterrupted FailureReason = "interrupted"
 )
 
+// FailureReasons lists the reasons an UNSUCCESSFUL run can have; a
+// successful or running run has ReasonNone.
+var FailureReasons = []FailureReason{
+	ReasonDNS, ReasonConnect, ReasonTLS, ReasonTimeout, ReasonHTTPStatus, ReasonInvalidBody, ReasonInterrupted,
+}
+
+// Valid accepts ReasonNone too: it is what every run that did not fail has.
+func (r FailureReason) Valid() bool { return r == ReasonNone || slices.Contains(FailureReasons, r) }
+
 // Role is what an API token may do.
 type Role string
 
@@ -217,10 +227,10 @@ const (
 
 var Roles = []Role{RoleViewer, RoleOperator, RoleAdmin}
 
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
 func ParseRole(s string) (Role, error) {
-	r := Role(strings.ToLower(s))
-	switch r {
-	case RoleViewer, RoleOperator, RoleAdmin:
+	if r := Role(strings.ToLower(s)); r.Valid() {
 		return r, nil
 	}
 	return "", fmt.Errorf("unknown role %q: use one of %s", s, joinQuoted(Roles))

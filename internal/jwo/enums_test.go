@@ -90,3 +90,69 @@ func TestEnumValidity(t *testing.T) {
 		t.Error("NeedsConnector is wrong")
 	}
 }
+
+// TestEnumListsAndValid: every enum's Valid accepts exactly the values of its
+// list (each once), and refuses another spelling, the empty string and junk.
+func TestEnumListsAndValid(t *testing.T) {
+	type enum struct {
+		values []string
+		valid  func(string) bool
+	}
+	enums := map[string]enum{
+		"Method":             {Strings(Methods), func(s string) bool { return Method(s).Valid() }},
+		"EndpointType":       {Strings(EndpointTypes), func(s string) bool { return EndpointType(s).Valid() }},
+		"StoreType":          {Strings(StoreTypes), func(s string) bool { return StoreType(s).Valid() }},
+		"EntryMethod":        {Strings(EntryMethods), func(s string) bool { return EntryMethod(s).Valid() }},
+		"FraudStrategy":      {Strings(FraudStrategies), func(s string) bool { return FraudStrategy(s).Valid() }},
+		"CompletionStatus":   {Strings(CompletionStatuses), func(s string) bool { return CompletionStatus(s).Valid() }},
+		"ConnectivityStatus": {Strings(ConnectivityStatuses), func(s string) bool { return ConnectivityStatus(s).Valid() }},
+		"TestStatus":         {Strings(TestStatuses), func(s string) bool { return TestStatus(s).Valid() }},
+		"FailureReason":      {Strings(FailureReasons), func(s string) bool { return FailureReason(s).Valid() }},
+		"AuditAction":        {Strings(AuditActions), func(s string) bool { return AuditAction(s).Valid() }},
+		"BarcodeType":        {Strings(BarcodeTypes), func(s string) bool { return BarcodeType(s).Valid() }},
+		"Role":               {Strings(Roles), func(s string) bool { return Role(s).Valid() }},
+	}
+	for name, e := range enums {
+		if len(e.values) < 2 {
+			t.Errorf("%s lists %d values", name, len(e.values))
+		}
+		seen := map[string]bool{}
+		for _, v := range e.values {
+			if seen[v] {
+				t.Errorf("%s lists %q twice", name, v)
+			}
+			seen[v] = true
+			if !e.valid(v) {
+				t.Errorf("%s(%q).Valid() = false for a listed value", name, v)
+			}
+			if other := swapCase(v); other != v && e.valid(other) {
+				t.Errorf("%s(%q).Valid() = true", name, other)
+			}
+		}
+		if e.valid("NOT_A_VALUE") {
+			t.Errorf("%s accepts junk", name)
+		}
+		if e.valid("") != (name == "FailureReason") {
+			t.Errorf("%s(\"\").Valid() = %t", name, e.valid(""))
+		}
+	}
+	// The counts the Portal API documents.
+	for name, n := range map[string]int{"Method": 4, "ConnectivityStatus": 3, "TestStatus": 3, "FailureReason": 7, "AuditAction": 7, "Role": 3} {
+		if got := len(enums[name].values); got != n {
+			t.Errorf("%s lists %d values, want %d", name, got, n)
+		}
+	}
+}
+
+func swapCase(s string) string {
+	out := []rune(s)
+	for i, r := range out {
+		switch {
+		case 'a' <= r && r <= 'z':
+			out[i] = r - 'a' + 'A'
+		case 'A' <= r && r <= 'Z':
+			out[i] = r - 'A' + 'a'
+		}
+	}
+	return string(out)
+}

@@ -92,6 +92,15 @@ func ValidateStoreID(id string) error {
 	return nil
 }
 
+// ValidateMerchantID checks a merchant id. It takes the store id form: both
+// appear in logs, paths and seed files, so both keep to the same safe alphabet.
+func ValidateMerchantID(id string) error {
+	if !storeIDPattern.MatchString(id) {
+		return fmt.Errorf("merchant id %q is invalid: use 1 to 255 letters, digits, '_' or '-'", id)
+	}
+	return nil
+}
+
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 
 // ValidateRegion checks the AWS Region form, e.g. us-east-1 or us-gov-west-1.

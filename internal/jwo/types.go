@@ -2,6 +2,7 @@ package jwo
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -158,7 +159,7 @@ type AuditEvent struct {
 	ID      int64           `json:"id"`
 	At      time.Time       `json:"at"`
 	Actor   string          `json:"actor"`
-	Action  string          `json:"action"`
+	Action  AuditAction     `json:"action"`
 	StoreID string          `json:"store_id"`
 	Method  Method          `json:"method,omitempty"`
 	Before  json.RawMessage `json:"before"`
@@ -171,16 +172,25 @@ type AuditPage struct {
 	NextPageToken string       `json:"next_page_token"`
 }
 
-// Audit actions.
+// AuditAction is what an audit event records that someone did.
+type AuditAction string
+
 const (
-	ActionStoreCreate     = "store.create"
-	ActionStoreUpdate     = "store.update"
-	ActionConnectorCreate = "connector.create"
-	ActionConnectorUpdate = "connector.update"
-	ActionConnectorDelete = "connector.delete"
-	ActionCatalogPut      = "catalog.put"
-	ActionTestStart       = "test.start"
+	ActionStoreCreate     AuditAction = "store.create"
+	ActionStoreUpdate     AuditAction = "store.update"
+	ActionConnectorCreate AuditAction = "connector.create"
+	ActionConnectorUpdate AuditAction = "connector.update"
+	ActionConnectorDelete AuditAction = "connector.delete"
+	ActionCatalogPut      AuditAction = "catalog.put"
+	ActionTestStart       AuditAction = "test.start"
 )
+
+var AuditActions = []AuditAction{
+	ActionStoreCreate, ActionStoreUpdate, ActionConnectorCreate, ActionConnectorUpdate,
+	ActionConnectorDelete, ActionCatalogPut, ActionTestStart,
+}
+
+func (a AuditAction) Valid() bool { return slices.Contains(AuditActions, a) }
 
 // Problem is an RFC 9457 problem document, the body of every error answer.
 type Problem struct {

@@ -91,7 +91,7 @@ func checkSeed(f seed.File) error {
 	merchants := map[string]bool{}
 	for i, m := range f.Merchants {
 		at := fmt.Sprintf("merchants[%d]", i)
-		if err := validateMerchantID(m.ID); err != nil {
+		if err := jwo.ValidateMerchantID(m.ID); err != nil {
 			errs = append(errs, fmt.Errorf("%s.id: %w", at, err))
 		}
 		if merchants[m.ID] {

@@ -15,7 +15,7 @@ import (
 type change struct {
 	merchant string
 	actor    string
-	action   string
+	action   jwo.AuditAction
 	storeID  string
 	method   jwo.Method
 	before   any // nil when the object did not exist

@@ -132,7 +132,7 @@ func requireAdmin(pr principal, what string) error {
 // CreateToken makes a new random token for one merchant and role, stores only
 // its hash, and returns the token. Safe while a server runs on the same file.
 func CreateToken(ctx context.Context, dbPath, merchant string, role jwo.Role, name string) (string, error) {
-	if err := validateMerchantID(merchant); err != nil {
+	if err := jwo.ValidateMerchantID(merchant); err != nil {
 		return "", err
 	}
 	role, err := jwo.ParseRole(string(role))
@@ -166,15 +166,6 @@ func CreateToken(ctx context.Context, dbPath, merchant string, role jwo.Role, na
 		return "", err
 	}
 	return token, nil
-}
-
-// validateMerchantID keeps merchant ids to the same safe alphabet as store
-// ids: they appear in logs and in seed files.
-func validateMerchantID(id string) error {
-	if err := jwo.ValidateStoreID(id); err != nil {
-		return fmt.Errorf("merchant id %q is invalid: use 1 to 255 letters, digits, '_' or '-'", id)
-	}
-	return nil
 }
 
 // validateTokenName: the name is the actor in audit events and logs, so it

@@ -1,12 +1,13 @@
 package portal
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
-// etag is the strong entity tag of a connector: its version.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+// etag is the strong entity tag of a connector: jwo.ETag of its version.
+func etag(version int64) string { return jwo.ETag(version) }
 
 // entityTags splits an If-Match or If-None-Match list. "*" comes back as is;
 // weak tags keep their W/ prefix so that strong comparison can refuse them.

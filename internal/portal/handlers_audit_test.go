@@ -55,7 +55,10 @@ func TestAuditEventsRecordEveryChange(t *testing.T) {
 	e.must(200, "PATCH", "/v1/stores/acme-new", "admin", `{"order_delegation":true}`)
 
 	events := e.allAudit("viewer", "store_id=acme-new")
-	type row struct{ action, actor, method string }
+	type row struct {
+		action        jwo.AuditAction
+		actor, method string
+	}
 	var got []row
 	for _, ev := range events {
 		got = append(got, row{ev.Action, ev.Actor, string(ev.Method)})

@@ -15,47 +15,104 @@ import (
 const orderingPath = "/v1/stores/acme-sea-01/connectors/ordering"
 
 func TestPutConnectorCreatesAndVersions(t *testing.T) {
-	e := newEnv(t)
+	clock := newTestClock()
+	e := newEnv(t, func(o *Options) { o.Clock = clock.Now })
+	created := clock.Now()
 	r := e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
 	var c jwo.Connector
 	r.json(t, &c)
-	if c.Version != 1 || c.ConnectivityStatus != jwo.ConnectivityUntested || c.UpdatedBy != "otto-operator" ||
-		c.Method != jwo.MethodOrdering || c.StoreID != "acme-sea-01" || c.LastTestID != "" || !c.CreatedAt.Equal(c.UpdatedAt) {
-		t.Errorf("created %+v", c)
+	want := jwo.Connector{
+		StoreID: "acme-sea-01", Method: jwo.MethodOrdering, EndpointURL: publicURL, EndpointType: jwo.EndpointPublic,
+		ConnectivityStatus: jwo.ConnectivityUntested, Version: 1,
+		CreatedAt: created, UpdatedAt: created, UpdatedBy: "otto-operator",
 	}
+	wantConnector(t, "created", c, want)
 	if r.header.Get("ETag") != `"1"` || r.header.Get("Location") != orderingPath {
 		t.Errorf("ETag %q Location %q", r.header.Get("ETag"), r.header.Get("Location"))
 	}
 
-	// The same values again: nothing changes, nothing is audited.
+	// The same values again, and the same endpoint spelled with an
+	// upper-case host and a trailing slash: nothing changes, the saved
+	// spelling stays, nothing is audited.
 	events := e.auditCount("acme")
-	time.Sleep(5 * time.Millisecond)
-	r = e.must(200, "PUT", orderingPath, "admin", connectorBody(publicURL, jwo.EndpointPublic))
-	var same jwo.Connector
-	r.json(t, &same)
-	if same != c || r.header.Get("ETag") != `"1"` {
-		t.Errorf("identical PUT changed the connector: %+v", same)
+	clock.Advance(time.Minute)
+	for _, url := range []string{publicURL, strings.Replace(publicURL, "abc123defg", "ABC123DEFG", 1) + "/"} {
+		r = e.must(200, "PUT", orderingPath, "admin", connectorBody(url, jwo.EndpointPublic))
+		var same jwo.Connector
+		r.json(t, &same)
+		wantConnector(t, "PUT of "+url, same, want)
+		if r.header.Get("ETag") != `"1"` {
+			t.Errorf("PUT of %s: ETag %s, want \"1\"", url, r.header.Get("ETag"))
+		}
 	}
-	if e.auditCount("acme") != events {
-		t.Error("identical PUT wrote an audit event")
+	if n := e.auditCount("acme"); n != events {
+		t.Errorf("PUTs of the saved endpoint wrote %d audit events", n-events)
 	}
 
 	// A new URL is a new version, untested, updated by the caller.
+	changedAt := clock.Now()
 	r = e.must(200, "PUT", orderingPath, "admin", connectorBody(publicURL2, jwo.EndpointPublic))
 	var changed jwo.Connector
 	r.json(t, &changed)
-	if changed.Version != 2 || changed.EndpointURL != publicURL2 || changed.UpdatedBy != "ada-admin" ||
-		!changed.CreatedAt.Equal(c.CreatedAt) || !changed.UpdatedAt.After(c.UpdatedAt) || r.header.Get("ETag") != `"2"` {
-		t.Errorf("changed %+v, ETag %q", changed, r.header.Get("ETag"))
+	want.EndpointURL, want.Version, want.UpdatedAt, want.UpdatedBy = publicURL2, 2, changedAt, "ada-admin"
+	wantConnector(t, "changed URL", changed, want)
+	if r.header.Get("ETag") != `"2"` {
+		t.Errorf("changed URL: ETag %s, want \"2\"", r.header.Get("ETag"))
 	}
 	// So is a new type.
+	clock.Advance(time.Minute)
 	e.must(200, "PUT", orderingPath, "admin", connectorBody(publicURL2, jwo.EndpointPrivate)).json(t, &changed)
-	if changed.Version != 3 || changed.EndpointType != jwo.EndpointPrivate {
-		t.Errorf("type change %+v", changed)
+	want.EndpointType, want.Version, want.UpdatedAt = jwo.EndpointPrivate, 3, clock.Now()
+	wantConnector(t, "changed type", changed, want)
+	if n := e.auditCount("acme"); n != events+2 {
+		t.Errorf("audit events %d, want %d", n, events+2)
 	}
-	if e.auditCount("acme") != events+2 {
-		t.Errorf("audit events %d, want %d", e.auditCount("acme"), events+2)
+}
+
+// wantConnector compares a connector field by field, naming each that differs.
+func wantConnector(t *testing.T, what string, got, want jwo.Connector) {
+	t.Helper()
+	for _, f := range []struct {
+		name      string
+		got, want any
+	}{
+		{"store_id", got.StoreID, want.StoreID},
+		{"method", got.Method, want.Method},
+		{"endpoint_url", got.EndpointURL, want.EndpointURL},
+		{"endpoint_type", got.EndpointType, want.EndpointType},
+		{"connectivity_status", got.ConnectivityStatus, want.ConnectivityStatus},
+		{"last_test_id", got.LastTestID, want.LastTestID},
+		{"version", got.Version, want.Version},
+		{"created_at", got.CreatedAt.UTC(), want.CreatedAt.UTC()},
+		{"updated_at", got.UpdatedAt.UTC(), want.UpdatedAt.UTC()},
+		{"updated_by", got.UpdatedBy, want.UpdatedBy},
+	} {
+		if f.got != f.want {
+			t.Errorf("%s: %s = %v, want %v", what, f.name, f.got, f.want)
+		}
 	}
+}
+
+// testClock is a portal clock that moves only when the test says so.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // What a write answers is byte for byte what every later read answers.

@@ -75,11 +75,11 @@ func TestStartTestRefusals(t *testing.T) {
 	tests := []struct {
 		name, path, body, says string
 	}{
-		{"ordering without sku", orderingTests, "", "needs the sku"},
-		{"ordering with empty object", orderingTests, `{}`, "needs the sku"},
+		{"ordering without sku", orderingTests, "", "set sku to the SKU"},
+		{"ordering with empty object", orderingTests, `{}`, "set sku to the SKU"},
 		{"sku not in catalog", orderingTests, `{"sku":"NOPE-1"}`, "not in the catalog"},
 		{"sku of another merchant's catalog only", orderingTests, `{"sku":"PEN-1"}`, "not in the catalog"},
-		{"sku on loyalty", "/v1/stores/acme-sea-01/connectors/loyalty/tests", `{"sku":"WATER-500"}`, "only to ORDERING"},
+		{"sku on loyalty", "/v1/stores/acme-sea-01/connectors/loyalty/tests", `{"sku":"WATER-500"}`, "only the ORDERING test uses a SKU"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,6 +42,10 @@ type Options struct {
 	// leaves no run RUNNING for longer than this.
 	ReplicaLease time.Duration
 
+	// Clock is the portal's time, for tests that need to know what a write
+	// records; nil = store.Now.
+	Clock func() time.Time
+
 	// Tester makes the connectivity test calls; nil = tester.New with Dev,
 	// TestTimeout and TesterTLS. Tests of code above the portal may put a
 	// fake here.
@@ -135,6 +139,9 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		draining:  make(chan struct{}),
 		replicaID: uuid.NewString(),
 		finishes:  newRunWatch(),
+	}
+	if opts.Clock != nil {
+		p.now = opts.Clock
 	}
 	// A run still RUNNING whose replica is gone will never be finished by
 	// it: finish it as interrupted now.

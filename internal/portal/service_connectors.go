@@ -62,11 +62,10 @@ func (s *Service) Connector(ctx context.Context, c Caller, storeID string, m jwo
 	return sc.Connector, err
 }
 
-// PutConnector creates or replaces a connector; created says which. The
-// version, and with it the ETag, moves only when the endpoint URL or type
-// changes; a change also resets the status to UNTESTED, because no run has
-// tested the new endpoint. Saving the saved values changes nothing and writes
-// no audit event.
+// PutConnector creates or replaces a connector; created says which. What
+// counts as a change, and what follows from one, is jwo's Connector.Saved:
+// a URL spelled otherwise for the same endpoint changes nothing, and saving
+// what is saved writes no audit event.
 func (s *Service) PutConnector(ctx context.Context, c Caller, storeID string, m jwo.Method, in jwo.ConnectorInput, pre Preconditions) (saved jwo.Connector, created bool, err error) {
 	pr := c.pr
 	now := s.p.now()
@@ -96,25 +95,20 @@ func (s *Service) PutConnector(ctx context.Context, c Caller, storeID string, m 
 		ch := change{merchant: pr.merchant, actor: pr.actor(), storeID: storeID, method: m, at: now}
 		switch {
 		case !exists:
-			sc := store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
-				StoreID: storeID, Method: m, EndpointURL: in.EndpointURL, EndpointType: in.EndpointType,
-				ConnectivityStatus: jwo.ConnectivityUntested, Version: 1,
-				CreatedAt: now, UpdatedAt: now, UpdatedBy: pr.name,
-			}}
+			sc := store.Connector{UID: uuid.NewString(), Connector: jwo.NewConnector(storeID, m, in, now, pr.name)}
 			if err := tx.InsertConnector(ctx, pr.merchant, sc); err != nil {
 				return err
 			}
 			saved, created = sc.Connector, true
 			ch.action, ch.after = jwo.ActionConnectorCreate, sc.Connector
-		case old.EndpointURL == in.EndpointURL && old.EndpointType == in.EndpointType:
-			saved = old.Connector
-			return nil
 		default:
+			next, changed := old.Saved(in, now, pr.name)
+			if !changed {
+				saved = old.Connector
+				return nil
+			}
 			sc := old
-			sc.EndpointURL, sc.EndpointType = in.EndpointURL, in.EndpointType
-			sc.Version++
-			sc.ConnectivityStatus = jwo.ConnectivityUntested
-			sc.UpdatedAt, sc.UpdatedBy = now, pr.name
+			sc.Connector = next
 			if err := tx.UpdateConnector(ctx, pr.merchant, sc); err != nil {
 				return err
 			}

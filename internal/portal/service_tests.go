@@ -88,14 +88,11 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 // checkTestSKU refuses, before any call is made, an Ordering test without a
 // SKU of the store's catalog, and a SKU on a method that sends none.
 func checkTestSKU(ctx context.Context, tx *store.Tx, merchant, storeID string, m jwo.Method, sku string) error {
-	if m != jwo.MethodOrdering {
-		if sku != "" {
-			return invalidField("sku", "sku applies only to ORDERING tests; a %s test sends no cart: leave sku out", m)
-		}
-		return nil
+	if err := jwo.CheckTestSKU(m, sku != ""); err != nil {
+		return invalidField("sku", "%s", err)
 	}
-	if sku == "" {
-		return invalidField("sku", "an ORDERING test needs the sku of an item in the catalog of store %q", storeID)
+	if !m.TakesSKU() {
+		return nil
 	}
 	_, err := tx.CatalogItem(ctx, merchant, storeID, sku)
 	if errors.Is(err, store.ErrNotFound) {

@@ -164,8 +164,9 @@ func connectorAttributes(keys bool) map[string]schema.Attribute {
 			MarkdownDescription: "`PUBLIC` (edge-optimized or regional API Gateway) or `PRIVATE` (private API Gateway reached through a VPC endpoint).",
 		},
 		"connectivity_status": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "Result of the latest finished connectivity test of the saved endpoint: `UNTESTED` (saved, not tested since), `SUCCESSFUL` or `UNSUCCESSFUL`.",
+			Computed: true,
+			MarkdownDescription: "Result of the latest finished connectivity test of the saved endpoint: " +
+				markdownList(jwo.Strings(jwo.ConnectivityStatuses)) + " (`UNTESTED`: saved, not tested since).",
 		},
 		"last_test_id": schema.StringAttribute{
 			Computed:            true,
@@ -257,8 +258,8 @@ func testRunAttributes() map[string]schema.Attribute {
 		"sku":           str("SKU sent in the test cart (`ORDERING` only; null for other methods)."),
 		"endpoint_url":  str("Endpoint URL the run called: the connector's saved URL when the run started."),
 		"endpoint_type": str("Endpoint type saved when the run started."),
-		"status":        str("`RUNNING`, `SUCCESSFUL` (an HTTP 2xx answer with a JSON body within the timeout; a business \"no\" in the body is still successful) or `UNSUCCESSFUL`."),
-		"reason":        str("Why the run was unsuccessful: `dns`, `connect`, `tls`, `timeout`, `http_status`, `invalid_body` or `interrupted`; null on success."),
+		"status":        str(markdownList(jwo.Strings(jwo.TestStatuses)) + ". `SUCCESSFUL` is an HTTP 2xx answer with a JSON body within the timeout; a business \"no\" in the body is still successful."),
+		"reason":        str("Why the run was unsuccessful: " + markdownList(jwo.Strings(jwo.FailureReasons)) + "; null on success."),
 		"message":       str("Human-readable detail of the result."),
 		"http_status": schema.Int64Attribute{
 			Computed:            true,

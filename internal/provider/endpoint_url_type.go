@@ -13,8 +13,10 @@ import (
 )
 
 // endpointURLType is a string whose values are compared the way the portal
-// compares endpoints (jwo.EquivalentEndpointURLs): a trailing slash or a
-// different host case is the same endpoint. With semantic equality the
+// decides whether a save changes a connector (jwo.Connector.ChangedBy, which
+// calls jwo.EquivalentEndpointURLs): a trailing slash or a different host
+// case is the same endpoint, so the provider never plans an update that the
+// portal would not count as a change. With semantic equality the
 // framework keeps the user's spelling in the plan and in state, so such a
 // difference is never a diff and never an "inconsistent result after apply".
 type endpointURLType struct {

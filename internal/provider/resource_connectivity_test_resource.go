@@ -135,8 +135,8 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"status": recorded("`SUCCESSFUL` (an HTTP 2xx answer with a JSON body within the timeout; a business " +
 				"\"no\" inside it still counts) or `UNSUCCESSFUL`."),
-			"reason": recorded("Why the run was `UNSUCCESSFUL`: `dns`, `connect`, `tls`, `timeout`, `http_status`, " +
-				"`invalid_body` or `interrupted`; null on success."),
+			"reason": recorded("Why the run was `UNSUCCESSFUL`: " + markdownList(jwo.Strings(jwo.FailureReasons)) +
+				"; null on success."),
 			"message":       recorded("What happened, in words; null when there is nothing to say."),
 			"http_status":   recordedInt("HTTP status of the connector's answer; 0 when no answer came."),
 			"latency_ms":    recordedInt("Time from the start of the call to the end of the answer, in milliseconds."),
@@ -167,13 +167,12 @@ func (r *connectivityTestResource) ValidateConfig(ctx context.Context, req resou
 		return
 	}
 	method := jwo.Method(cfg.Method.ValueString())
-	switch {
-	case method == jwo.MethodOrdering && cfg.SKU.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("sku"), "Missing SKU for the Ordering test",
-			"The ORDERING test orders one item: set sku to the SKU of an item in the store's catalog.")
-	case method != jwo.MethodOrdering && !cfg.SKU.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("sku"), "SKU not allowed for this method",
-			fmt.Sprintf("Only the ORDERING test uses a SKU; remove sku from this %s test.", method))
+	if err := jwo.CheckTestSKU(method, !cfg.SKU.IsNull()); err != nil {
+		summary := "SKU not allowed for this method"
+		if method.TakesSKU() {
+			summary = "Missing SKU for the " + string(method) + " test"
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("sku"), summary, err.Error())
 	}
 }
 

@@ -296,8 +296,8 @@ func TestAccConnectivityTest_planTimeErrors(t *testing.T) {
 		name, method, extra string
 		want                []string
 	}{
-		{"ordering without sku", "ORDERING", "", []string{"Missing SKU for the Ordering test", "set sku to the SKU of an item in the store's catalog"}},
-		{"sku on identity", "IDENTITY", `sku = "WATER-500"`, []string{"SKU not allowed for this method", "remove sku from this IDENTITY test"}},
+		{"ordering without sku", "ORDERING", "", []string{"Missing SKU for the ORDERING test", "set sku to the SKU of an item in the store's catalog"}},
+		{"sku on identity", "IDENTITY", `sku = "WATER-500"`, []string{"SKU not allowed for this method", "this IDENTITY test sends no cart: leave sku out"}},
 		{"sku form", "ORDERING", `sku = "-water"`, []string{`SKU "-water" is invalid`}},
 		{"method enum", "PAYMENT", "", []string{"Attribute method value must be one of"}},
 	}

@@ -118,8 +118,9 @@ func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Computed:      true,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"connectivity_status": computedString("`UNTESTED` (saved, not tested since), `SUCCESSFUL` or `UNSUCCESSFUL`, " +
-				"as the latest finished connectivity test left it. A changed endpoint is `UNTESTED` again."),
+			"connectivity_status": computedString(markdownList(jwo.Strings(jwo.ConnectivityStatuses)) +
+				", as the latest finished connectivity test left it (`UNTESTED`: saved, not tested since). " +
+				"A changed endpoint is `UNTESTED` again."),
 			"last_test_id": computedString("Id of the latest connectivity test run of this connector; null before the first."),
 			"updated_at":   computedString("When the configuration was last changed (RFC 3339, UTC)."),
 			"updated_by":   computedString("Who last changed the configuration (the token's name)."),

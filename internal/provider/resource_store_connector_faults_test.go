@@ -185,14 +185,14 @@ func (tp *testPortal) checkPortalHolds(keys []string, endpoint string, version i
 // checkAudit reads the audit log directly: each action in want appears
 // exactly that many times for each of the connectors keys and never for
 // another. It copies the totals per action into audit for the record.
-func (tp *testPortal) checkAudit(keys []string, want map[string]int, audit map[string]int) resource.TestCheckFunc {
+func (tp *testPortal) checkAudit(keys []string, want, audit map[jwo.AuditAction]int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		events, err := tp.Admin.AllAuditEvents(context.Background(), "")
 		if err != nil {
 			return fmt.Errorf("read audit log: %w", err)
 		}
-		counts := map[string]map[string]int{} // action -> connector -> events
-		totals := map[string]int{}
+		counts := map[jwo.AuditAction]map[string]int{} // action -> connector -> events
+		totals := map[jwo.AuditAction]int{}
 		for _, e := range events {
 			if counts[e.Action] == nil {
 				counts[e.Action] = map[string]int{}
@@ -240,13 +240,13 @@ func TestAccStoreConnector_faults(t *testing.T) {
 	proxy := newFaultProxy(t, tp, faultRate)
 	config := faultProviderConfig(proxy.URL, tp.OperatorToken) + faultConnectorsHCL(tc.URL)
 	keys := connectorKeys(faultStoreIDs()...)
-	audit := map[string]int{}
+	audit := map[jwo.AuditAction]int{}
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			tp.checkConnectorsDestroyed,
-			tp.checkAudit(keys, map[string]int{
+			tp.checkAudit(keys, map[jwo.AuditAction]int{
 				jwo.ActionConnectorCreate: 1, jwo.ActionConnectorDelete: 1, jwo.ActionTestStart: 1,
 			}, audit),
 		),
@@ -255,7 +255,7 @@ func TestAccStoreConnector_faults(t *testing.T) {
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					tp.checkPortalHolds(keys, tc.URL, 1, jwo.ConnectivitySuccessful),
-					tp.checkAudit(keys, map[string]int{
+					tp.checkAudit(keys, map[jwo.AuditAction]int{
 						jwo.ActionConnectorCreate: 1, jwo.ActionConnectorUpdate: 0, jwo.ActionTestStart: 1,
 					}, audit),
 					checkConnectorCalled(tc, faultStores),
@@ -301,13 +301,13 @@ func TestAccStoreConnector_lostAnswers(t *testing.T) {
 		return hcl
 	}
 	keys := connectorKeys(accStoreJWO)
-	audit := map[string]int{}
+	audit := map[jwo.AuditAction]int{}
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			tp.checkConnectorsDestroyed,
-			tp.checkAudit(keys, map[string]int{
+			tp.checkAudit(keys, map[jwo.AuditAction]int{
 				jwo.ActionConnectorCreate: 1, jwo.ActionConnectorUpdate: 1, jwo.ActionConnectorDelete: 1,
 			}, audit),
 		),
@@ -316,14 +316,14 @@ func TestAccStoreConnector_lostAnswers(t *testing.T) {
 				Config: config(first.URL),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					tp.checkPortalHolds(keys, first.URL, 1, jwo.ConnectivityUntested),
-					tp.checkAudit(keys, map[string]int{jwo.ActionConnectorCreate: 1, jwo.ActionConnectorUpdate: 0}, audit),
+					tp.checkAudit(keys, map[jwo.AuditAction]int{jwo.ActionConnectorCreate: 1, jwo.ActionConnectorUpdate: 0}, audit),
 				),
 			},
 			{
 				Config: config(second.URL),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					tp.checkPortalHolds(keys, second.URL, 2, jwo.ConnectivityUntested),
-					tp.checkAudit(keys, map[string]int{jwo.ActionConnectorCreate: 1, jwo.ActionConnectorUpdate: 1}, audit),
+					tp.checkAudit(keys, map[jwo.AuditAction]int{jwo.ActionConnectorCreate: 1, jwo.ActionConnectorUpdate: 1}, audit),
 				),
 			},
 			{Config: config(second.URL), PlanOnly: true},

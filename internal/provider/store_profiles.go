@@ -41,6 +41,10 @@ type storeProfiles struct {
 	m  map[string]*storeLookup
 
 	listing *storeLookup // the first page; nil until a lookup starts it
+
+	// waiting, when set (tests only), is called as a caller starts waiting
+	// for another caller's request: the listing or the read of a store.
+	waiting func()
 }
 
 type storeLookup struct {
@@ -65,8 +69,12 @@ func (s *storeProfiles) get(ctx context.Context, storeID string) (jwo.Store, err
 		l = &storeLookup{done: make(chan struct{})}
 		s.m[storeID] = l
 	}
+	waiting := s.waiting
 	s.mu.Unlock()
 	if ok {
+		if waiting != nil {
+			waiting()
+		}
 		select {
 		case <-l.done:
 			return l.store, l.err
@@ -97,8 +105,12 @@ func (s *storeProfiles) listFirstPage(ctx context.Context) error {
 		l = &storeLookup{done: make(chan struct{})}
 		s.listing = l
 	}
+	waiting := s.waiting
 	s.mu.Unlock()
 	if !lead {
+		if waiting != nil {
+			waiting()
+		}
 		select {
 		case <-l.done:
 			return nil

@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -10,31 +13,83 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 )
 
-func newCountedStoreProfiles(t *testing.T, opts ...testPortalOption) (*storeProfiles, *requestCounter) {
+// heldStoreProfiles is a storeProfiles whose portal counts every request and
+// can hold the requests to one path until the test lets them go.
+type heldStoreProfiles struct {
+	*storeProfiles
+	rc      *requestCounter
+	mu      sync.Mutex
+	path    string
+	release chan struct{}
+	waiting chan struct{}
+}
+
+func newCountedStoreProfiles(t *testing.T, opts ...testPortalOption) *heldStoreProfiles {
 	t.Helper()
 	tp := newTestPortal(t, opts...)
 	url, rc := tp.countingEndpoint(t)
-	c, err := client.New(client.Config{Endpoint: url, Token: tp.ViewerToken, Timeout: 10 * time.Second})
+	sp := &heldStoreProfiles{rc: rc, waiting: make(chan struct{}, 64)}
+	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sp.mu.Lock()
+		path, release := sp.path, sp.release
+		sp.mu.Unlock()
+		if path == r.URL.Path {
+			<-release
+		}
+		httputil.NewSingleHostReverseProxy(mustParseURL(t, url)).ServeHTTP(w, r)
+	}))
+	c, err := client.New(client.Config{Endpoint: srv.URL, Token: tp.ViewerToken, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newStoreProfiles(c), rc
+	sp.storeProfiles = newStoreProfiles(c)
+	sp.storeProfiles.waiting = func() { sp.waiting <- struct{}{} }
+	return sp
 }
 
-// getConcurrently looks storeID up from n goroutines at once.
-func getConcurrently(t *testing.T, sp *storeProfiles, storeID string, n int) {
+func mustParseURL(t *testing.T, raw string) *url.URL {
 	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// getConcurrently looks storeID up from n goroutines at once. With a path,
+// the portal holds the requests to it until waits callers wait for another
+// caller's request: so the lookups must share it, or the test fails.
+func getConcurrently(t *testing.T, sp *heldStoreProfiles, storeID string, n int, path string, waits int) {
+	t.Helper()
+	release := make(chan struct{})
+	sp.mu.Lock()
+	sp.path, sp.release = path, release
+	sp.mu.Unlock()
+	for len(sp.waiting) > 0 {
+		<-sp.waiting
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
 		wg.Go(func() {
 			s, err := sp.get(context.Background(), storeID)
 			if err == nil && s.ID != storeID {
-				t.Errorf("store %q, want %q", s.ID, storeID)
+				err = fmt.Errorf("store %q, want %q", s.ID, storeID)
 			}
 			errs <- err
 		})
 	}
+	timeout := time.After(10 * time.Second)
+	for i := 0; path != "" && i < waits; i++ {
+		select {
+		case <-sp.waiting:
+		case <-timeout:
+			close(release)
+			wg.Wait()
+			t.Fatalf("only %d of %d waits for a shared request while %s was held; requests %v", i, waits, path, sp.rc.snapshot())
+		}
+	}
+	close(release)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
@@ -47,11 +102,13 @@ func getConcurrently(t *testing.T, sp *storeProfiles, storeID string, n int) {
 // The stores of a merchant that fits on one page cost one request however
 // many connectors of how many stores are planned at once.
 func TestStoreProfilesListTheFirstPageOnce(t *testing.T) {
-	sp, rc := newCountedStoreProfiles(t)
-	for _, id := range []string{accStoreJWO, accStoreDashCart, accStoreNotRequired} {
-		getConcurrently(t, sp, id, 8)
+	sp := newCountedStoreProfiles(t)
+	// The seven callers that do not list wait for the one that does.
+	getConcurrently(t, sp, accStoreJWO, 8, "/v1/stores", 7)
+	for _, id := range []string{accStoreDashCart, accStoreNotRequired} {
+		getConcurrently(t, sp, id, 8, "", 0)
 	}
-	calls := rc.snapshot()
+	calls := sp.rc.snapshot()
 	if calls["GET /v1/stores"] != 1 || len(calls) != 1 {
 		t.Errorf("requests %v, want one GET /v1/stores", calls)
 	}
@@ -60,11 +117,12 @@ func TestStoreProfilesListTheFirstPageOnce(t *testing.T) {
 // A store beyond the first page is read on its own, once for its four
 // connectors.
 func TestStoreProfilesReadAStoreBeyondTheFirstPageOnce(t *testing.T) {
-	sp, rc := newCountedStoreProfiles(t, withGeneratedStores(storePageSize))
+	sp := newCountedStoreProfiles(t, withGeneratedStores(storePageSize))
 	last := fmt.Sprintf("acme-gen-%04d", storePageSize) // the first page ends before it: acme-cart-01 sorts first
-	getConcurrently(t, sp, last, 4)
-	getConcurrently(t, sp, "acme-gen-0001", 4)
-	calls := rc.snapshot()
+	// Three callers wait for the listing, then three for the read of last.
+	getConcurrently(t, sp, last, 4, "/v1/stores/"+last, 6)
+	getConcurrently(t, sp, "acme-gen-0001", 4, "", 0)
+	calls := sp.rc.snapshot()
 	if calls["GET /v1/stores"] != 1 || calls["GET /v1/stores/"+last] != 1 || len(calls) != 2 {
 		t.Errorf("requests %v, want one GET /v1/stores and one GET /v1/stores/%s", calls, last)
 	}
@@ -74,7 +132,8 @@ func TestStoreProfilesReadAStoreBeyondTheFirstPageOnce(t *testing.T) {
 // reported missing; then it stays missing for the process. A failed lookup is
 // asked again by the next caller instead of failing it too.
 func TestStoreProfilesKeepNotFoundButNotFailures(t *testing.T) {
-	sp, rc := newCountedStoreProfiles(t)
+	sp := newCountedStoreProfiles(t)
+	rc := sp.rc
 	for range 2 {
 		if _, err := sp.get(context.Background(), "no-such-store"); !client.IsNotFound(err) {
 			t.Fatalf("err = %v, want 404", err)

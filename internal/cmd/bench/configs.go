@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
 // variant is one of the three things an apply row compares.
@@ -21,15 +23,15 @@ var variants = []variant{floorA, floorB, ours}
 const benchEndpoint = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod"
 
 // connectorBlocks writes n resource blocks over n/4 stores named
-// PREFIX-00001..., all four methods each; body turns one connector into the
+// PREFIX-00001..., every method of jwo.Methods each; body turns one connector into the
 // block's arguments. Every variant gets the same literal blocks. They are
 // written out rather than made with for_each over a local map: Terraform
 // 1.11 spends about four times longer planning 1000 for_each instances of a
 // local map than 1000 literal blocks, which would bury the provider's cost.
 func connectorBlocks(typ, prefix string, n int, body func(storeID, method string) string) string {
 	var b strings.Builder
-	methods := []string{"IDENTITY", "FRAUD_AND_ABUSE", "ORDERING", "LOYALTY"}
-	for i := 1; i <= n/4; i++ {
+	methods := jwo.Strings(jwo.Methods)
+	for i := 1; i <= n/len(methods); i++ {
 		storeID := fmt.Sprintf("%s-%05d", prefix, i)
 		for _, m := range methods {
 			fmt.Fprintf(&b, "resource %q \"c%05d_%s\" {\n%s}\n\n", typ, i, strings.ToLower(m), body(storeID, m))
@@ -141,8 +143,8 @@ output "stores" {
 
 // benchStoreIDs are the stores the applies of one N and repetition fill.
 func benchStoreIDs(prefix string, n int) []string {
-	ids := make([]string, 0, n/4)
-	for i := 1; i <= n/4; i++ {
+	ids := make([]string, 0, n/len(jwo.Methods))
+	for i := 1; i <= n/len(jwo.Methods); i++ {
 		ids = append(ids, fmt.Sprintf("%s-%05d", prefix, i))
 	}
 	return ids

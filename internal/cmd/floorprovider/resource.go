@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
 // connectorResource mirrors jwo_store_connector's schema; Create fills the
@@ -72,7 +74,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	m.ID = types.StringValue(m.StoreID.ValueString() + "/" + m.Method.ValueString())
 	m.Version = types.Int64Value(1)
-	m.ConnectivityStatus = types.StringValue("UNTESTED")
+	m.ConnectivityStatus = types.StringValue(string(jwo.ConnectivityUntested))
 	m.LastTestID = types.StringNull()
 	m.UpdatedAt = types.StringValue(now())
 	m.UpdatedBy = types.StringValue("bench")

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
 // testResource mirrors jwo_connectivity_test's attributes and blocks. Its Create only
@@ -88,10 +90,10 @@ func (r *testResource) Create(ctx context.Context, req resource.CreateRequest, r
 	case <-ctx.Done():
 	}
 	m.ID = types.StringValue(m.StoreID.ValueString() + "/" + m.Method.ValueString() + "/" + started)
-	m.Status = types.StringValue("SUCCESSFUL")
+	m.Status = types.StringValue(string(jwo.TestSuccessful))
 	m.Reason, m.Message = types.StringNull(), types.StringNull()
 	m.HTTPStatus, m.LatencyMS = types.Int64Value(200), types.Int64Value(latency.Milliseconds())
-	m.EndpointURL, m.EndpointType = types.StringValue("http://127.0.0.1/"), types.StringValue("PUBLIC")
+	m.EndpointURL, m.EndpointType = types.StringValue("http://127.0.0.1/"), types.StringValue(string(jwo.EndpointPublic))
 	m.StartedAt, m.CompletedAt = types.StringValue(started), types.StringValue(now())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

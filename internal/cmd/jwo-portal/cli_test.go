@@ -96,7 +96,7 @@ func TestUsageErrors(t *testing.T) {
 		{"token create missing name", []string{"token", "create", "--db", "x", "--merchant", "acme", "--role", "admin"},
 			"jwo-portal token create: --name is required: give a name for the token, e.g. --name ci", "jwo-portal token create --help"},
 		{"token create bad merchant", []string{"token", "create", "--db", "x", "--merchant", "acme corp", "--role", "admin", "--name", "ci"},
-			`jwo-portal token create: --merchant "acme corp" is invalid: use 1 to 255 letters, digits, '_' or '-'`, "jwo-portal token create --help"},
+			`jwo-portal token create: --merchant: merchant id "acme corp" is invalid: use 1 to 255 letters, digits, '_' or '-'`, "jwo-portal token create --help"},
 		{"seed without db", []string{"seed", "seed.yaml"},
 			"jwo-portal seed: --db is required: give a SQLite file path (e.g. --db ./portal.db) or a postgres:// URL, or set JWO_PORTAL_DB", "jwo-portal seed --help"},
 		{"seed without file", []string{"seed", "--db", "x"},

@@ -71,9 +71,8 @@ func parseTokenCreate(args []string, stdout io.Writer) (tokenConfig, error) {
 	case cfg.name == "":
 		return cfg, usagef(c.name, "--name is required: give a name for the token, e.g. --name ci")
 	}
-	if err := jwo.ValidateStoreID(cfg.merchant); err != nil {
-		// Merchant ids take the store id form.
-		return cfg, usagef(c.name, "--merchant %q is invalid: use 1 to 255 letters, digits, '_' or '-'", cfg.merchant)
+	if err := jwo.ValidateMerchantID(cfg.merchant); err != nil {
+		return cfg, usagef(c.name, "--merchant: %v", err)
 	}
 	if cfg.role, err = jwo.ParseRole(role); err != nil {
 		return cfg, usagef(c.name, "--role: %v", err)

@@ -412,7 +412,7 @@ func TestAuditEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var actions []string
+	var actions []jwo.AuditAction
 	for i, ev := range events {
 		actions = append(actions, ev.Action)
 		if ev.StoreID != storeCart {
@@ -423,7 +423,7 @@ func TestAuditEvents(t *testing.T) {
 		}
 	}
 	// The seed's own events (store.create, catalog.put) come first.
-	want := []string{jwo.ActionConnectorCreate, jwo.ActionConnectorUpdate, jwo.ActionConnectorDelete}
+	want := []jwo.AuditAction{jwo.ActionConnectorCreate, jwo.ActionConnectorUpdate, jwo.ActionConnectorDelete}
 	if len(actions) < len(want) || !slices.Equal(actions[len(actions)-len(want):], want) {
 		t.Fatalf("actions = %v, want them to end with %v", actions, want)
 	}

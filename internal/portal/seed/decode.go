@@ -59,9 +59,8 @@ func (d *decoder) merchant(n *yaml.Node, path string) (Merchant, object) {
 		return Merchant{}, object{node: n, path: path}
 	}
 	m := Merchant{ID: d.str(o, "id"), Stores: []Store{}}
-	if err := jwo.ValidateStoreID(m.ID); err != nil {
-		// Merchant ids take the store id form; say which id is meant.
-		d.fail(o.line("id"), o.field("id"), "%s%s", notSet(o, "id"), strings.Replace(err.Error(), "store id", "merchant id", 1))
+	if err := jwo.ValidateMerchantID(m.ID); err != nil {
+		d.fail(o.line("id"), o.field("id"), "%s%s", notSet(o, "id"), err)
 	}
 	ids := firstSeen{}
 	for i, sn := range d.list(o, "stores") {
