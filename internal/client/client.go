@@ -20,10 +20,13 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
+// DefaultMaxRetries is the MaxRetries the provider uses when max_retries is
+// not set. Config's zero value means no retries, as it says.
+const DefaultMaxRetries = 4
+
 // Defaults of Config, applied by New when a field is zero.
 const (
 	defaultTimeout      = 30 * time.Second
-	defaultMaxRetries   = 4
 	defaultRetryWaitMin = 200 * time.Millisecond
 	defaultRetryWaitMax = 5 * time.Second
 	// Throttling is the server pacing us, not failing, so its waits do not
@@ -47,9 +50,10 @@ type Config struct {
 	Endpoint                   string        // base URL of the portal, e.g. http://127.0.0.1:8787
 	Token                      string        // bearer token; never logged
 	HTTPClient                 *http.Client  // optional; its Transport is reused (keep-alive)
-	UserAgent                  string        // optional product token prepended to "jwo-client/<version>"
+	UserAgent                  string        // optional product token prepended to "jwo-client/<Version>"
+	Version                    string        // the client's version in the User-Agent: the provider's; "" = "dev"
 	Timeout                    time.Duration // per attempt; 0 = 30s
-	MaxRetries                 int           // retries after the first attempt; 0 = 4; negative = none
+	MaxRetries                 int           // retries after the first attempt; 0 = none (see DefaultMaxRetries)
 	RetryWaitMin, RetryWaitMax time.Duration // backoff bounds; 0 = 200ms / 5s
 	MaxThrottledWait           time.Duration // total wait of one call on 429s and 503s with Retry-After; 0 = 2m
 	// Logger, when set, is called once per attempt. The token never reaches it.
@@ -107,9 +111,6 @@ type Client struct {
 	maxThrottledWait time.Duration
 }
 
-// Version is set by the provider's ldflags; it ends up in the User-Agent.
-var Version = "dev"
-
 // New checks cfg and returns a Client. It does not contact the portal: call
 // Health for that.
 func New(cfg Config) (*Client, error) {
@@ -128,23 +129,20 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout < 0 || cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.MaxThrottledWait < 0 {
 		return nil, errors.New("client: Timeout, RetryWaitMin, RetryWaitMax and MaxThrottledWait must not be negative")
 	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("client: MaxRetries %d is negative: use 0 for no retries", cfg.MaxRetries)
+	}
 
 	c := &Client{
 		base:         base,
 		token:        cfg.Token,
-		userAgent:    userAgent(cfg.UserAgent),
+		userAgent:    userAgent(cfg.UserAgent, cfg.Version),
 		logger:       cfg.Logger,
 		maxRetries:   cfg.MaxRetries,
 		retryWaitMin: cfg.RetryWaitMin,
 		retryWaitMax: cfg.RetryWaitMax,
 
 		maxThrottledWait: cfg.MaxThrottledWait,
-	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = defaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
 	}
 	if c.retryWaitMin == 0 {
 		c.retryWaitMin = defaultRetryWaitMin
@@ -209,8 +207,11 @@ func parseEndpoint(endpoint string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-func userAgent(product string) string {
-	ua := "jwo-client/" + Version + " (+" + projectURL + ")"
+func userAgent(product, version string) string {
+	if version = strings.TrimSpace(version); version == "" {
+		version = "dev"
+	}
+	ua := "jwo-client/" + version + " (+" + projectURL + ")"
 	if product = strings.TrimSpace(product); product != "" {
 		ua = product + " " + ua
 	}

@@ -280,9 +280,9 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 }
 
-func TestNegativeMaxRetriesMeansOneAttempt(t *testing.T) {
+func TestZeroMaxRetriesMeansOneAttempt(t *testing.T) {
 	f := newFake(t, failThen(5, http.StatusServiceUnavailable, ""))
-	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxRetries = -1 })
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxRetries = 0 })
 	if _, err := c.GetStore(context.Background(), "s1"); StatusCode(err) != 503 {
 		t.Fatalf("err = %v", err)
 	}

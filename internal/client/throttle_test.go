@@ -65,10 +65,10 @@ func TestThrottledWaitIsBounded(t *testing.T) {
 	}
 }
 
-// MaxRetries < 0 turns retries off entirely, throttling included.
+// MaxRetries 0 turns retries off entirely, throttling included.
 func TestNoRetriesMeansNoThrottleRetries(t *testing.T) {
 	f := newFake(t, failThen(1, http.StatusTooManyRequests, "0"))
-	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxRetries = -1 })
+	c := newTestClient(t, f.URL, func(cfg *Config) { cfg.MaxRetries = 0 })
 	if _, err := c.GetConnector(context.Background(), "s1", jwo.MethodOrdering); StatusCode(err) != http.StatusTooManyRequests {
 		t.Fatalf("err = %v, want the 429", err)
 	}

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"net/url"
 	"os"
 	"strings"
@@ -83,7 +84,8 @@ func (p *jwoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "How many times a request is retried after a 502/503/504 answer or a connection error, " +
 					"with exponential backoff; writes are retried only when the portal can recognise a repeat. " +
 					"Rate-limit answers (429, or 503 with `Retry-After`) are waited out as the portal asks, " +
-					"for up to 2 minutes per request, without using up these retries. `0` disables all retries. Defaults to `4`.",
+					"for up to 2 minutes per request, without using up these retries. `0` disables all retries. " +
+					"Defaults to `" + strconv.Itoa(client.DefaultMaxRetries) + "`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
@@ -148,21 +150,24 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	var timeout time.Duration
 	if !cfg.RequestTimeout.IsNull() {
-		// The validator has accepted it already.
-		timeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString())
+		// The schema's validator refuses a bad value at plan time already;
+		// the same rule here keeps a bad value from ever becoming a zero.
+		var err error
+		if timeout, err = parsePositiveDuration(cfg.RequestTimeout.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid duration", err.Error())
+			return
+		}
 	}
-	retries := 0 // the client's default
+	retries := client.DefaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		retries = int(cfg.MaxRetries.ValueInt64())
-		if retries == 0 {
-			retries = -1 // the client reads 0 as "default" and a negative number as "none"
-		}
 	}
 
 	c, err := client.New(client.Config{
 		Endpoint:   endpoint,
 		Token:      token,
 		UserAgent:  fmt.Sprintf("terraform-provider-jwo/%s terraform/%s", p.version, req.TerraformVersion),
+		Version:    p.version,
 		Timeout:    timeout,
 		MaxRetries: retries,
 		Logger:     requestLogger(token),

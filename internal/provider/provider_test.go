@@ -4,16 +4,22 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
@@ -120,4 +126,41 @@ func TestRequestLoggerMasksToken(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// Every request names the provider's version twice: as the product and as
+// the client library's version, which is the provider's own.
+func TestAccProvider_userAgentCarriesTheVersion(t *testing.T) {
+	tp := newTestPortal(t)
+	var mu sync.Mutex
+	agents := map[string]bool{}
+	h := tp.Handler()
+	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.UserAgent()] = true
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"jwo": providerserver.NewProtocol6WithError(New("1.2.3")()),
+		},
+		Steps: []resource.TestStep{{
+			Config: providerConfigAt(srv.URL, tp.ViewerToken) + `data "jwo_store" "s" { id = "` + accStoreJWO + `" }`,
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				pattern := regexp.MustCompile(`^terraform-provider-jwo/1\.2\.3 terraform/\S+ jwo-client/1\.2\.3 \(\+https://\S+\)$`)
+				for ua := range agents {
+					if !pattern.MatchString(ua) {
+						return fmt.Errorf("User-Agent %q does not name version 1.2.3 as product and client", ua)
+					}
+				}
+				if len(agents) == 0 {
+					return fmt.Errorf("no request reached the portal")
+				}
+				return nil
+			},
+		}},
+	})
 }

@@ -73,14 +73,21 @@ func positiveDuration() validator.String {
 		summary:     "Invalid duration",
 		description: "value must be a positive duration such as \"30s\" or \"2m\"",
 		check: func(s string) error {
-			d, err := time.ParseDuration(s)
-			if err != nil {
-				return fmt.Errorf("%q is not a duration: use a number with a unit, such as \"30s\" or \"2m\"", s)
-			}
-			if d <= 0 {
-				return fmt.Errorf("%q is not positive: use a duration such as \"30s\"", s)
-			}
-			return nil
+			_, err := parsePositiveDuration(s)
+			return err
 		},
 	}
+}
+
+// parsePositiveDuration is the rule of positiveDuration, for the code that
+// then uses the value.
+func parsePositiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: use a number with a unit, such as \"30s\" or \"2m\"", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q is not positive: use a duration such as \"30s\"", s)
+	}
+	return d, nil
 }

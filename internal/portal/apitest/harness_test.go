@@ -107,7 +107,7 @@ func (e *env) client(token string, opts ...func(*client.Config)) *client.Client 
 	e.t.Helper()
 	return e.tp.Client(token, append([]func(*client.Config){func(cfg *client.Config) {
 		cfg.HTTPClient = e.httpClient(nil)
-		cfg.MaxRetries = -1
+		cfg.MaxRetries = 0
 	}}, opts...)...)
 }
 
