@@ -5,9 +5,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
