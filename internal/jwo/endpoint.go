@@ -110,7 +110,7 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 		return ep, nil
 	}
 	if strings.HasSuffix(host, ".amazonaws.com") {
-		return Endpoint{}, fmt.Errorf("endpoint URL host %q is an amazonaws.com name but not an API Gateway invoke host: use %s, or a custom domain", host, apiGatewayForms)
+		return Endpoint{}, apiGatewayHostError(host)
 	}
 	ep.Kind = HostCustomDomain
 	return ep, nil

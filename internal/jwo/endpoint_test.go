@@ -1,6 +1,7 @@
 package jwo
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -184,4 +185,34 @@ func FuzzParseEndpointURL(f *testing.F) {
 		}
 		_ = ep
 	})
+}
+
+// An amazonaws.com host that is not an invoke host is refused with what is
+// wrong with it, not only with the forms it should have.
+func TestAPIGatewayHostErrorsNameTheFault(t *testing.T) {
+	for _, tt := range []struct{ host, want string }{
+		{"f027x000001.execute-api.us-east-1.amazonaws.com", `the api-id "f027x000001" has 11 characters, and an api-id is 10 lower-case letters or digits`},
+		{"abc.execute-api.us-east-1.amazonaws.com", `the api-id "abc" has 3 characters`},
+		{"abc12-defg.execute-api.us-east-1.amazonaws.com", `the api-id "abc12-defg" has a character other than a lower-case letter or digit`},
+		{"abc123defg.execute-api.useast1.amazonaws.com", `"useast1" is not an AWS Region name such as us-east-1`},
+		{"abc123defg.execute-api.us-east-1.api.amazonaws.com", "it has 6 dot-separated labels where an invoke host has 5"},
+		{"abc123defg.execute-api.amazonaws.com", "it has 4 dot-separated labels where an invoke host has 5"},
+		{"abc123defg-vpce-0123456789abcdef0.execute-api.us-east-1.amazonaws.com", `names a VPC endpoint, and a private API's host ends in .vpce.amazonaws.com`},
+		{"abc123defg-vpce-xyz.execute-api.us-east-1.vpce.amazonaws.com", `the VPC endpoint id "vpce-xyz" is malformed: it is vpce- and 8 to 17 hexadecimal digits`},
+		{"abc123defg.execute-api.us-east-1.vpce.amazonaws.com", `the first label "abc123defg" must be {api-id}-{vpce-id}`},
+		{"abc12-vpce-0123456789abcdef0.execute-api.us-east-1.vpce.amazonaws.com", `the api-id "abc12" has 5 characters`},
+		{"abc123defg-vpce-0123456789abcdef0.execute-api.eu.vpce.amazonaws.com", `"eu" is not an AWS Region name`},
+		{"s3.us-east-1.amazonaws.com", "an amazonaws.com name of another service; an invoke host has execute-api as its second label"},
+	} {
+		_, err := ParseEndpointURL("https://"+tt.host+"/prod", prod)
+		if err == nil {
+			t.Errorf("%s accepted", tt.host)
+			continue
+		}
+		msg := err.Error()
+		prefix := fmt.Sprintf("endpoint URL host %q is not an API Gateway invoke host: ", tt.host)
+		if !strings.HasPrefix(msg, prefix) || !strings.Contains(msg, tt.want) || !strings.HasSuffix(msg, "; use "+apiGatewayForms+", or a custom domain") {
+			t.Errorf("%s: %q, want %q then %q and the forms", tt.host, msg, prefix, tt.want)
+		}
+	}
 }

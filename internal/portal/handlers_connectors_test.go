@@ -202,6 +202,19 @@ func TestConnectorPathsAndErrors(t *testing.T) {
 	}
 }
 
+// The 422 of a host that is almost an API Gateway invoke host says what is
+// wrong with it, in the words of the plan-time error (one rule in jwo).
+func TestConnectorHostErrorSaysWhatIsWrong(t *testing.T) {
+	e := newEnv(t)
+	const host = "f027x000001.execute-api.us-east-1.amazonaws.com"
+	p := e.must(422, "PUT", orderingPath, "operator", connectorBody("https://"+host+"/prod", jwo.EndpointPublic)).problem(t)
+	_, want := jwo.ParseEndpointURL("https://"+host+"/prod", jwo.EndpointPolicy{})
+	if len(p.Errors) != 1 || p.Errors[0].Field != "endpoint_url" || want == nil || p.Errors[0].Message != want.Error() ||
+		!strings.Contains(p.Errors[0].Message, `the api-id "f027x000001" has 11 characters`) {
+		t.Errorf("422 %+v, want endpoint_url: %v", p, want)
+	}
+}
+
 func TestConnectorLoopbackNeedsDev(t *testing.T) {
 	loop := connectorBody("http://127.0.0.1:8788", jwo.EndpointPublic)
 	dev := newEnv(t)

@@ -391,6 +391,8 @@ func TestAccStoreConnector_planTimeErrors(t *testing.T) {
 			[]string{"Invalid endpoint URL", "is not an absolute https URL"}},
 		{"http off loopback", accStoreJWO, "ORDERING", "http://abc123defg.execute-api.us-east-1.amazonaws.com/prod", "PUBLIC",
 			[]string{"uses http: Amazon calls connectors over https only"}},
+		{"api-id of 11 characters", accStoreJWO, "ORDERING", "https://f027x000001.execute-api.us-east-1.amazonaws.com/prod", "PUBLIC",
+			[]string{"Invalid endpoint URL", `the api-id "f027x000001" has 11 characters, and an api-id is 10 lower-case letters or digits`}},
 		{"vpce host declared PUBLIC", accStoreJWO, "ORDERING", urlPrivate, "PUBLIC",
 			[]string{`ends in .vpce.amazonaws.com, which is a private API Gateway: set endpoint_type = "PRIVATE"`}},
 		{"store missing", "acme-nowhere", "ORDERING", urlPublicA, "PUBLIC",

@@ -17,6 +17,7 @@ import (
 // can hold the requests to one path until the test lets them go.
 type heldStoreProfiles struct {
 	*storeProfiles
+	tp      *testPortal
 	rc      *requestCounter
 	mu      sync.Mutex
 	path    string
@@ -28,7 +29,7 @@ func newCountedStoreProfiles(t *testing.T, opts ...testPortalOption) *heldStoreP
 	t.Helper()
 	tp := newTestPortal(t, opts...)
 	url, rc := tp.countingEndpoint(t)
-	sp := &heldStoreProfiles{rc: rc, waiting: make(chan struct{}, 64)}
+	sp := &heldStoreProfiles{tp: tp, rc: rc, waiting: make(chan struct{}, 64)}
 	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sp.mu.Lock()
 		path, release := sp.path, sp.release
@@ -143,12 +144,15 @@ func TestStoreProfilesKeepNotFoundButNotFailures(t *testing.T) {
 		t.Errorf("%d reads of the missing store, want 1", n)
 	}
 
+	// A store created after the listing is read on its own: the read with
+	// an ended context fails, and the next caller reads it again.
+	late := sp.tp.addStores(t, "acme-late", 1)[0]
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := sp.get(cancelled, accStoreDashCart); err == nil {
+	if _, err := sp.get(cancelled, late); err == nil {
 		t.Fatal("a lookup with a cancelled context succeeded")
 	}
-	if _, err := sp.get(context.Background(), accStoreDashCart); err != nil {
-		t.Fatalf("the lookup after a failed one: %v", err)
+	if st, err := sp.get(context.Background(), late); err != nil || st.ID != late {
+		t.Fatalf("the lookup after a failed one: %+v, %v", st, err)
 	}
 }

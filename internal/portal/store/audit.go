@@ -72,8 +72,8 @@ func (t *Tx) AuditEvents(ctx context.Context, merchant, storeID string, afterID 
 	return out, rows.Err()
 }
 
-// CountAuditEvents counts the merchant's events; seeding and tests use it to
-// show that a no-op wrote nothing.
+// CountAuditEvents counts the merchant's events; tests use it to show that
+// a no-op wrote nothing.
 func (t *Tx) CountAuditEvents(ctx context.Context, merchant string) (int64, error) {
 	var n int64
 	err := t.queryRow(ctx, qCountAuditEvents, merchant).Scan(&n)
