@@ -30,6 +30,7 @@ type serveConfig struct {
 	seed        string
 	rateLimit   countValue
 	testTimeout durationValue
+	lease       durationValue
 	logFormat   string
 	logLevel    levelValue
 }
@@ -43,6 +44,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.StringVar(&cfg.seed, "seed", "", "apply the seed `FILE` (YAML or JSON) before serving")
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
 	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
+	c.fs.Var(&cfg.lease, "replica-lease", "`DURATION` a replica's runs stay its own after its last renewal: one that dies leaves no run RUNNING for longer (default 15s)")
 	c.fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	c.fs.Var(&cfg.logLevel, "log-level", "log `LEVEL`: debug, info, warn or error")
 	args, err := c.parse(args, stdout)
@@ -83,11 +85,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("seed applied", "file", cfg.seed, "merchants", len(f.Merchants))
 	}
 	p, err := portal.Open(ctx, portal.Options{
-		DBPath:      cfg.db,
-		Dev:         cfg.dev,
-		RateLimit:   int(cfg.rateLimit),
-		Logger:      log,
-		TestTimeout: time.Duration(cfg.testTimeout),
+		DBPath:       cfg.db,
+		Dev:          cfg.dev,
+		RateLimit:    int(cfg.rateLimit),
+		Logger:       log,
+		TestTimeout:  time.Duration(cfg.testTimeout),
+		ReplicaLease: time.Duration(cfg.lease),
 		Console: func(svc *portal.Service) http.Handler {
 			return console.New(svc, console.Options{Logger: log})
 		},

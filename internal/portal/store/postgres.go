@@ -137,13 +137,13 @@ func (s pgStatement) QueryRowContext(ctx context.Context, args ...any) *sql.Row 
 
 // write runs fn SERIALIZABLE, again when PostgreSQL reports that it could
 // not serialise it with a concurrent transaction (another replica wrote what
-// fn read): the next attempt reads what the winner committed, so an If-Match
+// fn read, or inserted the key fn found missing): the next attempt reads what the winner committed, so an If-Match
 // loser sees the new version and answers 412, and a repeated
 // Idempotency-Key finds the winner's run.
 func (e *pgEngine) write(ctx context.Context, db *DB, fn func(*Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.run(ctx, db.write, &sql.TxOptions{Isolation: sql.LevelSerializable}, fn)
-		if err == nil || !isSerializationFailure(err) || attempt == maxSerializeAttempts {
+		if err == nil || !retryable(err, attempt) || attempt == maxSerializeAttempts {
 			return db.classify(err)
 		}
 		// Jittered, so that the writers of one race do not meet again.
@@ -156,10 +156,25 @@ func (e *pgEngine) write(ctx context.Context, db *DB, fn func(*Tx) error) error 
 	}
 }
 
-func isSerializationFailure(err error) bool {
+// uniqueRetries is how many attempts a write gets when it breaks a unique
+// key: a concurrent transaction on another replica inserted the same key
+// (two POSTs with one Idempotency-Key) after this one looked for it, and the
+// next attempt finds the winner's row. A key that really is taken fails
+// again, and the caller sees ErrConflict.
+const uniqueRetries = 3
+
+func retryable(err error, attempt int) bool {
 	var pe *pgconn.PgError
-	// 40001 serialization_failure, 40P01 deadlock_detected.
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "40001", "40P01": // serialization_failure, deadlock_detected
+		return true
+	case "23505": // unique_violation
+		return attempt < uniqueRetries
+	}
+	return false
 }
 
 func pgKind(err error) error {
