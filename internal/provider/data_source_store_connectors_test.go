@@ -70,7 +70,7 @@ func (want expectImports) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 // connectors made by hand: the first plan only imports them, the apply
 // changes nothing in the portal, and the next plan is empty.
 func TestAccDataSourceStoreConnectors_bulkAdoption(t *testing.T) {
-	tp := newTestPortal(t, portaltest.WithStores(accMerchant, portaltest.FourMethodStores("acme-adopt", adoptionStores)...))
+	tp := newTestPortal(t, withStoresNeedingEveryMethod("acme-adopt", adoptionStores))
 	ids := tp.seedHandMadeConnectors(t, adoptionStores)
 	recipe, err := os.ReadFile("../../examples/guides/bulk-adoption/main.tf")
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -35,8 +36,9 @@ const (
 )
 
 var (
-	_ provider.Provider              = &jwoProvider{}
-	_ provider.ProviderWithFunctions = &jwoProvider{}
+	_ provider.Provider                  = &jwoProvider{}
+	_ provider.ProviderWithFunctions     = &jwoProvider{}
+	_ provider.ProviderWithListResources = &jwoProvider{}
 )
 
 type jwoProvider struct{ version string }
@@ -180,6 +182,8 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{client: c, stores: newStoreProfiles(c), connectors: newConnectorCache(listConnectorsOf(c), c.GetConnector)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *jwoProvider) Resources(context.Context) []func() resource.Resource {
@@ -198,6 +202,13 @@ func (p *jwoProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewStoreConnectorDataSource,
 		NewConnectivityTestsDataSource,
 		NewStoreConnectorsDataSource,
+	}
+}
+
+// ListResources lists the list resources of `terraform query` (Terraform 1.14+).
+func (p *jwoProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewStoreConnectorListResource,
 	}
 }
 

@@ -226,6 +226,7 @@ func (r *connectivityTestResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.set(run)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: plan.ID}, &resp.Diagnostics)
 }
 
 func (r *connectivityTestResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -234,6 +235,9 @@ func (r *connectivityTestResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before the read: the framework wants an identity even for a run that
+	// the read finds gone.
+	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: state.ID}, &resp.Diagnostics)
 	run, err := r.client.GetTest(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "connectivity test run no longer exists; removing it from state", map[string]any{"test_id": state.ID.ValueString()})
@@ -260,15 +264,11 @@ func (r *connectivityTestResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: plan.ID}, &resp.Diagnostics)
 }
 
 // Delete forgets the run; the portal keeps its history on purpose.
 func (r *connectivityTestResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
-}
-
-// ImportState takes a run id; Read fills in the run, triggers stay null.
-func (r *connectivityTestResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
 // set records the run's fields.

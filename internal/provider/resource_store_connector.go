@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -246,6 +245,7 @@ func (r *storeConnectorResource) Create(ctx context.Context, req resource.Create
 	r.connectors.wrote(conn)
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, newConnectorIdentity(storeID, method), &resp.Diagnostics)
 }
 
 func (r *storeConnectorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -255,6 +255,9 @@ func (r *storeConnectorResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	storeID, method := state.StoreID.ValueString(), jwo.Method(state.Method.ValueString())
+	// Before the read: the framework wants an identity even for an object
+	// that the read finds gone.
+	setIdentity(ctx, resp.Identity, newConnectorIdentity(storeID, method), &resp.Diagnostics)
 	conn, err := r.connectors.read(ctx, storeID, method)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "connector no longer exists in the portal; removing it from state",
@@ -297,6 +300,7 @@ func (r *storeConnectorResource) Update(ctx context.Context, req resource.Update
 	r.connectors.wrote(conn)
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, newConnectorIdentity(storeID, method), &resp.Diagnostics)
 }
 
 // ownLostUpdate decides a 412 met by an update. When an earlier attempt of
@@ -339,29 +343,6 @@ func (r *storeConnectorResource) Delete(ctx context.Context, req resource.Delete
 	default:
 		addWriteError(&resp.Diagnostics, "delete", storeID, method, err)
 	}
-}
-
-// ImportState takes STORE_ID/METHOD (the method in any case); Read fills in
-// the rest.
-func (r *storeConnectorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	storeID, rawMethod, ok := strings.Cut(req.ID, "/")
-	if !ok || strings.Contains(rawMethod, "/") {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Import id %q is not STORE_ID/METHOD, e.g. \"acme-sea-01/ORDERING\".", req.ID))
-		return
-	}
-	if err := jwo.ValidateStoreID(storeID); err != nil {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import id %q: %v.", req.ID, err))
-		return
-	}
-	method, err := jwo.ParseMethod(rawMethod)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Import id %q: %v.", req.ID, err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), connectorID(storeID, method))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("store_id"), storeID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("method"), string(method))...)
 }
 
 // input is the body of the PUT.
