@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -182,4 +183,47 @@ func noRedirectPost(t *testing.T, a *portaltest.ConsoleAgent, target string, for
 	a.Client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	t.Cleanup(func() { a.Client.CheckRedirect = nil })
 	return req
+}
+
+// Served over TLS, the session cookie is Secure.
+func TestSessionCookieIsSecureUnderTLS(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	srv := httptest.NewUnstartedServer(tp.Handler())
+	_ = srv.Listener.Close()
+	srv.Listener = portaltest.Listen(t)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := c.Get(srv.URL + "/console/sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	var signin *http.Cookie
+	for _, ck := range res.Cookies() {
+		signin = ck
+	}
+	if signin == nil || !signin.Secure {
+		t.Fatalf("the sign-in form's cookie over TLS: %+v", signin)
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/console/sign-in",
+		strings.NewReader(url.Values{"token": {tp.OperatorToken}, "csrf": {signin.Value}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(signin)
+	res, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	for _, ck := range res.Cookies() {
+		if ck.Name == console.SessionCookie && ck.Value != "" && !ck.Secure {
+			t.Fatalf("session cookie over TLS is not Secure: %+v", ck)
+		}
+		if ck.Name == console.SessionCookie && ck.Value != "" {
+			return
+		}
+	}
+	t.Fatalf("no session cookie after sign-in over TLS (status %d)", res.StatusCode)
 }

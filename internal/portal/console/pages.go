@@ -194,14 +194,8 @@ func (c *Console) saveConnector(w http.ResponseWriter, r *http.Request, rq reque
 		http.Redirect(w, r, "/console/stores/"+url.PathEscape(id)+"?saved="+m.PathSegment()+"#"+m.PathSegment(), http.StatusSeeOther)
 		return
 	}
-	p, ok := portal.AsProblem(err)
+	sv, p, ok := c.refused(w, r, rq, err, id, m)
 	if !ok {
-		c.fault(w, r, err)
-		return
-	}
-	sv, lerr := c.loadStoreView(ctx, rq, id, m)
-	if lerr != nil {
-		c.problem(w, r, rq, lerr)
 		return
 	}
 	row := sv.row(m)
@@ -236,6 +230,23 @@ func (c *Console) saveConnector(w http.ResponseWriter, r *http.Request, rq reque
 	c.renderStore(w, r, rq, p.Status, sv, "")
 }
 
+// refused reads the store page again after the service refused a form:
+// the refusal in the portal's words and the page as it now stands. It
+// answers itself (ok false) when there is no such page to show.
+func (c *Console) refused(w http.ResponseWriter, r *http.Request, rq request, err error, id string, edit jwo.Method) (*storeView, portal.Problem, bool) {
+	p, ok := portal.AsProblem(err)
+	if !ok {
+		c.fault(w, r, err)
+		return nil, p, false
+	}
+	sv, lerr := c.loadStoreView(r.Context(), rq, id, edit)
+	if lerr != nil {
+		c.problem(w, r, rq, lerr)
+		return nil, p, false
+	}
+	return sv, p, true
+}
+
 // runTest is Run Test: a run against the saved endpoint, whatever the
 // pencil's form holds.
 func (c *Console) runTest(w http.ResponseWriter, r *http.Request, rq request) {
@@ -252,14 +263,8 @@ func (c *Console) runTest(w http.ResponseWriter, r *http.Request, rq request) {
 		http.Redirect(w, r, detailsPath(id, m)+"?started="+url.QueryEscape(run.ID), http.StatusSeeOther)
 		return
 	}
-	p, ok := portal.AsProblem(err)
+	sv, p, ok := c.refused(w, r, rq, err, id, "")
 	if !ok {
-		c.fault(w, r, err)
-		return
-	}
-	sv, lerr := c.loadStoreView(ctx, rq, id, "")
-	if lerr != nil {
-		c.problem(w, r, rq, lerr)
 		return
 	}
 	row := sv.row(m)
