@@ -82,18 +82,6 @@ func (s *Service) Authenticate(ctx context.Context, token, via string) (Caller, 
 	return Caller{pr: pr}, nil
 }
 
-// Reauthenticate checks again the token a caller was made from, by its
-// digest: a token revoked, expired or removed since fails like an unknown
-// one, so a session made from it ends.
-func (s *Service) Reauthenticate(ctx context.Context, c Caller) (Caller, error) {
-	pr, err := s.p.authenticateDigest(ctx, c.pr.key)
-	if err != nil {
-		return Caller{}, err
-	}
-	pr.via = c.pr.via
-	return Caller{pr: pr}, nil
-}
-
 // Preconditions are the conditional headers of a write: If-Match and
 // If-None-Match, as HTTP spells them.
 type Preconditions struct {

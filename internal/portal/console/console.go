@@ -33,11 +33,12 @@ type Options struct {
 
 // Console serves the pages under /console/.
 type Console struct {
-	svc      *portal.Service
-	sessions *sessions
-	log      *slog.Logger
-	pages    map[string]*template.Template
-	mux      *http.ServeMux
+	svc   *portal.Service
+	ttl   time.Duration
+	now   func() time.Time
+	log   *slog.Logger
+	pages map[string]*template.Template
+	mux   *http.ServeMux
 }
 
 // Handler is the console with default options, the form portal.Options.Console takes.
@@ -54,7 +55,7 @@ func New(svc *portal.Service, opts Options) *Console {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{svc: svc, sessions: newSessions(opts.SessionTTL, opts.Now), log: opts.Logger,
+	c := &Console{svc: svc, ttl: opts.SessionTTL, now: opts.Now, log: opts.Logger,
 		pages: parsePages(), mux: http.NewServeMux()}
 	static, _ := fs.Sub(staticFS, "static")
 	c.mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
@@ -130,53 +131,66 @@ type bytesBuffer struct{ b []byte }
 
 func (b *bytesBuffer) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
 
-// request is a signed-in request: its session and caller.
+// request is a signed-in request: its session's cookie value, CSRF token
+// and caller.
 type request struct {
-	id      string
-	session *session
-	caller  portal.Caller
+	id     string
+	csrf   string
+	caller portal.Caller
 }
 
 type signedInHandler func(w http.ResponseWriter, r *http.Request, rq request)
 
-// signedIn finds the session, checks its token again with the portal (a
-// revoked or expired token ends the session at once), and refuses a POST
-// that comes from another site or lacks the session's CSRF token.
+// session resumes the session of the request's cookie. reason says why
+// there is none ("" when the browser never had one).
+func (c *Console) session(w http.ResponseWriter, r *http.Request) (rq request, reason string, err error) {
+	id := cookieValue(r, SessionCookie)
+	if id == "" {
+		return request{}, "", nil
+	}
+	ss, err := c.svc.ResumeSession(r.Context(), id)
+	if err == nil && !c.now().Before(ss.ExpiresAt) {
+		err = errors.Join(portal.ErrNoSession, c.svc.EndSession(r.Context(), id))
+	}
+	if err == nil {
+		return request{id: id, csrf: ss.CSRF, caller: ss.Caller}, "", nil
+	}
+	http.SetCookie(w, cookie(r, SessionCookie, "", -1))
+	if errors.Is(err, portal.ErrNoSession) {
+		return request{}, "expired", nil
+	}
+	if p, ok := portal.AsProblem(err); ok && p.Status == http.StatusUnauthorized {
+		return request{}, "token", nil
+	}
+	return request{}, "", err
+}
+
+// signedIn finds the session, whose token the portal checks again on every
+// request (a revoked or expired token ends the session at once), and
+// refuses a POST that comes from another site or lacks the session's CSRF
+// token.
 func (c *Console) signedIn(h signedInHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id := cookieValue(r, SessionCookie)
-		ss := c.sessions.get(id)
-		if ss == nil {
-			reason := ""
-			if id != "" {
-				reason = "expired"
-			}
-			c.toSignIn(w, r, reason)
-			return
-		}
-		caller, err := c.svc.Reauthenticate(r.Context(), ss.caller)
+		rq, reason, err := c.session(w, r)
 		if err != nil {
-			c.sessions.end(id)
-			http.SetCookie(w, cookie(r, SessionCookie, "", -1))
-			if p, ok := portal.AsProblem(err); ok && p.Status == http.StatusUnauthorized {
-				c.toSignIn(w, r, "token")
-				return
-			}
 			c.fault(w, r, err)
 			return
 		}
-		c.sessions.update(id, caller)
+		if rq.id == "" {
+			c.toSignIn(w, r, reason)
+			return
+		}
 		if r.Method == http.MethodPost {
 			if crossSite(r) {
 				c.refuse(w, r, http.StatusForbidden, "This form was sent from another site; the console accepts forms from its own pages only.")
 				return
 			}
-			if err := r.ParseForm(); err != nil || !sameToken(r.PostForm.Get("csrf"), ss.csrf) {
+			if err := r.ParseForm(); err != nil || !sameToken(r.PostForm.Get("csrf"), rq.csrf) {
 				c.refuse(w, r, http.StatusForbidden, "This form has no valid CSRF token: reload the page and send it again.")
 				return
 			}
 		}
-		h(w, r, request{id: id, session: ss, caller: caller})
+		h(w, r, rq)
 	}
 }
 
@@ -225,14 +239,14 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, rq request, er
 }
 
 func (c *Console) base(rq request, title, problem string) view {
-	return view{Title: title, Problem: problem, CSRF: rq.session.csrf, Who: &who{
+	return view{Title: title, Problem: problem, CSRF: rq.csrf, Who: &who{
 		Name: rq.caller.Name(), Role: string(rq.caller.Role()), Merchant: rq.caller.Merchant(),
 		CanWrite: rq.caller.Role().CanWriteConnectors(),
 	}}
 }
 
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
-	if c.sessions.get(cookieValue(r, SessionCookie)) != nil {
+	if rq, _, err := c.session(w, r); err == nil && rq.id != "" {
 		http.Redirect(w, r, "/console/", http.StatusSeeOther)
 		return
 	}
@@ -265,14 +279,21 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.fault(w, r, err)
 		return
 	}
-	id, _ := c.sessions.create(caller)
+	id := randomToken()
+	if err := c.svc.StartSession(r.Context(), caller, id, randomToken(), c.now().Add(c.ttl)); err != nil {
+		c.fault(w, r, err)
+		return
+	}
 	http.SetCookie(w, cookie(r, signInCookie, "", -1))
-	http.SetCookie(w, cookie(r, SessionCookie, id, c.sessions.ttl))
+	http.SetCookie(w, cookie(r, SessionCookie, id, c.ttl))
 	http.Redirect(w, r, "/console/", http.StatusSeeOther)
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, rq request) {
-	c.sessions.end(rq.id)
+	if err := c.svc.EndSession(r.Context(), rq.id); err != nil {
+		c.fault(w, r, err)
+		return
+	}
 	http.SetCookie(w, cookie(r, SessionCookie, "", -1))
 	c.toSignIn(w, r, "signout")
 }

@@ -2,16 +2,11 @@ package console
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
-
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 )
 
 const (
@@ -25,88 +20,10 @@ const (
 	DefaultSessionTTL = 8 * time.Hour
 )
 
-// session is one signed-in browser. The caller is re-checked against the
-// portal on every request; the session itself never holds the token, only
-// what the portal made of it.
-type session struct {
-	caller  portal.Caller
-	csrf    string
-	expires time.Time
-}
-
-// sessions are kept in the memory of the portal process: a restart signs
-// everyone out, and several replicas need the load balancer to keep a
-// browser on one replica (affinity on the jwo_session cookie).
-type sessions struct {
-	ttl time.Duration
-	now func() time.Time
-
-	mu sync.Mutex
-	m  map[string]*session // by the SHA-256 of the cookie value
-}
-
-func newSessions(ttl time.Duration, now func() time.Time) *sessions {
-	return &sessions{ttl: ttl, now: now, m: map[string]*session{}}
-}
-
 func randomToken() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
 	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-func sessionKey(cookie string) string {
-	sum := sha256.Sum256([]byte(cookie))
-	return hex.EncodeToString(sum[:])
-}
-
-// create starts a session and returns the cookie value that names it.
-func (s *sessions) create(c portal.Caller) (string, *session) {
-	id := randomToken()
-	ss := &session{caller: c, csrf: randomToken(), expires: s.now().Add(s.ttl)}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	for k, old := range s.m {
-		if !now.Before(old.expires) {
-			delete(s.m, k)
-		}
-	}
-	s.m[sessionKey(id)] = ss
-	return id, ss
-}
-
-// get finds the live session of a cookie value; an expired one is removed.
-func (s *sessions) get(id string) *session {
-	if id == "" {
-		return nil
-	}
-	k := sessionKey(id)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.m[k]
-	if !ok {
-		return nil
-	}
-	if !s.now().Before(ss.expires) {
-		delete(s.m, k)
-		return nil
-	}
-	return ss
-}
-
-func (s *sessions) update(id string, c portal.Caller) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ss, ok := s.m[sessionKey(id)]; ok {
-		ss.caller = c
-	}
-}
-
-func (s *sessions) end(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, sessionKey(id))
 }
 
 // cookie is a console cookie: HttpOnly, SameSite=Strict, Secure when the
