@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
 // One headless Chromium serves every browser test of this binary; each test
@@ -42,6 +43,7 @@ func chromiumPath() (string, error) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.StopShared()
 	if shared.cancel != nil {
 		shared.cancel()
 	}
