@@ -184,7 +184,7 @@ func TestStatusesHeadersAndProblems(t *testing.T) {
 		{"audit page", "GET", "/v1/audit-events?store_id=s1", 200, jsonHeader("application/json"), mustJSON(t, jwo.AuditPage{
 			Events: []jwo.AuditEvent{
 				{ID: 1, At: now, Actor: "a", Action: jwo.ActionConnectorCreate, StoreID: "s1", Method: jwo.MethodOrdering, Before: json.RawMessage("null"), After: mustJSON(t, conn)},
-				{ID: 2, At: now, Actor: "a", Action: jwo.ActionStoreUpdate, StoreID: "s1", Before: json.RawMessage(`{"x":[1]}`), After: json.RawMessage(`"any"`)},
+				{ID: 2, At: now, Actor: "a", Action: jwo.ActionStoreUpdate, StoreID: "s1", Before: json.RawMessage(`{"x":[1]}`), After: json.RawMessage(`{"name":"b"}`)},
 			},
 		}), true},
 	} {
