@@ -8,6 +8,9 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/openapi"
 )
 
+// consoleSignIn is the console's sign-in form: where a token is pasted.
+const consoleSignIn = "/console/sign-in"
+
 // handlerFunc is a handler that returns its error; serve writes it as a
 // problem document.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -50,6 +53,14 @@ func (p *Portal) routes() http.Handler {
 		console := p.opts.Console(p.Service())
 		mux.Handle("/console/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			requestInfoFrom(r.Context()).route = "/console/"
+			// A pasted token is a request with a token not yet checked:
+			// the same per-address limit as the API's slows a guesser.
+			if r.Method == http.MethodPost && r.URL.Path == consoleSignIn {
+				if err := p.addrLimiter.allow(clientAddress(r)); err != nil {
+					p.writeError(w, r, err)
+					return
+				}
+			}
 			console.ServeHTTP(w, r)
 		}))
 	}

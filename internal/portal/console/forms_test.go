@@ -11,6 +11,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
@@ -226,4 +227,22 @@ func TestSessionCookieIsSecureUnderTLS(t *testing.T) {
 		}
 	}
 	t.Fatalf("no session cookie after sign-in over TLS (status %d)", res.StatusCode)
+}
+
+// Pasted tokens count against the portal's limit per client address, like
+// API requests without a valid token.
+func TestSignInIsRateLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{}, portaltest.WithOptions(func(o *portal.Options) { o.AddressRateLimit = 1 }))
+	a := newAgent(t, tp)
+	a.Get("/console/sign-in")
+	limited := 0
+	for range 15 {
+		if p := a.Post("/console/sign-in", url.Values{"token": {"jwo_guess"}}); p.Status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("15 sign-in attempts at once were never limited")
+	}
 }
