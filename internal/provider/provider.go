@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -39,6 +40,7 @@ var (
 	_ provider.Provider                  = &jwoProvider{}
 	_ provider.ProviderWithFunctions     = &jwoProvider{}
 	_ provider.ProviderWithListResources = &jwoProvider{}
+	_ provider.ProviderWithActions       = &jwoProvider{}
 )
 
 type jwoProvider struct{ version string }
@@ -202,6 +204,13 @@ func (p *jwoProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewStoreConnectorDataSource,
 		NewConnectivityTestsDataSource,
 		NewStoreConnectorsDataSource,
+	}
+}
+
+// Actions lists the actions (Terraform 1.14+).
+func (p *jwoProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRunConnectivityTestAction,
 	}
 }
 

@@ -166,13 +166,21 @@ func (r *connectivityTestResource) ValidateConfig(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() || !known(cfg.Method) {
 		return
 	}
-	method := jwo.Method(cfg.Method.ValueString())
-	if err := jwo.CheckTestSKU(method, !cfg.SKU.IsNull()); err != nil {
+	checkTestSKU(&resp.Diagnostics, jwo.Method(cfg.Method.ValueString()), cfg.SKU)
+}
+
+// checkTestSKU is the plan-time SKU rule of a connectivity test, for the
+// resource and the action alike. An unknown SKU is judged when it is known.
+func checkTestSKU(diags *diag.Diagnostics, method jwo.Method, sku types.String) {
+	if sku.IsUnknown() {
+		return
+	}
+	if err := jwo.CheckTestSKU(method, !sku.IsNull()); err != nil {
 		summary := "SKU not allowed for this method"
 		if method.TakesSKU() {
 			summary = "Missing SKU for the " + string(method) + " test"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root("sku"), summary, err.Error())
+		diags.AddAttributeError(path.Root("sku"), summary, err.Error())
 	}
 }
 

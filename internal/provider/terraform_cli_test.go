@@ -57,7 +57,7 @@ func newCLIWorkspace(t *testing.T, pluginDir, config string) *cliWorkspace {
 	rc := filepath.Join(dir, "terraform.rc")
 	rcText := fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/justwalkout/jwo" = %q
+    "justwalkout/jwo" = %q
   }
   direct {}
 }
