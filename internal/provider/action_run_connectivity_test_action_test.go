@@ -19,7 +19,7 @@ const runTestAction = "jwo_run_connectivity_test"
 // terraform-plugin-go until actions leave their preview).
 func (p *protoProvider) actions() tfprotov6.ActionServer {
 	p.t.Helper()
-	s, ok := p.srv.(tfprotov6.ProviderServerWithActions)
+	s, ok := p.srv.(tfprotov6.ActionServer)
 	if !ok {
 		p.t.Fatal("the provider server serves no actions")
 	}
