@@ -183,11 +183,15 @@ const (
 	ActionConnectorDelete AuditAction = "connector.delete"
 	ActionCatalogPut      AuditAction = "catalog.put"
 	ActionTestStart       AuditAction = "test.start"
+	// The token lifecycle; these events have no store_id.
+	ActionTokenCreate AuditAction = "token.create"
+	ActionTokenRevoke AuditAction = "token.revoke"
 )
 
 var AuditActions = []AuditAction{
 	ActionStoreCreate, ActionStoreUpdate, ActionConnectorCreate, ActionConnectorUpdate,
 	ActionConnectorDelete, ActionCatalogPut, ActionTestStart,
+	ActionTokenCreate, ActionTokenRevoke,
 }
 
 func (a AuditAction) Valid() bool { return slices.Contains(AuditActions, a) }

@@ -2,9 +2,7 @@ package portal
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -30,6 +28,7 @@ type principal struct {
 	name     string
 	key      string
 	via      string
+	tokenID  string // public id of the token, for the token calls
 }
 
 // actor is how the audit log names the caller: the token's name, and the
@@ -109,7 +108,11 @@ func (p *Portal) authenticateDigest(ctx context.Context, key string) (principal,
 	if err != nil {
 		return principal{}, err
 	}
-	return principal{merchant: tok.MerchantID, role: tok.Role, name: tok.Name, key: key}, nil
+	if err := p.tokenUsable(tok); err != nil {
+		return principal{}, err
+	}
+	p.tokenUse.touch(tok.ID, p.now())
+	return principal{merchant: tok.MerchantID, role: tok.Role, name: tok.Name, key: key, tokenID: tok.ID}, nil
 }
 
 // requireConnectorWriter and requireAdmin run after the store has been
@@ -127,45 +130,6 @@ func requireAdmin(pr principal, what string) error {
 		return forbidden("role %s may not %s; that needs the admin role", pr.role, what)
 	}
 	return nil
-}
-
-// CreateToken makes a new random token for one merchant and role, stores only
-// its hash, and returns the token. Safe while a server runs on the same file.
-func CreateToken(ctx context.Context, dbPath, merchant string, role jwo.Role, name string) (string, error) {
-	if err := jwo.ValidateMerchantID(merchant); err != nil {
-		return "", err
-	}
-	role, err := jwo.ParseRole(string(role))
-	if err != nil {
-		return "", err
-	}
-	if err := validateTokenName(name); err != nil {
-		return "", err
-	}
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", err
-	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	sum := sha256.Sum256([]byte(token))
-
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = db.Close() }()
-	now := store.Now()
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.EnsureMerchant(ctx, merchant, now); err != nil {
-			return err
-		}
-		_, err := tx.InsertToken(ctx, sum[:], store.Token{MerchantID: merchant, Role: role, Name: name, CreatedAt: now})
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
 }
 
 // validateTokenName: the name is the actor in audit events and logs, so it

@@ -27,6 +27,9 @@ type Options struct {
 	// failed authentication) per client address, burst 10x; 0 = 10 per
 	// second; negative = off.
 	AddressRateLimit int
+	// TokenUseInterval is how often the last use of tokens is written; 0 = 1
+	// minute. A request never writes it itself.
+	TokenUseInterval time.Duration
 	Logger           *slog.Logger  // nil = discard
 	TestTimeout      time.Duration // per-call timeout of connectivity tests; 0 = 10s
 	TestWorkers      int           // size of the test worker pool; 0 = 16
@@ -43,7 +46,8 @@ type Options struct {
 	ReplicaLease time.Duration
 
 	// Clock is the portal's time, for tests that need to know what a write
-	// records; nil = store.Now.
+	// records or when a token expires; nil = store.Now. Its times are cut
+	// to the store's precision.
 	Clock func() time.Time
 
 	// Tester makes the connectivity test calls; nil = tester.New with Dev,
@@ -76,6 +80,7 @@ type Portal struct {
 	limiter *rateLimiter
 	// addrLimiter counts requests without a valid token per client address.
 	addrLimiter *rateLimiter
+	tokenUse    *tokenUse
 	metrics     *metrics
 	handler     http.Handler
 	now         func() time.Time
@@ -133,6 +138,7 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		limiter: newRateLimiter(opts.RateLimit),
 
 		addrLimiter: newAddressLimiter(opts.AddressRateLimit),
+		tokenUse:    newTokenUse(),
 		metrics:     newMetrics(),
 		now:         store.Now,
 
@@ -141,7 +147,7 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		finishes:  newRunWatch(),
 	}
 	if opts.Clock != nil {
-		p.now = opts.Clock
+		p.now = func() time.Time { return opts.Clock().UTC().Truncate(time.Millisecond) }
 	}
 	// A run still RUNNING whose replica is gone will never be finished by
 	// it: finish it as interrupted now.
@@ -153,6 +159,10 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 	p.stopBackground = stopBG
 	p.background.Go(func() { p.keepAlive(bg) })
 	p.background.Go(func() { db.ListenFinishedRuns(bg, p.finishes.fire) })
+	if p.opts.TokenUseInterval <= 0 {
+		p.opts.TokenUseInterval = defaultTokenUseInterval
+	}
+	go p.tokenUse.run(p, p.opts.TokenUseInterval)
 	p.runner = newRunner(p, opts.Tester)
 	p.handler = p.routes()
 	return p, nil
@@ -181,6 +191,7 @@ func (p *Portal) Close(ctx context.Context) error {
 		runErr := p.runner.stop(ctx)
 		p.stopBackground()
 		p.background.Wait()
+		p.tokenUse.close()
 		p.closeErr = errors.Join(runErr, p.retire(), p.db.Close())
 	})
 	return p.closeErr

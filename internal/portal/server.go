@@ -47,6 +47,9 @@ func (p *Portal) routes() http.Handler {
 
 	authed("GET /v1/audit-events", p.listAudit)
 
+	authed("GET /v1/tokens", p.listTokens)
+	authed("DELETE /v1/tokens/{token_id}", p.deleteToken)
+
 	if p.opts.Console != nil {
 		// The console authenticates by its own session cookie, with the
 		// same token check as the API (Service.Reauthenticate).

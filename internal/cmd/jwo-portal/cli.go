@@ -35,14 +35,16 @@ const mainUsage = `jwo-portal runs the reference Portal API v1 service and its h
 Usage:
   jwo-portal serve     --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
   jwo-portal connector --addr 127.0.0.1:8788 [--latency DURATION] [--fail METHOD=STATUS]...
-  jwo-portal token create --db PATH|URL --merchant ID --role viewer|operator|admin --name NAME
+  jwo-portal token create --db PATH|URL --merchant ID --role viewer|operator|admin --name NAME [--expires-in DURATION]
+  jwo-portal token list   --db PATH|URL [--merchant ID]
+  jwo-portal token revoke --db PATH|URL --id TOKEN_ID
   jwo-portal seed      --db PATH|URL FILE
   jwo-portal migrate   --db PATH|URL
 
 Commands:
   serve      serve the Portal API over HTTP until SIGINT or SIGTERM
   connector  serve a sample retailer connector (the four calls Amazon makes)
-  token      create an API token for one merchant and role
+  token      create, list and revoke API tokens (never showing a secret again)
   seed       load merchants, stores and catalog items from a YAML or JSON file
   migrate    apply the database's schema migrations and exit
 

@@ -184,7 +184,14 @@ func TestSeedCommandIsIdempotent(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &page); err != nil {
 			t.Fatal(err)
 		}
-		return len(page.Events)
+		// Each count mints a token, which the log records: count the rest.
+		n := 0
+		for _, ev := range page.Events {
+			if !strings.HasPrefix(string(ev.Action), "token.") {
+				n++
+			}
+		}
+		return n
 	}
 
 	want := "jwo-portal: applied " + path + ": 1 merchant(s), 1 store(s), 1 catalog item(s)\n"

@@ -75,6 +75,12 @@ var required = []string{
 	"PUT /v1/stores/{store_id}/catalog/items/{sku} 422",
 
 	"GET /v1/audit-events 200",
+
+	"GET /v1/tokens 200",
+	"GET /v1/tokens 403",
+	"DELETE /v1/tokens/{token_id} 204",
+	"DELETE /v1/tokens/{token_id} 403",
+	"DELETE /v1/tokens/{token_id} 404",
 }
 
 var (

@@ -111,10 +111,15 @@ var apiRoutes = []route{
 	{"GET", "/v1/stores/{store_id}/catalog/items", []string{"200"}},
 	{"PUT", "/v1/stores/{store_id}/catalog/items/{sku}", []string{"200", "403", "409", "422"}},
 	{"GET", "/v1/audit-events", []string{"200"}},
+	{"GET", "/v1/tokens", []string{"200", "403"}},
+	{"DELETE", "/v1/tokens/{token_id}", []string{"204", "403", "404"}},
 	{"GET", "/v1/openapi.json", []string{"200"}},
 	{"GET", "/healthz", []string{"200"}},
 	{"GET", "/metrics", []string{"200"}},
 }
+
+// adminReads are the reads that only an admin may make.
+var adminReads = map[string]bool{"/v1/tokens": true}
 
 var public = map[string]bool{"/healthz": true, "/metrics": true, "/v1/openapi.json": true}
 
@@ -154,9 +159,10 @@ func TestEveryRouteOfAPIMD(t *testing.T) {
 					t.Error("a call with a body must document 413")
 				}
 			}
-			write := r.method != "GET"
-			if _, ok := op.Responses["403"]; ok != write {
-				t.Errorf("403 documented = %v, want %v (only writes need a role)", ok, write)
+			// Writes need a role, and so do the admin's reads.
+			needsRole := r.method != "GET" || adminReads[r.path]
+			if _, ok := op.Responses["403"]; ok != needsRole {
+				t.Errorf("403 documented = %v, want %v (only writes and admin reads need a role)", ok, needsRole)
 			}
 		})
 	}
