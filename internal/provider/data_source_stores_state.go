@@ -13,9 +13,9 @@ import (
 
 // storesState builds the state of jwo_stores as a Terraform value directly.
 // The framework's State.Set reflects over the model and compiles a regular
-// expression per field of every store: about 250 µs a store, 2.5 s of CPU
-// for 10,000; building the value costs under 20 µs a store. A test checks
-// that both give the same value, so the schema and this stay in step.
+// expression per field of every store, which dominated large lists
+// (PERFORMANCE.md, optimisation 5). A test checks that both give the same
+// value, so the schema and this stay in step.
 func storesState(ctx context.Context, typ tftypes.Type, data storesDataSourceModel, stores []jwo.Store) (tftypes.Value, error) {
 	obj, ok := typ.(tftypes.Object)
 	if !ok {

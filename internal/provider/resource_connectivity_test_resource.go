@@ -145,12 +145,7 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 			"started_at":    recorded("When the run started (RFC 3339, UTC)."),
 			"completed_at":  recorded("When the run finished (RFC 3339, UTC)."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create:            true,
-				CreateDescription: "How long to wait for the run to finish, e.g. `\"2m\"`. Defaults to `\"5m\"`.",
-			}),
-		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -314,4 +309,18 @@ func addStartError(diags *diag.Diagnostics, storeID string, m jwo.Method, err er
 	default:
 		addAPIError(diags, summary, err)
 	}
+}
+
+// timeoutsBlock is the framework's timeouts block with a description of its
+// own, which the library's constructor does not take.
+func timeoutsBlock(ctx context.Context) schema.Block {
+	b := timeouts.Block(ctx, timeouts.Opts{
+		Create:            true,
+		CreateDescription: "How long to wait for the run to finish, e.g. `\"2m\"`. Defaults to `\"5m\"`.",
+	})
+	if nb, ok := b.(schema.SingleNestedBlock); ok {
+		nb.MarkdownDescription = "How long the apply waits for the connectivity test run."
+		return nb
+	}
+	return b
 }

@@ -24,10 +24,9 @@ const benchEndpoint = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/pr
 
 // connectorBlocks writes n resource blocks over n/4 stores named
 // PREFIX-00001..., every method of jwo.Methods each; body turns one connector into the
-// block's arguments. Every variant gets the same literal blocks. They are
-// written out rather than made with for_each over a local map: Terraform
-// 1.11 spends about four times longer planning 1000 for_each instances of a
-// local map than 1000 literal blocks, which would bury the provider's cost.
+// block's arguments. Every variant gets the same literal blocks, written
+// out rather than made with for_each over a local map, which Terraform plans
+// far more slowly (PERFORMANCE.md, what the harness does).
 func connectorBlocks(typ, prefix string, n int, body func(storeID, method string) string) string {
 	var b strings.Builder
 	methods := jwo.Strings(jwo.Methods)

@@ -89,7 +89,7 @@ func openPostgres(ctx context.Context, location string) (*DB, error) {
 		return nil, fmt.Errorf("database %s: %w", shown, err)
 	}
 	h := stdlib.OpenDBFromPool(pool)
-	return &DB{location: shown, write: h, read: h, pg: &pgEngine{pool: pool}}, nil
+	return &DB{write: h, read: h, pg: &pgEngine{pool: pool}}, nil
 }
 
 func hasQueryParam(location, name string) bool {

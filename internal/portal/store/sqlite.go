@@ -73,7 +73,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	lite := &sqliteEngine{stmts: map[stmtKey]*sql.Stmt{},
 		writes: make(chan *writeReq, maxBatch), writerDone: make(chan struct{})}
-	db := &DB{location: abs, write: w, read: r, lite: lite}
+	db := &DB{write: w, read: r, lite: lite}
 	go lite.writer(db)
 	if err := lite.prepareAll(ctx, db); err != nil {
 		_ = db.Close()

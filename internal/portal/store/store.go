@@ -41,9 +41,8 @@ var ErrConflict = errors.New("conflict")
 // above the store sees only DB and Tx; which engine holds the rows is decided
 // once, by the location Open is given.
 type DB struct {
-	location string
-	write    *sql.DB
-	read     *sql.DB
+	write *sql.DB
+	read  *sql.DB
 
 	// Exactly one of the two is set.
 	lite *sqliteEngine
@@ -88,10 +87,6 @@ func Display(location string) string {
 	}
 	return location
 }
-
-// Path is where the database is: the absolute path of a SQLite file, or the
-// PostgreSQL URL without its password.
-func (db *DB) Path() string { return db.location }
 
 // Engine names the engine: "sqlite" or "postgres".
 func (db *DB) Engine() string {
