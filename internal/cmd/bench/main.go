@@ -38,6 +38,8 @@ type options struct {
 	scaleStores int
 	keep        bool
 	quietFloor  bool
+	engines     bool
+	enginesOnly bool
 }
 
 func parseOptions() (options, error) {
@@ -53,6 +55,8 @@ func parseOptions() (options, error) {
 	flag.IntVar(&o.scaleStores, "stores", 10000, "stores of the fleet (each with four connectors saved) that jwo_stores lists")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (state, logs, portal database)")
 	flag.BoolVar(&o.quietFloor, "quiet-floor", false, "turn floor B's SDK logging off as the jwo provider does when Terraform discards provider logs (the default floor logs at the SDK's default, TRACE)")
+	flag.BoolVar(&o.engines, "engines", true, "measure the portal on SQLite and on PostgreSQL (one and three replicas; needs the PostgreSQL server binaries)")
+	flag.BoolVar(&o.enginesOnly, "engines-only", false, "run only the engine rows")
 	flag.Parse()
 	for f := range strings.SplitSeq(ns, ",") {
 		if strings.TrimSpace(f) == "" {
@@ -119,6 +123,13 @@ func run(ctx context.Context, o options) error {
 	defer func() { _ = connSrv.Close() }()
 	connURL := "http://" + ln.Addr().String()
 
+	if o.enginesOnly {
+		er, err := runEngines(ctx, o, dir, cliPath)
+		if err != nil {
+			return err
+		}
+		return er.print(os.Stdout)
+	}
 	start := time.Now()
 	var benchIDs []string
 	for _, n := range o.ns {
@@ -181,7 +192,22 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	res.total = time.Since(start)
-	return res.print(os.Stdout, o)
+	if err := res.print(os.Stdout, o); err != nil {
+		return err
+	}
+	if !o.engines {
+		return nil
+	}
+	// After the main table, with its portal stopped: the engine rows run
+	// portals of their own.
+	if err := portal.stop(); err != nil {
+		log.Print(err)
+	}
+	er, err := runEngines(ctx, o, dir, cliPath)
+	if err != nil {
+		return err
+	}
+	return er.print(os.Stdout)
 }
 
 func applyPrefix(n, rep int) string { return fmt.Sprintf("n%d-r%d", n, rep) }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -21,6 +22,9 @@ import (
 type portalProcess struct {
 	cmd *exec.Cmd
 	url string
+
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // startPortal serves the fixture's database on a free loopback port. The
@@ -63,17 +67,20 @@ func startPortal(ctx context.Context, bin, dbPath, logPath string, extra ...stri
 // its resident set, so no sampling can miss a peak.
 func (p *portalProcess) peakRSS() (int64, error) { return vmHWM(p.cmd.Process.Pid) }
 
+// stop ends the process with SIGTERM; calls after the first return its result.
 func (p *portalProcess) stop() error {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(15 * time.Second):
-		_ = p.cmd.Process.Kill()
-		return errors.New("jwo-portal did not stop within 15s of SIGTERM; killed")
-	}
+	p.stopOnce.Do(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- p.cmd.Wait() }()
+		select {
+		case p.stopErr = <-done:
+		case <-time.After(15 * time.Second):
+			_ = p.cmd.Process.Kill()
+			p.stopErr = errors.New("jwo-portal did not stop within 15s of SIGTERM; killed")
+		}
+	})
+	return p.stopErr
 }
 
 // requests reads /metrics and returns jwo_portal_requests_total by

@@ -7,9 +7,9 @@ import (
 )
 
 var (
-	qCatalogItem = sqlQuery(`SELECT sku, barcode, barcode_type, name FROM catalog_items
+	qCatalogItem = lockedRead("FOR UPDATE", `SELECT sku, barcode, barcode_type, name FROM catalog_items
 		WHERE merchant_id = ? AND store_id = ? AND sku = ?`)
-	qSKUForBarcode  = sqlQuery(`SELECT sku FROM catalog_items WHERE merchant_id = ? AND store_id = ? AND barcode = ?`)
+	qSKUForBarcode  = lockedRead("FOR UPDATE", `SELECT sku FROM catalog_items WHERE merchant_id = ? AND store_id = ? AND barcode = ?`)
 	qPutCatalogItem = sqlQuery(`INSERT INTO catalog_items (merchant_id, store_id, sku, barcode, barcode_type, name) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (merchant_id, store_id, sku) DO UPDATE SET barcode = excluded.barcode, barcode_type = excluded.barcode_type, name = excluded.name`)
 	qCatalogItems = sqlQuery(`SELECT sku, barcode, barcode_type, name FROM catalog_items

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 var (
-	qConnector = sqlQuery(`SELECT ` + connectorColumns + ` FROM connectors
+	qConnector = lockedRead("FOR UPDATE", `SELECT `+connectorColumns+` FROM connectors
 		WHERE merchant_id = ? AND store_id = ? AND method = ?`)
 	qConnectors = sqlQuery(`SELECT ` + connectorColumns + ` FROM connectors
 		WHERE merchant_id = ? AND store_id = ?`)
@@ -128,6 +129,14 @@ func (t *Tx) SetLastTest(ctx context.Context, merchant, storeID string, m jwo.Me
 // late does not overwrite a newer result. It reports whether it changed the
 // connector.
 func (t *Tx) ApplyRunStatus(ctx context.Context, run Test, status jwo.ConnectivityStatus) (bool, error) {
+	if t.db.pg != nil {
+		// Lock the connector first, so that the statement below, which
+		// gets its own snapshot once the lock is held, sees a later run
+		// that another replica finished meanwhile.
+		if _, err := t.Connector(ctx, run.MerchantID, run.StoreID, run.Method); err != nil && !errors.Is(err, ErrNotFound) {
+			return false, err
+		}
+	}
 	res, err := t.exec(ctx, qApplyRunStatus,
 		string(status), run.MerchantID, run.StoreID, string(run.Method), run.ConnectorUID, run.ConnectorVersion,
 		run.Seq, string(jwo.ReasonInterrupted))

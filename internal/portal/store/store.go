@@ -13,9 +13,10 @@
 // their own pool of read-only connections.
 //
 // PostgreSQL (postgres.go) serves several portal replicas on one database:
-// writes run SERIALIZABLE and are retried when the server cannot serialise
-// them, so two replicas racing on one row behave like two writers in one
-// process; migrations run under an advisory lock.
+// a write transaction locks the rows it reads by key (rowLocks) and is run
+// again when it loses a race (a deadlock, a unique key taken meanwhile), so
+// two replicas racing on one row behave like two writers in one process;
+// migrations run under an advisory lock.
 //
 // The package holds no domain rule: the portal decides, inside a write
 // transaction, what to change; the store only reads and writes rows, always
@@ -132,16 +133,18 @@ type Tx struct {
 	// shared is set on write transactions, which several callers' writes
 	// may share (batch.go).
 	shared bool
+	// write is set on PostgreSQL's write transactions, whose reads by key
+	// lock what they read (lockedRead).
+	write bool
 }
 
 // Write runs fn in a write transaction and commits when fn returns nil; an
 // error (or a panic, which Write re-raises) undoes everything fn did. It
 // returns only once the commit that holds fn's changes is durable.
 //
-// fn may run more than once: PostgreSQL runs write transactions
-// SERIALIZABLE, so that replicas writing the same rows behave as if they
-// wrote one after the other, and runs fn again when the database reports that
-// it could not serialise it. fn must therefore set its results afresh on
+// fn may run more than once: on PostgreSQL, a write that loses a race with
+// another replica's (a deadlock, a unique key inserted meanwhile) runs again
+// and then reads what the winner committed. fn must therefore set its results afresh on
 // every call rather than accumulate them, and do nothing outside tx that it
 // cannot repeat. On SQLite, writes queued at the same moment share one
 // transaction and one commit (batch.go), each undone alone if it fails.
@@ -159,10 +162,10 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 		// READ COMMITTED would give each statement its own snapshot.
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return db.classify(db.run(ctx, db.read, opts, fn))
+	return db.classify(db.run(ctx, db.read, opts, false, fn))
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, write bool, fn func(*Tx) error) error {
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return err
@@ -175,7 +178,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 			_ = tx.Rollback() // fn's error (or the panic) is the one to report
 		}
 	}()
-	if err := fn(&Tx{db: db, pool: pool, tx: tx}); err != nil {
+	if err := fn(&Tx{db: db, pool: pool, tx: tx, write: write}); err != nil {
 		return err
 	}
 	committed = true
@@ -190,6 +193,20 @@ var queries []string
 func sqlQuery(q string) string {
 	queries = append(queries, q)
 	return q
+}
+
+// rowLocks holds, for the reads by key that a write transaction bases a
+// change on, the lock PostgreSQL takes on the rows they return: FOR UPDATE
+// on a row the transaction may change, FOR SHARE on one it relies on. Two
+// replicas writing one row then take turns, and the second reads what the
+// first committed; rows of other keys never wait for each other. (SQLite
+// runs one write transaction at a time and needs no lock.)
+var rowLocks = map[string]string{}
+
+// lockedRead registers a read by key with the lock of rowLocks.
+func lockedRead(lock, q string) string {
+	rowLocks[q] = lock
+	return sqlQuery(q)
 }
 
 // statementContext is the context a statement runs under. In a shared write
@@ -217,7 +234,7 @@ type statement interface {
 
 func (t *Tx) stmt(ctx context.Context, query string) (statement, error) {
 	if t.db.pg != nil {
-		return t.db.pg.stmt(t.tx, query)
+		return t.db.pg.stmt(t.tx, query, t.write)
 	}
 	return t.db.lite.stmt(ctx, t, query)
 }

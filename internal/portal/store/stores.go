@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	qStore       = sqlQuery(`SELECT ` + storeColumns + ` FROM stores WHERE merchant_id = ? AND id = ?`)
+	qStore       = lockedRead("FOR SHARE", `SELECT `+storeColumns+` FROM stores WHERE merchant_id = ? AND id = ?`)
 	qInsertStore = sqlQuery(`INSERT INTO stores (merchant_id, ` + storeColumns + `, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	qUpdateStore = sqlQuery(`UPDATE stores SET name = ?, store_type = ?, region = ?, entry_methods = ?, fraud_and_abuse_strategy = ?,
 		order_delegation = ?, loyalty_program = ?, updated_at = ? WHERE merchant_id = ? AND id = ?`)

@@ -13,7 +13,7 @@ var (
 		message, http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
 		idempotency_key, replica_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
 	qTest      = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ? AND merchant_id = ?`)
-	qTestByKey = sqlQuery(`SELECT ` + testColumns + ` FROM tests
+	qTestByKey = lockedRead("FOR UPDATE", `SELECT `+testColumns+` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? AND idempotency_key = ?`)
 	qTests = sqlQuery(`SELECT ` + testColumns + ` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? ORDER BY seq DESC LIMIT ?`)

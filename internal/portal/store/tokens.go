@@ -14,7 +14,7 @@ const tokenColumns = `id, merchant_id, role, name, created_at, expires_at, revok
 var (
 	qEnsureMerchant = sqlQuery(`INSERT INTO merchants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`)
 	qInsertToken    = sqlQuery(`INSERT INTO tokens (hash, id, merchant_id, role, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	qToken          = sqlQuery(`SELECT ` + tokenColumns + ` FROM tokens WHERE hash = ?`)
+	qToken          = lockedRead("FOR SHARE", `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`)
 	qTokenByID      = sqlQuery(`SELECT ` + tokenColumns + ` FROM tokens WHERE id = ?`)
 	qTokens         = sqlQuery(`SELECT ` + tokenColumns + ` FROM tokens WHERE (? = '' OR merchant_id = ?) ORDER BY merchant_id, created_at, id`)
 	qRevokeToken    = sqlQuery(`UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`)
