@@ -8,8 +8,8 @@ ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
 ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
 
 -- A write takes the merchant's next number with UPDATE ... RETURNING: the
--- row lock orders the writers of one merchant, and under SERIALIZABLE the
--- loser of a race is retried with the winner's number in view.
+-- row lock orders the writers of one merchant (READ COMMITTED re-reads the
+-- row after the lock), so each gets the next number.
 ALTER TABLE merchants ADD COLUMN audit_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE audit_events ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
 UPDATE audit_events SET seq = numbered.n
