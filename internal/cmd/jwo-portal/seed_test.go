@@ -7,21 +7,15 @@ import (
 	"testing"
 )
 
-// seedYAML is API.md's example seed file.
-const seedYAML = `merchants:
-  - id: acme
-    stores:
-      - id: acme-sea-01
-        name: Acme Seattle 1
-        store_type: JWO
-        region: us-east-1
-        entry_methods: [APP_QR, CREDIT_CARD]
-        fraud_and_abuse_strategy: CUSTOMER_MANAGED
-        order_delegation: true
-        loyalty_program: true
-        catalog:
-          - {sku: WATER-500, barcode: "036000291452", barcode_type: UPC, name: Still water 500 ml}
-`
+// seedYAML is API.md's example seed file, the one the seed package's tests
+// parse.
+var seedYAML = func() string {
+	b, err := os.ReadFile("../../portal/seed/testdata/api-example.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()

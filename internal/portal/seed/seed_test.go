@@ -3,6 +3,7 @@ package seed
 import (
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,21 +11,15 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
-// apiExample is the seed file of API.md.
-const apiExample = `merchants:
-  - id: acme
-    stores:
-      - id: acme-sea-01
-        name: Acme Seattle 1
-        store_type: JWO
-        region: us-east-1
-        entry_methods: [APP_QR, CREDIT_CARD]
-        fraud_and_abuse_strategy: CUSTOMER_MANAGED
-        order_delegation: true
-        loyalty_program: true
-        catalog:
-          - {sku: WATER-500, barcode: "036000291452", barcode_type: UPC, name: Still water 500 ml}
-`
+// apiExample is the seed file of API.md; the command's tests seed with it
+// too.
+var apiExample = func() string {
+	b, err := os.ReadFile("testdata/api-example.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 var apiExampleFile = File{Merchants: []Merchant{{
 	ID: "acme",
