@@ -69,7 +69,7 @@ func withProductionMode() testPortalOption { return portaltest.WithProductionMod
 
 // newTestPortal starts a dev-mode portal of portaltest whose clients retry
 // twice, as the provider blocks of the tests do.
-func newTestPortal(t *testing.T, opts ...testPortalOption) *testPortal {
+func newTestPortal(t testing.TB, opts ...testPortalOption) *testPortal {
 	t.Helper()
 	opts = append([]testPortalOption{portaltest.WithClient(func(c *client.Config) {
 		c.UserAgent = "terraform-provider-jwo-acctest"

@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -95,6 +99,28 @@ func TestListStoreConnectors_streamsEveryPage(t *testing.T) {
 	if got[999].name != want[999] || got[1000].name != want[1000] {
 		t.Errorf("around the page boundary: %s, %s; want %s, %s", got[999].name, got[1000].name, want[999], want[1000])
 	}
+
+	// Streamed: the second page is asked for only once Terraform has taken
+	// every result of the first.
+	url, rc := tp.countingEndpoint(t)
+	counted := newProtoProviderAt(t, url, tp.ViewerToken)
+	stream, err := counted.srv.(tfprotov6.ListResourceServer).ListResource(context.Background(), &tfprotov6.ListResourceRequest{
+		TypeName: "jwo_store_connector", Config: counted.dynamic(counted.schema.ListResourceSchemas["jwo_store_connector"].Block, nil),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := func() int { return rc.snapshot()["GET /v1/connectors"] }
+	taken := 0
+	for range stream.Results {
+		taken++
+		if taken <= listPageSize && pages() != 1 {
+			t.Fatalf("after %d results the provider had asked for %d pages, want 1", taken, pages())
+		}
+	}
+	if taken != len(want) || pages() != 2 {
+		t.Errorf("took %d results over %d pages, want %d over 2", taken, pages(), len(want))
+	}
 }
 
 // TestListStoreConnectors_includeResourceFiltersAndLimit: include_resource
@@ -184,6 +210,47 @@ func TestListStoreConnectors_badFilter(t *testing.T) {
 		errs := errorsOf(resp.Diagnostics)
 		if len(errs) != 1 || !strings.Contains(errs[0], attr) || !strings.Contains(errs[0], value) {
 			t.Errorf("%s = %q: %v, want one error naming the attribute and the value", attr, value, errs)
+		}
+	}
+}
+
+// TestConnectorListResultMatchesTheModel: the values a result is built from
+// directly equal what the framework's Set makes of the resource's model and
+// identity, so the list and the resource never disagree.
+func TestConnectorListResultMatchesTheModel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &storeConnectorResource{}
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	var ir resource.IdentitySchemaResponse
+	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &ir)
+	req := list.ListRequest{IncludeResource: true, ResourceSchema: sr.Schema, ResourceIdentitySchema: ir.IdentitySchema}
+	tt, err := listTypes(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 4, 5, 6, 7, 8e6, time.UTC)
+	for _, c := range []jwo.Connector{
+		{StoreID: accStoreJWO, Method: jwo.MethodOrdering, EndpointURL: urlPrivate, EndpointType: jwo.EndpointPrivate,
+			ConnectivityStatus: jwo.ConnectivitySuccessful, LastTestID: "run-1", Version: 7, CreatedAt: at, UpdatedAt: at, UpdatedBy: "ops"},
+		{StoreID: accStoreDashCart, Method: jwo.MethodOrdering, EndpointURL: urlPublicA, EndpointType: jwo.EndpointPublic,
+			ConnectivityStatus: jwo.ConnectivityUntested, Version: 1, UpdatedAt: at, UpdatedBy: "ops"},
+	} {
+		got := connectorListResult(ctx, req, tt, c)
+		want := req.NewListResult(ctx)
+		var m storeConnectorModel
+		m.set(c)
+		diags := want.Resource.Set(ctx, &m)
+		diags.Append(want.Identity.Set(ctx, newConnectorIdentity(c.StoreID, c.Method))...)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if !got.Resource.Raw.Equal(want.Resource.Raw) {
+			t.Errorf("resource:\n got  %s\n want %s", got.Resource.Raw, want.Resource.Raw)
+		}
+		if !got.Identity.Raw.Equal(want.Identity.Raw) {
+			t.Errorf("identity:\n got  %s\n want %s", got.Identity.Raw, want.Identity.Raw)
 		}
 	}
 }

@@ -32,6 +32,13 @@ type protoProvider struct {
 // configures it with the portal and token.
 func newProtoProvider(t testing.TB, tp *testPortal, token string) *protoProvider {
 	t.Helper()
+	return newProtoProviderAt(t, tp.URL, token)
+}
+
+// newProtoProviderAt is newProtoProvider for another endpoint of the portal,
+// e.g. a counting one.
+func newProtoProviderAt(t testing.TB, endpoint, token string) *protoProvider {
+	t.Helper()
 	srv, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +53,7 @@ func newProtoProvider(t testing.TB, tp *testPortal, token string) *protoProvider
 	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
 		TerraformVersion: "1.14.0",
 		Config: p.dynamic(schema.Provider.Block, map[string]tftypes.Value{
-			"endpoint":        tftypes.NewValue(tftypes.String, tp.URL),
+			"endpoint":        tftypes.NewValue(tftypes.String, endpoint),
 			"token":           tftypes.NewValue(tftypes.String, token),
 			"request_timeout": tftypes.NewValue(tftypes.String, "10s"),
 		}),
