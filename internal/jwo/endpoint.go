@@ -3,7 +3,6 @@ package jwo
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -92,8 +91,12 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 		}
 		ep.Kind = HostLoopback
 		return ep, nil
-	case net.ParseIP(host) != nil:
-		return Endpoint{}, fmt.Errorf("endpoint URL %q uses an IP address: use the API Gateway's host name, which its TLS certificate names", raw)
+	case isIPHost(host):
+		// Every spelling the tester's dialer reads as an address (0x7f.1,
+		// 2130706433, 0177.0.0.1, ...), not only the dotted-decimal one:
+		// saved as a "domain", it would only fail at dial time.
+		a, _ := HostAddr(host)
+		return Endpoint{}, fmt.Errorf("endpoint URL %q uses an IP address (%s reads as %s): use the API Gateway's host name, which its TLS certificate names", raw, host, a)
 	}
 	if scheme != "https" {
 		return Endpoint{}, fmt.Errorf("endpoint URL %q uses %s: Amazon calls connectors over https only, use \"https://%s\"", raw, scheme, strings.TrimPrefix(raw, u.Scheme+"://"))
@@ -153,8 +156,33 @@ func IsLoopbackHost(host string) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	a, ok := HostAddr(host)
+	return ok && a.Unmap().IsLoopback()
+}
+
+func isIPHost(host string) bool {
+	_, ok := HostAddr(host)
+	return ok
+}
+
+// CanonicalPort writes the port of a URL without leading zeros (:0443 is
+// :443), so that one endpoint is saved in one spelling; anything else of the
+// URL is left as it is.
+func CanonicalPort(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Port() == "" {
+		return raw
+	}
+	p := strings.TrimLeft(u.Port(), "0")
+	if p == u.Port() || p == "" {
+		return raw
+	}
+	host := u.Hostname()
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	u.Host = host + ":" + p
+	return u.String()
 }
 
 // NormalizeEndpointURL gives the form two spellings of one endpoint share:
@@ -167,7 +195,7 @@ func NormalizeEndpointURL(raw string) string {
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	host := strings.ToLower(u.Hostname())
-	port := u.Port()
+	port := strings.TrimLeft(u.Port(), "0")
 	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
 		port = ""
 	}

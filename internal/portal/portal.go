@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -34,7 +35,13 @@ type Options struct {
 	TestTimeout      time.Duration // per-call timeout of connectivity tests; 0 = 10s
 	TestWorkers      int           // size of the test worker pool; 0 = 16
 	TesterTLS        *tls.Config   // optional, for tests that serve connectors over TLS
-	PageSize         int           // default page size of lists; 0 = 100 (max 1000)
+	// EgressDeny are blocks the tester refuses in every mode (serve
+	// --egress-deny), beside the built-in ones.
+	EgressDeny []netip.Prefix
+	// OwnAddrs are the portal's own listening addresses: the tester never
+	// calls them, so a connector URL cannot make the portal call itself.
+	OwnAddrs []netip.AddrPort
+	PageSize int // default page size of lists; 0 = 100 (max 1000)
 
 	// Console, when set, makes the web console served under /console/ on
 	// the portal's service layer (console.Handler); nil serves no console.

@@ -55,7 +55,8 @@ func newRunner(p *Portal, t TestRunner) *runner {
 			if t != nil {
 				return t
 			}
-			return tester.New(tester.Options{Dev: p.opts.Dev, Timeout: p.opts.TestTimeout, TLSConfig: p.opts.TesterTLS})
+			return tester.New(tester.Options{Dev: p.opts.Dev, Timeout: p.opts.TestTimeout, TLSConfig: p.opts.TesterTLS,
+				Deny: p.opts.EgressDeny, Self: p.opts.OwnAddrs})
 		}),
 		slots:    make(chan struct{}, p.opts.TestWorkers),
 		ctx:      ctx,

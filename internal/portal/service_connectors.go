@@ -81,6 +81,7 @@ func (s *Service) PutConnector(ctx context.Context, c Caller, storeID string, m 
 		if errs := jwo.ValidateConnectorInput(in, s.p.policy()); len(errs) > 0 {
 			return invalid(errs)
 		}
+		in.EndpointURL = jwo.CanonicalPort(in.EndpointURL)
 		if !jwo.MethodApplies(prof, m) {
 			return conflict("method-not-applicable", "%v", jwo.NotApplicableError(prof, m))
 		}

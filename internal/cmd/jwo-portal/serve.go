@@ -33,6 +33,7 @@ type serveConfig struct {
 	lease       durationValue
 	logFormat   string
 	logLevel    levelValue
+	egressDeny  prefixList
 }
 
 func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
@@ -45,6 +46,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
 	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
 	c.fs.Var(&cfg.lease, "replica-lease", "`DURATION` a replica's runs stay its own after its last renewal: one that dies leaves no run RUNNING for longer (default 15s)")
+	c.fs.Var(&cfg.egressDeny, "egress-deny", "`CIDR` the connectivity tester must never call, in every mode (repeatable)")
 	c.fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	c.fs.Var(&cfg.logLevel, "log-level", "log `LEVEL`: debug, info, warn or error")
 	args, err := c.parse(args, stdout)
@@ -84,6 +86,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		log.Info("seed applied", "file", cfg.seed, "merchants", len(f.Merchants))
 	}
+	// Listen first, so that the tester knows the portal's own addresses.
+	ln, err := listen(cfg.addr, stdout)
+	if err != nil {
+		return err
+	}
 	p, err := portal.Open(ctx, portal.Options{
 		DBPath:       cfg.db,
 		Dev:          cfg.dev,
@@ -91,16 +98,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:       log,
 		TestTimeout:  time.Duration(cfg.testTimeout),
 		ReplicaLease: time.Duration(cfg.lease),
+		EgressDeny:   cfg.egressDeny,
+		OwnAddrs:     ownAddrs(ln),
 		Console: func(svc *portal.Service) http.Handler {
 			return console.New(svc, console.Options{Logger: log})
 		},
 	})
 	if err != nil {
-		return err
-	}
-	ln, err := listen(cfg.addr, stdout)
-	if err != nil {
-		return errors.Join(err, p.Close(context.Background()))
+		return errors.Join(err, ln.Close())
 	}
 	mode := "production"
 	if cfg.dev {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -113,4 +114,29 @@ func (l *levelValue) Set(s string) error {
 		}
 	}
 	return errors.New("use debug, info, warn or error")
+}
+
+// prefixList collects repeated CIDR flags; a bare address is its own /32
+// or /128.
+type prefixList []netip.Prefix
+
+func (l *prefixList) String() string {
+	parts := make([]string, len(*l))
+	for i, p := range *l {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *prefixList) Set(s string) error {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		a, aerr := netip.ParseAddr(s)
+		if aerr != nil {
+			return errors.New("use a CIDR block such as 10.20.0.0/16 or fd12::/48, or one address")
+		}
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	*l = append(*l, p.Masked())
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
 // dnsError is a failed or empty lookup of the endpoint's host, whatever the
@@ -70,7 +72,7 @@ func newDialer(p policy, r Resolver) *dialer {
 			if err != nil {
 				return fmt.Errorf("egress policy cannot read the address %q: %w", address, err)
 			}
-			return p.check(ap.Addr())
+			return p.checkAddrPort(ap)
 		},
 	}
 	return &dialer{policy: p, resolver: r, connect: nd.DialContext}
@@ -94,7 +96,7 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 	var allowed []netip.Addr
 	var refusal error
 	for _, a := range addrs {
-		if err := d.policy.check(a); err != nil {
+		if err := d.policy.checkAddrPort(netip.AddrPortFrom(a, uint16(port))); err != nil {
 			refusal = firstNonNil(refusal, err)
 			continue
 		}
@@ -125,10 +127,7 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 func (d *dialer) resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 	// Literal IPs skip the lookup but not the policy, in every spelling a
 	// system resolver would also read as an address.
-	if a, err := netip.ParseAddr(host); err == nil {
-		return []netip.Addr{a}, nil
-	}
-	if a, ok := looseIPv4(host); ok {
+	if a, ok := jwo.HostAddr(host); ok {
 		return []netip.Addr{a}, nil
 	}
 	addrs, err := d.resolver.LookupNetIP(ctx, "ip", host)

@@ -62,6 +62,9 @@ var refusedRanges = []refusedRange{
 	refused("224.0.0.0/4", "a multicast address"),
 	refused("255.255.255.255/32", "the broadcast address"),
 	refused("240.0.0.0/4", "a reserved address (240.0.0.0/4)"),
+	// A public address, but the Azure platform's own endpoint (DHCP, DNS,
+	// health, metadata) inside every Azure VM's network.
+	refused("168.63.129.16/32", "the Azure platform endpoint (168.63.129.16), reachable only from inside Azure"),
 
 	// IPv6. The prefixes that embed or translate to an IPv4 address (NAT64,
 	// Teredo, 6to4) are refused because a gateway could forward them into a
@@ -89,7 +92,15 @@ var refusedRanges = []refusedRange{
 var globalUnicastV6 = netip.MustParsePrefix("2000::/3")
 
 // policy is the egress decision of one Tester; dev opens loopback only.
-type policy struct{ dev bool }
+// deny are the operator's own blocks (serve --egress-deny), refused in every
+// mode; self are the portal's own listening addresses, refused with their
+// port so that a connector URL can never make the portal call itself (in
+// Dev mode a connector on another loopback port stays reachable).
+type policy struct {
+	dev  bool
+	deny []netip.Prefix
+	self []netip.AddrPort
+}
 
 // CheckEgress is the egress policy's decision for one resolved address in
 // production mode: nil when the tester may dial it.
@@ -102,6 +113,11 @@ func (p policy) check(addr netip.Addr) error {
 	// A zone only makes sense for link-local and loopback scopes; the decision
 	// is about the address itself.
 	a := addr.WithZone("")
+	for _, d := range p.deny {
+		if d.Contains(a.Unmap()) {
+			return &EgressError{Addr: addr, Why: fmt.Sprintf("in %s, which the operator denies (--egress-deny)", d)}
+		}
+	}
 	for _, r := range loopbackRanges {
 		if r.prefix.Contains(a) {
 			if p.dev {
@@ -117,6 +133,21 @@ func (p policy) check(addr netip.Addr) error {
 	}
 	if a.Is6() && !globalUnicastV6.Contains(a) {
 		return &EgressError{Addr: addr, Why: "a reserved IPv6 address (outside 2000::/3)"}
+	}
+	return nil
+}
+
+// checkAddrPort is check for one address and port: the portal's own
+// listening addresses are refused too.
+func (p policy) checkAddrPort(ap netip.AddrPort) error {
+	if err := p.check(ap.Addr()); err != nil {
+		return err
+	}
+	a := ap.Addr().WithZone("").Unmap()
+	for _, s := range p.self {
+		if s.Port() == ap.Port() && s.Addr().Unmap() == a {
+			return &EgressError{Addr: ap.Addr(), Why: fmt.Sprintf("the portal's own listening address (%s)", ap)}
+		}
 	}
 	return nil
 }

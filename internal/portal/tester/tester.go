@@ -55,6 +55,10 @@ type Options struct {
 	// Resolver, when set, replaces DNS lookups (tests use it so that no query
 	// ever leaves the machine); nil = net.DefaultResolver.
 	Resolver Resolver
+	// Deny are blocks refused in every mode, on top of the built-in ones.
+	Deny []netip.Prefix
+	// Self are the portal's own listening addresses, refused with their port.
+	Self []netip.AddrPort
 }
 
 // Resolver looks up the addresses of a host name.
@@ -82,7 +86,7 @@ func New(opts Options) *Tester {
 	if opts.Timeout <= 0 {
 		opts.Timeout = defaultTimeout
 	}
-	d := newDialer(policy{dev: opts.Dev}, opts.Resolver)
+	d := newDialer(policy{dev: opts.Dev, deny: opts.Deny, self: opts.Self}, opts.Resolver)
 	transport := &http.Transport{
 		// Proxy settings from the environment are ignored on purpose: a proxy
 		// would dial on our behalf, out of reach of the egress policy.
