@@ -61,3 +61,23 @@ func TestStoreListPages(t *testing.T) {
 		t.Fatalf("second page: %d stores\n%s", n, second.Body)
 	}
 }
+
+// The store page explains its columns and statuses in the seed pages' words.
+func TestStorePageExplainsItsColumnsInTheSeedsWords(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	a.SignIn(tp.ViewerToken)
+	p := a.Get("/console/stores/" + portaltest.StoreJWO)
+	for _, want := range []string{
+		"Untested</dt><dd>The endpoint is saved recently and testing is not completed",
+		"Note that a valid response is not always a successful response.",
+		"If you run test without saving the endpoint first, the test will run against the previously configured endpoint.",
+		"Only Private AWS API Gateways need to be set as Private.",
+		"Please follow your organization change management process",
+	} {
+		if !p.Has(want) {
+			t.Errorf("the store page lacks %q", want)
+		}
+	}
+}
