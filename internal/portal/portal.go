@@ -34,7 +34,10 @@ type Options struct {
 	Logger           *slog.Logger  // nil = discard
 	TestTimeout      time.Duration // per-call timeout of connectivity tests; 0 = 10s
 	TestWorkers      int           // size of the test worker pool; 0 = 16
-	TesterTLS        *tls.Config   // optional, for tests that serve connectors over TLS
+	// MaxRunsPerMerchant bounds one merchant's connectivity test runs queued
+	// or running; over it a start is 429 with Retry-After. 0 = 32.
+	MaxRunsPerMerchant int
+	TesterTLS          *tls.Config // optional, for tests that serve connectors over TLS
 	// EgressDeny are blocks the tester refuses in every mode (serve
 	// --egress-deny), beside the built-in ones.
 	EgressDeny []netip.Prefix
@@ -123,6 +126,9 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 	}
 	if opts.TestWorkers <= 0 {
 		opts.TestWorkers = defaultTestWorkers
+	}
+	if opts.MaxRunsPerMerchant <= 0 {
+		opts.MaxRunsPerMerchant = defaultMaxRunsPerMerchant
 	}
 	if opts.RateLimit < 0 {
 		return nil, fmt.Errorf("rate limit %d is negative: use 0 to turn it off", opts.RateLimit)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -24,19 +27,21 @@ const (
 	maxExcerpt = 2048
 )
 
-// runner executes test runs in the background, at most TestWorkers calls at
-// a time. Runs are already committed as RUNNING when they reach it; it only
-// ever moves them to a finished state.
+// runner executes test runs in the background on TestWorkers goroutines,
+// whatever callers do, taking runs in the order of the fairQueue. Runs are
+// already committed as RUNNING when they reach it; it only ever moves them
+// to a finished state.
 type runner struct {
 	p      *Portal
 	tester func() TestRunner
-	slots  chan struct{}
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
+	wake     *sync.Cond // signalled when a run is queued or the runner stops
+	queue    *fairQueue
 	stopped  bool
 	inflight map[string]store.Test
 	// done has a channel per run started here and not yet recorded; it is
@@ -47,7 +52,7 @@ type runner struct {
 
 func newRunner(p *Portal, t TestRunner) *runner {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &runner{
+	rn := &runner{
 		p: p,
 		// Built on first use, so that a portal that never runs a test
 		// needs nothing of the tester.
@@ -58,47 +63,94 @@ func newRunner(p *Portal, t TestRunner) *runner {
 			return tester.New(tester.Options{Dev: p.opts.Dev, Timeout: p.opts.TestTimeout, TLSConfig: p.opts.TesterTLS,
 				Deny: p.opts.EgressDeny, Self: p.opts.OwnAddrs})
 		}),
-		slots:    make(chan struct{}, p.opts.TestWorkers),
 		ctx:      ctx,
 		cancel:   cancel,
+		queue:    newFairQueue(p.opts.MaxRunsPerMerchant),
 		inflight: map[string]store.Test{},
 		done:     map[string]chan struct{}{},
 	}
+	rn.wake = sync.NewCond(&rn.mu)
+	for range p.opts.TestWorkers {
+		rn.wg.Add(1)
+		go rn.work()
+	}
+	return rn
 }
 
-// start runs a committed RUNNING run in the background.
+// reserve takes a place for a run of merchant before it is committed, or
+// answers 429: the merchant has as many runs queued or running as it may.
+func (rn *runner) reserve(merchant string) error {
+	rn.mu.Lock()
+	ok := rn.queue.reserve(merchant)
+	rn.mu.Unlock()
+	if ok {
+		return nil
+	}
+	secs := max(1, int(math.Ceil(rn.p.opts.TestTimeout.Seconds())))
+	e := newError(http.StatusTooManyRequests, "too-many-runs",
+		"merchant %q has %d connectivity test runs queued or running, the most one merchant may have at once; "+
+			"retry after %d s, when one has finished", merchant, rn.p.opts.MaxRunsPerMerchant, secs)
+	e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
+	return e
+}
+
+// unreserve gives back a place that started no run.
+func (rn *runner) unreserve(merchant string) {
+	rn.mu.Lock()
+	rn.queue.release(merchant)
+	rn.mu.Unlock()
+}
+
+// start queues a committed RUNNING run whose place is reserved.
 func (rn *runner) start(run store.Test) {
 	rn.p.metrics.testsStarted.Add(1)
 	rn.mu.Lock()
 	if rn.stopped {
+		rn.queue.release(run.MerchantID)
 		rn.mu.Unlock()
 		rn.finish(run, interrupted(interruptedAtClose))
 		return
 	}
 	rn.inflight[run.ID] = run
 	rn.done[run.ID] = make(chan struct{})
-	rn.wg.Add(1)
+	rn.queue.push(run)
+	rn.wake.Signal()
 	rn.mu.Unlock()
-	go rn.execute(run)
+}
+
+// work is one worker: it takes the next run of the fair queue until the
+// runner stops.
+func (rn *runner) work() {
+	defer rn.wg.Done()
+	for {
+		rn.mu.Lock()
+		run, ok := rn.queue.pop()
+		for !ok && !rn.stopped {
+			rn.wake.Wait()
+			run, ok = rn.queue.pop()
+		}
+		rn.mu.Unlock()
+		if !ok {
+			return
+		}
+		rn.execute(run)
+	}
 }
 
 func (rn *runner) execute(run store.Test) {
-	defer rn.wg.Done()
 	defer func() {
 		rn.mu.Lock()
 		delete(rn.inflight, run.ID)
+		rn.queue.release(run.MerchantID)
 		rn.mu.Unlock()
 	}()
-	select {
-	case rn.slots <- struct{}{}:
-	case <-rn.ctx.Done():
+	if rn.ctx.Err() != nil {
 		rn.finish(run, interrupted(interruptedAtClose))
 		return
 	}
 	rn.p.metrics.testsRunning.Add(1)
 	res := rn.call(run)
 	rn.p.metrics.testsRunning.Add(-1)
-	<-rn.slots
 	if rn.ctx.Err() != nil {
 		// Whatever the call saw, it was cut short by the shutdown.
 		res = interrupted(interruptedAtClose)
@@ -211,8 +263,17 @@ func (rn *runner) release(id string) {
 func (rn *runner) stop(ctx context.Context) error {
 	rn.mu.Lock()
 	rn.stopped = true
+	waiting := rn.queue.drain()
+	rn.wake.Broadcast()
 	rn.mu.Unlock()
 	rn.cancel()
+	for _, run := range waiting {
+		rn.finish(run, interrupted(interruptedAtClose))
+		rn.mu.Lock()
+		delete(rn.inflight, run.ID)
+		rn.queue.release(run.MerchantID)
+		rn.mu.Unlock()
+	}
 	done := make(chan struct{})
 	go func() {
 		rn.wg.Wait()

@@ -26,6 +26,11 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 	now := s.p.now()
 	var run store.Test
 	started := false
+	// A place in the runner is taken before the run is committed, so that a
+	// merchant over its bound is refused before anything is written.
+	if err := s.p.runner.reserve(pr.merchant); err != nil {
+		return jwo.ConnectivityTest{}, err
+	}
 	err := s.p.db.Write(ctx, func(tx *store.Tx) error {
 		started = false // the store may run this again (store.DB.Write)
 		if _, err := loadStore(ctx, tx, pr.merchant, storeID); err != nil {
@@ -76,6 +81,9 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionTestStart,
 			storeID: storeID, method: m, after: run.ConnectivityTest, at: now})
 	})
+	if err != nil || !started {
+		s.p.runner.unreserve(pr.merchant)
+	}
 	if err != nil {
 		return jwo.ConnectivityTest{}, err
 	}

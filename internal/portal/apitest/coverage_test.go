@@ -64,6 +64,7 @@ var required = []string{
 	"POST /v1/stores/{store_id}/connectors/{method}/tests 404",
 	"POST /v1/stores/{store_id}/connectors/{method}/tests 409",
 	"POST /v1/stores/{store_id}/connectors/{method}/tests 422",
+	"POST /v1/stores/{store_id}/connectors/{method}/tests 429",
 	"GET /v1/stores/{store_id}/connectors/{method}/tests 200",
 	"GET /v1/tests/{test_id} 200",
 	"GET /v1/tests/{test_id} 404",
