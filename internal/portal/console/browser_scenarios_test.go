@@ -57,8 +57,7 @@ func TestBrowserSignInWizardAndStoreList(t *testing.T) {
 func TestBrowserPencilSaveCancelAndFieldError(t *testing.T) {
 	t.Parallel()
 	ctx := tab(t)
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	signInBrowser(t, ctx, tp.URL, tp.OperatorToken)
 	run(t, ctx, chromedp.Navigate(tp.URL+storePath), chromedp.WaitVisible(chromedp.CSS("#ordering-edit")))
 
@@ -101,8 +100,7 @@ func TestBrowserPencilSaveCancelAndFieldError(t *testing.T) {
 func TestBrowserConcurrentChangeIsShown(t *testing.T) {
 	t.Parallel()
 	ctx := tab(t)
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	signInBrowser(t, ctx, tp.URL, tp.OperatorToken)
 	run(t, ctx, chromedp.Navigate(tp.URL+storePath+"?edit=ordering"), chromedp.WaitVisible(chromedp.CSS("#ordering-endpoint_url")))
 	theirs := "https://their0000a.execute-api.us-east-1.amazonaws.com/theirs"
@@ -179,8 +177,7 @@ func TestBrowserOrderingNeedsACatalogItem(t *testing.T) {
 func TestBrowserViewerSeesNoPencil(t *testing.T) {
 	t.Parallel()
 	ctx := tab(t)
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	signInBrowser(t, ctx, tp.URL, tp.ViewerToken)
 	run(t, ctx, chromedp.Navigate(tp.URL+storePath), chromedp.WaitVisible(chromedp.CSS("#ordering-details")))
 	if exists(t, ctx, ".pencil") || exists(t, ctx, "#ordering-run-test") {

@@ -16,8 +16,7 @@ const storePath = "/console/stores/" + portaltest.StoreJWO
 
 func TestSaveWithThePencilWritesOneVersionAsTheConsole(t *testing.T) {
 	t.Parallel()
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	a := newAgent(t, tp)
 	a.SignIn(tp.OperatorToken)
 	form := a.Get(storePath + "?edit=ordering")
@@ -58,8 +57,7 @@ func TestSaveCreatesAMissingConnector(t *testing.T) {
 
 func TestCancelWritesNothing(t *testing.T) {
 	t.Parallel()
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	a := newAgent(t, tp)
 	a.SignIn(tp.OperatorToken)
 	before := len(auditEvents(t, tp.Viewer))
@@ -115,8 +113,7 @@ func TestFieldErrorsShowBesideTheFieldInThePortalsWords(t *testing.T) {
 
 func TestAConcurrentChangeIsShownNotOverwritten(t *testing.T) {
 	t.Parallel()
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	a := newAgent(t, tp)
 	a.SignIn(tp.OperatorToken)
 	a.Get(storePath + "?edit=ordering") // opened at version 1
@@ -136,8 +133,7 @@ func TestAConcurrentChangeIsShownNotOverwritten(t *testing.T) {
 
 func TestViewerSeesNoPencilAndNoRunTest(t *testing.T) {
 	t.Parallel()
-	tp := startConsole(t, console.Options{})
-	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, publicURL)
+	tp := consoleWithOrdering(t)
 	a := newAgent(t, tp)
 	a.SignIn(tp.ViewerToken)
 	p := a.Get(storePath + "?edit=ordering")
