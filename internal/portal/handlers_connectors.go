@@ -107,26 +107,15 @@ func parseConnectorFilter(q url.Values) (ConnectorFilter, error) {
 		slices.Sort(ids)
 		f.StoreIDs = slices.Compact(ids)
 	}
-	if s := q.Get("method"); s != "" {
-		m, err := jwo.ParseMethod(s)
-		if err != nil {
-			return f, badRequest("method=%q: %v", s, err)
-		}
-		f.Method = m
+	var err error
+	if f.Method, err = enumParam(q, "method", "a connector method", jwo.Methods); err != nil {
+		return f, err
 	}
-	if s := q.Get("store_type"); s != "" {
-		f.StoreType = jwo.StoreType(strings.ToUpper(s))
-		if !f.StoreType.Valid() {
-			return f, badRequest("store_type=%q is not a store type: use one of %s", s, strings.Join(jwo.Strings(jwo.StoreTypes), ", "))
-		}
+	if f.StoreType, err = enumParam(q, "store_type", "a store type", jwo.StoreTypes); err != nil {
+		return f, err
 	}
-	if s := q.Get("connectivity_status"); s != "" {
-		f.ConnectivityStatus = jwo.ConnectivityStatus(strings.ToUpper(s))
-		if !f.ConnectivityStatus.Valid() {
-			return f, badRequest("connectivity_status=%q is not a connectivity status: use one of %s", s, strings.Join(jwo.Strings(jwo.ConnectivityStatuses), ", "))
-		}
-	}
-	return f, nil
+	f.ConnectivityStatus, err = enumParam(q, "connectivity_status", "a connectivity status", jwo.ConnectivityStatuses)
+	return f, err
 }
 
 // listMerchantConnectors is GET /v1/connectors: every connector of the

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
@@ -58,34 +58,15 @@ func sameProfile(a, b jwo.StoreProfile) bool {
 	return bytes.Equal(ja, jb)
 }
 
-func parseStoreFilter(q map[string][]string) (StoreFilter, error) {
-	var f StoreFilter
-	get := func(k string) string {
-		if v := q[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
+func parseStoreFilter(q url.Values) (f StoreFilter, err error) {
+	if f.StoreType, err = enumParam(q, "store_type", "a store type", jwo.StoreTypes); err != nil {
+		return f, err
 	}
-	if s := get("store_type"); s != "" {
-		f.StoreType = jwo.StoreType(strings.ToUpper(s))
-		if !f.StoreType.Valid() {
-			return f, badRequest("store_type=%q is not a store type: use one of %s", s, strings.Join(jwo.Strings(jwo.StoreTypes), ", "))
-		}
+	if f.Completion, err = enumParam(q, "completion_status", "a completion status", jwo.CompletionStatuses); err != nil {
+		return f, err
 	}
-	if s := get("completion_status"); s != "" {
-		f.Completion = jwo.CompletionStatus(strings.ToUpper(s))
-		if !f.Completion.Valid() {
-			return f, badRequest("completion_status=%q is not a completion status: use one of %s", s, strings.Join(jwo.Strings(jwo.CompletionStatuses), ", "))
-		}
-	}
-	if s := get("method"); s != "" {
-		m, err := jwo.ParseMethod(s)
-		if err != nil {
-			return f, badRequest("method=%q: %v", s, err)
-		}
-		f.Method = m
-	}
-	return f, nil
+	f.Method, err = enumParam(q, "method", "a connector method", jwo.Methods)
+	return f, err
 }
 
 func (p *Portal) listStores(w http.ResponseWriter, r *http.Request) error {

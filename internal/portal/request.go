@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -217,6 +218,20 @@ func queryParams(r *http.Request, allowed ...string) (url.Values, error) {
 		}
 	}
 	return q, nil
+}
+
+// enumParam reads an optional enum parameter in any letter case, like the
+// path's method segment; a value outside values is 400 naming the parameter.
+func enumParam[T ~string](q url.Values, name, what string, values []T) (T, error) {
+	s := q.Get(name)
+	if s == "" {
+		return "", nil
+	}
+	v := T(strings.ToUpper(s))
+	if !slices.Contains(values, v) {
+		return "", badRequest("%s=%q is not %s: use one of %s", name, s, what, strings.Join(jwo.Strings(values), ", "))
+	}
+	return v, nil
 }
 
 // intParam reads an optional positive integer parameter within [1, max].

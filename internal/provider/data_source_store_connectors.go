@@ -25,12 +25,48 @@ func NewStoreConnectorsDataSource() datasource.DataSource { return &storeConnect
 type storeConnectorsDataSource struct{ client *client.Client }
 
 type storeConnectorsDataSourceModel struct {
-	ID                 types.String               `tfsdk:"id"`
-	StoreID            types.String               `tfsdk:"store_id"`
-	Method             types.String               `tfsdk:"method"`
-	StoreType          types.String               `tfsdk:"store_type"`
-	ConnectivityStatus types.String               `tfsdk:"connectivity_status"`
-	Connectors         []listedConnectorDataModel `tfsdk:"connectors"`
+	ID types.String `tfsdk:"id"`
+	connectorFilterModel
+	Connectors []listedConnectorDataModel `tfsdk:"connectors"`
+}
+
+// connectorFilterModel holds the filter arguments that jwo_store_connectors
+// and the jwo_store_connector list resource share.
+type connectorFilterModel struct {
+	StoreID            types.String `tfsdk:"store_id"`
+	Method             types.String `tfsdk:"method"`
+	StoreType          types.String `tfsdk:"store_type"`
+	ConnectivityStatus types.String `tfsdk:"connectivity_status"`
+}
+
+// connectorFilterArgument is how one filter argument is described and checked.
+type connectorFilterArgument struct {
+	description string
+	validators  []validator.String
+}
+
+// connectorFilterArguments are the optional filters of GET /v1/connectors as
+// Terraform arguments, by name.
+func connectorFilterArguments() map[string]connectorFilterArgument {
+	return map[string]connectorFilterArgument{
+		"store_id": {
+			description: "Only connectors of this store. A store the token's merchant does not have lists nothing " +
+				"(not an error, so a listing never tells whether another merchant's store exists).",
+			validators: []validator.String{validStoreID()},
+		},
+		"method": {
+			description: "Only connectors of this method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
+			validators:  []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
+		},
+		"store_type": {
+			description: "Only connectors of stores of this type: " + markdownList(jwo.Strings(jwo.StoreTypes)) + ".",
+			validators:  []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.StoreTypes)...)},
+		},
+		"connectivity_status": {
+			description: "Only connectors with this connectivity status: " + markdownList(jwo.Strings(jwo.ConnectivityStatuses)) + ".",
+			validators:  []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.ConnectivityStatuses)...)},
+		},
+	}
 }
 
 // listedConnectorDataModel is a connector of the list with the id that
@@ -50,42 +86,24 @@ func (d *storeConnectorsDataSource) Schema(_ context.Context, _ datasource.Schem
 		Computed:            true,
 		MarkdownDescription: "`STORE_ID/METHOD`: the import id of the `jwo_store_connector` resource that manages this connector.",
 	}
+	attrs := map[string]schema.Attribute{}
+	for name, f := range connectorFilterArguments() {
+		attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: f.description, Validators: f.validators}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the saved connectors of every store of the token's merchant, including those Terraform does not manage yet: " +
 			"with `import { for_each = ... }` (Terraform 1.7+) it adopts them in bulk (see the guide *Adopting connectors in bulk*). " +
 			"All pages of the list are read. The optional filters combine: a connector is listed when it matches every filter that is set.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Identifies this listing by its filters, e.g. `method=ORDERING&store_type=JWO`, or `all` without filters.",
-			},
-			"store_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only connectors of this store. A store the token's merchant does not have lists nothing " +
-					"(not an error, so a listing never tells whether another merchant's store exists).",
-				Validators: []validator.String{validStoreID()},
-			},
-			"method": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors of this method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
-			},
-			"store_type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors of stores of this type: " + markdownList(jwo.Strings(jwo.StoreTypes)) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.StoreTypes)...)},
-			},
-			"connectivity_status": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors with this connectivity status: " + markdownList(jwo.Strings(jwo.ConnectivityStatuses)) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.ConnectivityStatuses)...)},
-			},
-			"connectors": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The matching connectors, ordered by store id, then by method name.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: item},
-			},
-		},
+		Attributes: attrs,
+	}
+	attrs["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "Identifies this listing by its filters, e.g. `method=ORDERING&store_type=JWO`, or `all` without filters.",
+	}
+	attrs["connectors"] = schema.ListNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "The matching connectors, ordered by store id, then by method name.",
+		NestedObject:        schema.NestedAttributeObject{Attributes: item},
 	}
 }
 
@@ -102,7 +120,7 @@ func (d *storeConnectorsDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter := connectorFilterOf(data.StoreID, data.Method, data.StoreType, data.ConnectivityStatus)
+	filter := data.filter()
 	data.Connectors = []listedConnectorDataModel{}
 	for c, err := range d.client.MerchantConnectors(ctx, filter) {
 		if err != nil {
@@ -118,15 +136,14 @@ func (d *storeConnectorsDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-// connectorFilterOf is the API filter of the optional filter attributes that
-// the data source and the list resource share.
-func connectorFilterOf(storeID, method, storeType, status types.String) client.ConnectorFilter {
+// filter is the API filter of the arguments that are set.
+func (m connectorFilterModel) filter() client.ConnectorFilter {
 	f := client.ConnectorFilter{
-		Method:             jwo.Method(method.ValueString()),
-		StoreType:          jwo.StoreType(storeType.ValueString()),
-		ConnectivityStatus: jwo.ConnectivityStatus(status.ValueString()),
+		Method:             jwo.Method(m.Method.ValueString()),
+		StoreType:          jwo.StoreType(m.StoreType.ValueString()),
+		ConnectivityStatus: jwo.ConnectivityStatus(m.ConnectivityStatus.ValueString()),
 	}
-	if id := storeID.ValueString(); id != "" {
+	if id := m.StoreID.ValueString(); id != "" {
 		f.StoreIDs = []string{id}
 	}
 	return f

@@ -6,13 +6,10 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
@@ -30,13 +27,6 @@ func NewStoreConnectorListResource() list.ListResource { return &storeConnectorL
 
 type storeConnectorListResource struct{ client *client.Client }
 
-type storeConnectorListModel struct {
-	StoreID            types.String `tfsdk:"store_id"`
-	Method             types.String `tfsdk:"method"`
-	StoreType          types.String `tfsdk:"store_type"`
-	ConnectivityStatus types.String `tfsdk:"connectivity_status"`
-}
-
 // listPageSize is the page the list asks the portal for: the largest, so
 // that 40,000 connectors are 40 requests, and at most one page is held.
 const listPageSize = 1000
@@ -46,34 +36,17 @@ func (r *storeConnectorListResource) Metadata(_ context.Context, req resource.Me
 }
 
 func (r *storeConnectorListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := map[string]schema.Attribute{}
+	for name, f := range connectorFilterArguments() {
+		attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: f.description, Validators: f.validators}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the saved connectors of the token's merchant for `terraform query` (Terraform 1.14 and later). " +
 			"Each result has the identity of a `jwo_store_connector` (`store_id`, `method`) and the display name `STORE_ID/METHOD`; " +
 			"with `include_resource = true` also the whole resource, so that `terraform query -generate-config-out=FILE` writes " +
 			"import and resource blocks that then plan as imports only. Results are streamed page by page. " +
 			"The optional filters combine: a connector is listed when it matches every filter that is set.",
-		Attributes: map[string]schema.Attribute{
-			"store_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors of this store. A store the token's merchant does not have lists nothing.",
-				Validators:          []validator.String{validStoreID()},
-			},
-			"method": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors of this method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
-			},
-			"store_type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors of stores of this type: " + markdownList(jwo.Strings(jwo.StoreTypes)) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.StoreTypes)...)},
-			},
-			"connectivity_status": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only connectors with this connectivity status: " + markdownList(jwo.Strings(jwo.ConnectivityStatuses)) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.ConnectivityStatuses)...)},
-			},
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -87,7 +60,7 @@ func (r *storeConnectorListResource) Configure(_ context.Context, req resource.C
 // merchant holds.
 func (r *storeConnectorListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var diags diag.Diagnostics
-	var config storeConnectorListModel
+	var config connectorFilterModel
 	if checkDataSourceClient(r.client, &diags) {
 		diags.Append(req.Config.Get(ctx, &config)...)
 	}
@@ -95,7 +68,7 @@ func (r *storeConnectorListResource) List(ctx context.Context, req list.ListRequ
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	filter := connectorFilterOf(config.StoreID, config.Method, config.StoreType, config.ConnectivityStatus)
+	filter := config.filter()
 	filter.PageSize = listPageSize
 	if req.Limit > 0 && req.Limit < listPageSize {
 		filter.PageSize = int(req.Limit)
