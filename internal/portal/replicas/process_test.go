@@ -103,7 +103,21 @@ func startReplica(t *testing.T, name, db string) *replica {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("replica %s did not listen within 30s:\n%s", name, r.log())
 	}
-	return r
+	// serve listens before it has opened the database: ready is when
+	// /healthz says so, as a load balancer's health check would.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if a := do(http.MethodGet, r.url+"/healthz", "", ""); a.status == http.StatusOK {
+			return r
+		}
+		select {
+		case <-r.done:
+			t.Fatalf("replica %s exited before it was healthy:\n%s", name, r.log())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica %s was not healthy within 30s:\n%s", name, r.log())
+		}
+	}
 }
 
 type lockedWriter struct {

@@ -42,6 +42,9 @@ func TestPostgresRestartUnderReplicas(t *testing.T) {
 			{http.MethodGet, "/healthz", ""},
 		} {
 			a := do(req.method, r.url+req.path, fx.operator, req.body)
+			if a.err != nil {
+				t.Fatalf("%s does not answer while PostgreSQL is down: %v\n%s", r.name, a.err, r.log())
+			}
 			if a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" {
 				t.Errorf("%s %s on %s while PostgreSQL is down: %d (Retry-After %q) %s %v, want 503 with Retry-After",
 					req.method, req.path, r.name, a.status, a.header.Get("Retry-After"), a.body, a.err)
