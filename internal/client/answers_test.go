@@ -191,22 +191,20 @@ func TestBackoffRangePerAttempt(t *testing.T) {
 func TestThrottleWaitHonoursRetryAfterUpToTheCap(t *testing.T) {
 	t.Parallel()
 	c := &Client{retryWaitMin: 100 * time.Millisecond, retryWaitMax: 5 * time.Second}
-	answer := func(v string) *http.Response {
-		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
-	}
+	retryAfter := func(v string) http.Header { return http.Header{"Retry-After": {v}} }
 	for range 100 {
-		w, ok := c.throttleWait(answer("8"), 1)
+		w, ok := c.throttleWait(&http.Response{StatusCode: http.StatusTooManyRequests, Header: retryAfter("8")}, 1)
 		if !ok || w < 8*time.Second || w > 10*time.Second {
 			t.Fatalf("Retry-After 8: %v, %t; want 8s to 10s", w, ok)
 		}
 	}
-	if w, ok := c.throttleWait(answer("30"), 1); !ok || w < 30*time.Second {
+	if w, ok := c.throttleWait(&http.Response{StatusCode: http.StatusTooManyRequests, Header: retryAfter("30")}, 1); !ok || w < 30*time.Second {
 		t.Errorf("Retry-After at the cap of 30s: %v, %t", w, ok)
 	}
-	if _, ok := c.throttleWait(answer("31"), 1); ok {
+	if _, ok := c.throttleWait(&http.Response{StatusCode: http.StatusTooManyRequests, Header: retryAfter("31")}, 1); ok {
 		t.Error("Retry-After beyond the cap was accepted")
 	}
-	if w, ok := c.throttleWait(answer("0"), 1); !ok || w < c.retryWaitMin {
+	if w, ok := c.throttleWait(&http.Response{StatusCode: http.StatusTooManyRequests, Header: retryAfter("0")}, 1); !ok || w < c.retryWaitMin {
 		t.Errorf("Retry-After 0: %v, %t; want at least the minimum wait", w, ok)
 	}
 }
