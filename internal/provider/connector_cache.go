@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -23,10 +24,19 @@ const (
 	// connectorPageSize is the largest page GET /v1/connectors serves: a
 	// merchant of up to that many connectors is known from one request.
 	connectorPageSize = 1000
-	// walkOnMisses: when at least this many stores are waiting at once, the
-	// configuration is large against what is known, and the next page of the
-	// merchant-wide walk serves it better than a batch of those stores.
-	walkOnMisses = 4
+
+	// walkAfterStores: once batches have listed this many stores beyond the
+	// merchant's first page, the configuration is taken to be large, and the
+	// rest of the merchant is walked page by page instead (a page serves 1,000
+	// connectors for the one request that a batch of a few stores costs).
+	walkAfterStores = 8
+
+	// A batch waits to fill: until batchFull Reads wait (Terraform's default
+	// parallelism: no other Read can start then), no new Read has come to wait
+	// for batchQuiet, or batchMaxWait has passed since it began to gather.
+	batchFull    = 10
+	batchQuiet   = 10 * time.Millisecond
+	batchMaxWait = 50 * time.Millisecond
 )
 
 type connectorKey struct {
@@ -35,10 +45,11 @@ type connectorKey struct {
 }
 
 // connectorCache serves the Reads of jwo_store_connector of one provider
-// configuration (one Terraform walk) from as few listings as it can:
-// the merchant's first page, then batches of the stores Reads wait for, or
-// further pages of the merchant while many wait at once. PERFORMANCE.md
-// ("Batched refresh") gives the design; the rules it keeps are:
+// configuration (one Terraform walk) from as few listings as it can: the
+// merchant's first page, then batches of the stores that Reads wait for, and
+// once those have listed walkAfterStores stores, the rest of the merchant.
+// PERFORMANCE.md ("Batched refresh") gives the design and the figures; the
+// rules it keeps are:
 //
 //   - everything it holds was fetched after it was made, and it is made by
 //     Configure, so nothing predates the walk;
@@ -62,15 +73,15 @@ type connectorCache struct {
 	served   map[connectorKey]bool            // handed out already
 	covered  map[string]bool                  // stores listed whole by a batch
 	waiting  map[connectorKey][]chan readHint // Reads waiting for a listing
-	walk     walkState
-	off      bool // a listing failed: every Read is a GET
-	fetching bool // the fetch loop runs
-}
-
-// walkState is the merchant-wide walk, one page after the other.
-type walkState struct {
-	started, done bool
-	next          string
+	nWaiting int                              // how many Reads wait
+	arrived  chan struct{}                    // a Read began to wait (never blocks the Read)
+	listed   bool                             // the first page has been asked for
+	next     string                           // the walk's next page; "" once it has none
+	walking  bool                             // the walk goes on past the first page
+	whole    bool                             // the walk has seen every page
+	batched  int                              // stores listed by batches
+	off      bool                             // a listing failed: every Read is a GET
+	fetching bool                             // the fetch loop runs
 }
 
 // readHint is what a waiting Read learns: the connector, or that it must
@@ -89,6 +100,7 @@ func newConnectorCache(list connectorListing, get connectorGet) *connectorCache 
 		served:  map[connectorKey]bool{},
 		covered: map[string]bool{},
 		waiting: map[connectorKey][]chan readHint{},
+		arrived: make(chan struct{}, 1),
 	}
 }
 
@@ -116,6 +128,11 @@ func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method)
 	}
 	ch := make(chan readHint, 1)
 	c.waiting[k] = append(c.waiting[k], ch)
+	c.nWaiting++
+	select {
+	case c.arrived <- struct{}{}:
+	default:
+	}
 	if !c.fetching {
 		c.fetching = true
 		// The loop outlives this Read when others wait too; it stops when
@@ -129,7 +146,9 @@ func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method)
 		return c.answer(ctx, k, h)
 	case <-ctx.Done():
 		c.mu.Lock()
+		before := len(c.waiting[k])
 		c.waiting[k] = slices.DeleteFunc(c.waiting[k], func(w chan readHint) bool { return w == ch })
+		c.nWaiting -= before - len(c.waiting[k])
 		if len(c.waiting[k]) == 0 {
 			delete(c.waiting, k)
 		}
@@ -153,7 +172,7 @@ func (c *connectorCache) lookup(k connectorKey) (readHint, bool) {
 		c.served[k] = true
 		return readHint{conn: conn, found: true}, true
 	}
-	if c.walk.done || c.covered[k.storeID] {
+	if c.whole || c.covered[k.storeID] {
 		c.served[k] = true
 		return readHint{}, true
 	}
@@ -189,20 +208,27 @@ func (c *connectorCache) deleted(storeID string, m jwo.Method) {
 func (c *connectorCache) fetchLoop(ctx context.Context) {
 	for {
 		c.mu.Lock()
+		walk := !c.listed || c.walking
+		c.listed = true
+		c.mu.Unlock()
+		if !walk {
+			c.gather()
+		}
+
+		c.mu.Lock()
 		stores := c.waitingStores()
 		if len(stores) == 0 {
 			c.fetching = false
 			c.mu.Unlock()
 			return
 		}
-		walk := !c.walk.started || (!c.walk.done && len(stores) >= walkOnMisses)
 		var batch []string
+		if !walk {
+			batch = stores[:min(len(stores), jwo.MaxFilterStoreIDs)]
+		}
 		token := ""
 		if walk {
-			c.walk.started = true
-			token = c.walk.next
-		} else {
-			batch = stores[:min(len(stores), jwo.MaxFilterStoreIDs)]
+			token = c.next
 		}
 		c.seq++
 		sent := c.seq
@@ -216,12 +242,15 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 			tflog.Warn(ctx, "listing connectors failed; reading each connector on its own", map[string]any{"error": err.Error()})
 			c.off = true
 		case walk:
-			c.walk.next = next
-			c.walk.done = next == ""
+			c.next = next
+			c.whole = next == ""
+			c.walking = !c.whole && c.walking
 		default:
 			for _, s := range batch {
 				c.covered[s] = true
 			}
+			c.batched += len(batch)
+			c.walking = c.batched >= walkAfterStores
 		}
 		for _, conn := range conns {
 			k := connectorKey{conn.StoreID, conn.Method}
@@ -235,8 +264,30 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 	}
 }
 
-// fetch makes one listing: a page of the walk, or every page of a batch (one
-// page, unless the portal's pages are smaller than a batch's connectors).
+// gather lets a batch fill before it is sent (see batchFull).
+func (c *connectorCache) gather() {
+	limit := time.NewTimer(batchMaxWait)
+	defer limit.Stop()
+	for {
+		c.mu.Lock()
+		n := c.nWaiting
+		c.mu.Unlock()
+		if n >= batchFull {
+			return
+		}
+		select {
+		case <-c.arrived:
+		case <-time.After(batchQuiet):
+			return
+		case <-limit.C:
+			return
+		}
+	}
+}
+
+// fetch makes one listing: the walk's page at token (next is "" on the
+// last), or every page of a batch (one page, unless the portal's pages are
+// smaller than a batch's connectors).
 func (c *connectorCache) fetch(ctx context.Context, batch []string, token string) ([]jwo.Connector, string, error) {
 	if len(batch) == 0 {
 		return c.list(ctx, nil, token)
@@ -283,6 +334,7 @@ func (c *connectorCache) wake() {
 			}
 			ch <- h
 		}
+		c.nWaiting -= len(chans)
 		delete(c.waiting, k)
 	}
 }
