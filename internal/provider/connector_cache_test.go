@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,5 +128,44 @@ func TestConnectorCacheFallsBackToAGetPerRead(t *testing.T) {
 	calls := rc.snapshot()
 	if calls["GET /v1/stores/"+accStoreJWO+"/connectors/loyalty"] != 1 || calls["GET /v1/stores/"+accStoreJWO+"/connectors/ordering"] != 1 {
 		t.Errorf("requests %v, want one GET per connector", calls)
+	}
+}
+
+// A few stores beyond the first page of a large merchant are served by
+// batches of those stores, never by walking the rest of the merchant.
+func TestConnectorCacheServesAFewStoresOfALargeMerchantByBatches(t *testing.T) {
+	t.Parallel()
+	fleet, fleetIDs := withFleet("acme-fleet", 500)
+	tp := newTestPortal(t, fleet)
+	tp.saveFleetConnectors(t, fleetIDs, urlPublicA)
+	var listings []string
+	var mu sync.Mutex
+	cc, _, rc := newCountedCache(t, tp, func(list connectorListing) connectorListing {
+		return func(ctx context.Context, storeIDs []string, token string) ([]jwo.Connector, string, error) {
+			mu.Lock()
+			listings = append(listings, fmt.Sprintf("stores %v, page token %q", storeIDs, token))
+			mu.Unlock()
+			return list(ctx, storeIDs, token)
+		}
+	})
+	// The last three stores sort far beyond the first page's 250 stores.
+	var wg sync.WaitGroup
+	for _, id := range fleetIDs[len(fleetIDs)-3:] {
+		for _, m := range jwo.Methods {
+			wg.Go(func() {
+				if got := mustRead(t, cc, id, m); got.StoreID != id || got.Method != m {
+					t.Errorf("read %s/%s: got %s/%s", id, m, got.StoreID, got.Method)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if len(listings) > 4 || len(rc.snapshot()) != 1 {
+		t.Errorf("requests %v; listings:\n%s\nwant the first page and at most three batches, nothing else", rc.snapshot(), strings.Join(listings, "\n"))
+	}
+	for _, l := range listings[1:] {
+		if !strings.Contains(l, `token ""`) || strings.Contains(l, "stores []") {
+			t.Errorf("a listing after the first page walked the merchant: %s", l)
+		}
 	}
 }
