@@ -34,6 +34,16 @@ func (m *metrics) countRequest(route string, code int) {
 	m.mu.Unlock()
 }
 
+// MetricsHandler serves the Prometheus counters at /metrics. It is not part
+// of Handler: the counters describe every merchant's traffic together, so
+// they are served on an address of their own (serve --metrics-addr) that
+// only the operator's monitoring reaches, never on the API's.
+func (p *Portal) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", p.serve("GET /metrics", false, p.metricsText))
+	return withRequestInfo(withNoStore(mux))
+}
+
 // metricsText writes the Prometheus text exposition format.
 func (p *Portal) metricsText(w http.ResponseWriter, r *http.Request) error {
 	m := p.metrics

@@ -23,7 +23,6 @@ func (p *Portal) routes() http.Handler {
 	authed := func(pattern string, h handlerFunc) { mux.Handle(pattern, p.serve(pattern, true, h)) }
 
 	open("GET /healthz", p.healthz)
-	open("GET /metrics", p.metricsText)
 	open("GET /v1/openapi.json", p.openAPI)
 
 	authed("GET /v1/stores", p.listStores)

@@ -20,8 +20,9 @@ import (
 // portalProcess is bin/jwo-portal serve, run as a child so that its peak
 // resident memory (VmHWM) is its own and not the harness's.
 type portalProcess struct {
-	cmd *exec.Cmd
-	url string
+	cmd        *exec.Cmd
+	url        string
+	metricsURL string // where --metrics-addr serves /metrics
 
 	stopOnce sync.Once
 	stopErr  error
@@ -36,7 +37,7 @@ func startPortal(ctx context.Context, bin, dbPath, logPath string, extra ...stri
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--dev", "--addr", "127.0.0.1:0", "--db", dbPath}, extra...)
+	args := append([]string{"serve", "--dev", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--db", dbPath}, extra...)
 	cmd := exec.CommandContext(ctx, filepath.Join(bin, "jwo-portal"), args...)
 	cmd.Stderr = logFile
 	out, err := cmd.StdoutPipe()
@@ -47,7 +48,8 @@ func startPortal(ctx context.Context, bin, dbPath, logPath string, extra ...stri
 		return nil, err
 	}
 	// The first line is "jwo-portal: listening on http://ADDR".
-	line, err := bufio.NewReader(out).ReadString('\n')
+	rd := bufio.NewReader(out)
+	line, err := rd.ReadString('\n')
 	if err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
@@ -59,8 +61,16 @@ func startPortal(ctx context.Context, bin, dbPath, logPath string, extra ...stri
 		_ = cmd.Wait()
 		return nil, fmt.Errorf("unexpected first line of jwo-portal: %q", line)
 	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
-	return &portalProcess{cmd: cmd, url: url}, nil
+	// The second is "jwo-portal: metrics on http://ADDR/metrics".
+	line, err = rd.ReadString('\n')
+	_, metricsURL, ok := strings.Cut(strings.TrimSpace(line), "metrics on ")
+	if err != nil || !ok {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("jwo-portal did not say where its metrics are (see %s): %q %v", logPath, line, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, rd) }()
+	return &portalProcess{cmd: cmd, url: url, metricsURL: metricsURL}, nil
 }
 
 // peakRSS is the portal's VmHWM so far: the kernel's own high-water mark of
@@ -86,7 +96,7 @@ func (p *portalProcess) stop() error {
 // requests reads /metrics and returns jwo_portal_requests_total by
 // "route code".
 func (p *portalProcess) requests(ctx context.Context) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url+"/metrics", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.metricsURL, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 )
 
 // shutdownGrace is how long in-flight requests get to finish once a
@@ -58,4 +60,22 @@ func newLogger(stderr io.Writer, format string, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(stderr, opts))
+}
+
+// serveMetrics serves the portal's metrics on an address of their own and
+// says where on stdout, after the API's line; the returned func stops it.
+func serveMetrics(addr string, p *portal.Portal, stdout io.Writer, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	_, _ = fmt.Fprintf(stdout, "jwo-portal: metrics on http://%s/metrics\n", ln.Addr())
+	srv := portal.NewServer(ln.Addr().String(), p.MetricsHandler())
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	go func() { _ = srv.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
 }

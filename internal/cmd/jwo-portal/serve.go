@@ -34,6 +34,7 @@ type serveConfig struct {
 	logFormat   string
 	logLevel    levelValue
 	egressDeny  prefixList
+	metricsAddr string
 }
 
 func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
@@ -46,6 +47,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
 	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
 	c.fs.Var(&cfg.lease, "replica-lease", "`DURATION` a replica's runs stay its own after its last renewal: one that dies leaves no run RUNNING for longer (default 15s)")
+	c.fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "`HOST:PORT` to serve the Prometheus metrics on, apart from the API (default: not served)")
 	c.fs.Var(&cfg.egressDeny, "egress-deny", "`CIDR` the connectivity tester must never call, in every mode (repeatable)")
 	c.fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	c.fs.Var(&cfg.logLevel, "log-level", "log `LEVEL`: debug, info, warn or error")
@@ -61,6 +63,11 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	}
 	if err := checkAddr(c.name, cfg.addr); err != nil {
 		return cfg, err
+	}
+	if cfg.metricsAddr != "" {
+		if err := checkAddr(c.name, cfg.metricsAddr); err != nil {
+			return cfg, err
+		}
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, usagef(c.name, "--log-format %q is not a format: use text or json", cfg.logFormat)
@@ -115,6 +122,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := portal.NewServer(ln.Addr().String(), p.Handler())
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	srv.RegisterOnShutdown(p.Drain) // long polls must not hold up the shutdown
+	if cfg.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.metricsAddr, p, stdout, log)
+		if err != nil {
+			return errors.Join(err, ln.Close(), p.Close(context.Background()))
+		}
+		defer stopMetrics()
+	}
 	serveErr := serveUntilDone(ctx, srv, ln, log)
 
 	// Close waits for running connectivity tests, but not forever.
