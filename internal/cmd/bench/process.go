@@ -67,7 +67,7 @@ func startPortal(ctx context.Context, bin, dbPath, logPath string, extra ...stri
 	if err != nil || !ok {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		return nil, fmt.Errorf("jwo-portal did not say where its metrics are (see %s): %q %v", logPath, line, err)
+		return nil, fmt.Errorf("jwo-portal did not say where its metrics are (see %s): %q: %w", logPath, line, err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, rd) }()
 	return &portalProcess{cmd: cmd, url: url, metricsURL: metricsURL}, nil
