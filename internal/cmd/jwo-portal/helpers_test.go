@@ -38,6 +38,13 @@ type server struct {
 // command is stopped, as SIGTERM would, by server.stop or at cleanup.
 func startServing(t *testing.T, run runFunc, args ...string) *server {
 	t.Helper()
+	return startServingMatching(t, listening, run, args...)
+}
+
+// startServingMatching is startServing waiting for a listening line that
+// pattern matches, its first group being the base URL.
+func startServingMatching(t *testing.T, pattern *regexp.Regexp, run runFunc, args ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{stdout: &portaltest.SyncBuffer{}, stderr: &portaltest.SyncBuffer{}}
 	done := make(chan error, 1)
@@ -60,7 +67,7 @@ func startServing(t *testing.T, run runFunc, args ...string) *server {
 
 	deadline := time.After(20 * time.Second)
 	for {
-		if m := listening.FindStringSubmatch(s.stdout.String()); m != nil {
+		if m := pattern.FindStringSubmatch(s.stdout.String()); m != nil {
 			s.URL = m[1]
 			return s
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -20,11 +21,21 @@ const shutdownGrace = 10 * time.Second
 // listen binds addr and prints the real address, so that --addr with port 0
 // can be found by whoever started the process.
 func listen(addr string, stdout io.Writer) (net.Listener, error) {
+	return listenTLS(addr, nil, stdout)
+}
+
+// listenTLS is listen with TLS when tlsCfg is not nil.
+func listenTLS(addr string, tlsCfg *tls.Config, stdout io.Writer) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	_, _ = fmt.Fprintf(stdout, "jwo-portal: listening on http://%s\n", ln.Addr())
+	scheme := "http"
+	if tlsCfg != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	_, _ = fmt.Fprintf(stdout, "jwo-portal: listening on %s://%s\n", scheme, ln.Addr())
 	return ln, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
@@ -35,6 +36,8 @@ type serveConfig struct {
 	logLevel    levelValue
 	egressDeny  prefixList
 	metricsAddr string
+	tlsCert     string
+	tlsKey      string
 }
 
 func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
@@ -47,6 +50,8 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
 	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
 	c.fs.Var(&cfg.lease, "replica-lease", "`DURATION` a replica's runs stay its own after its last renewal: one that dies leaves no run RUNNING for longer (default 15s)")
+	c.fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve https with the certificate (chain) in PEM `FILE`; reloaded on SIGHUP or when the file changes")
+	c.fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, PEM `FILE`")
 	c.fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "`HOST:PORT` to serve the Prometheus metrics on, apart from the API (default: not served)")
 	c.fs.Var(&cfg.egressDeny, "egress-deny", "`CIDR` the connectivity tester must never call, in every mode (repeatable)")
 	c.fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
@@ -63,6 +68,9 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	}
 	if err := checkAddr(c.name, cfg.addr); err != nil {
 		return cfg, err
+	}
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return cfg, usagef(c.name, "--tls-cert and --tls-key go together: give both files, or neither for plain http")
 	}
 	if cfg.metricsAddr != "" {
 		if err := checkAddr(c.name, cfg.metricsAddr); err != nil {
@@ -94,7 +102,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("seed applied", "file", cfg.seed, "merchants", len(f.Merchants))
 	}
 	// Listen first, so that the tester knows the portal's own addresses.
-	ln, err := listen(cfg.addr, stdout)
+	var tlsCfg *tls.Config
+	if cfg.tlsCert != "" {
+		certs, err := newCertReloader(cfg.tlsCert, cfg.tlsKey, log)
+		if err != nil {
+			return err
+		}
+		defer certs.close()
+		tlsCfg = certs.config()
+	}
+	if w := plaintextWarning(cfg.addr, cfg.dev, tlsCfg != nil); w != "" {
+		log.Warn(w)
+	}
+	ln, err := listenTLS(cfg.addr, tlsCfg, stdout)
 	if err != nil {
 		return err
 	}
