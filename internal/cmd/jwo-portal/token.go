@@ -122,14 +122,7 @@ func runTokenList(ctx context.Context, args []string, stdout io.Writer) error {
 	c := newCommand("token list", tokenListUsage)
 	c.dbFlag(&db)
 	c.fs.StringVar(&merchant, "merchant", "", "only the tokens of the merchant `ID`")
-	args, err := c.parse(args, stdout)
-	if err != nil {
-		return err
-	}
-	if err := c.noArgs(args); err != nil {
-		return err
-	}
-	if err := c.requireDB(db); err != nil {
+	if err := c.parseWithDB(args, &db, stdout); err != nil {
 		return err
 	}
 	toks, err := portal.ListTokens(ctx, db, merchant)
@@ -172,14 +165,7 @@ func runTokenRevoke(ctx context.Context, args []string, stdout io.Writer) error 
 	c := newCommand("token revoke", tokenRevokeUsage)
 	c.dbFlag(&db)
 	c.fs.StringVar(&id, "id", "", "the token's `ID`, as token list shows it")
-	args, err := c.parse(args, stdout)
-	if err != nil {
-		return err
-	}
-	if err := c.noArgs(args); err != nil {
-		return err
-	}
-	if err := c.requireDB(db); err != nil {
+	if err := c.parseWithDB(args, &db, stdout); err != nil {
 		return err
 	}
 	if id == "" {
@@ -191,4 +177,17 @@ func runTokenRevoke(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	_, err = fmt.Fprintf(stdout, "jwo-portal: revoked token %s (%s, merchant %s, role %s)\n", t.ID, t.Name, t.Merchant, t.Role)
 	return err
+}
+
+// parseWithDB parses the flags of a command that takes no arguments and
+// needs --db.
+func (c *command) parseWithDB(args []string, db *string, stdout io.Writer) error {
+	args, err := c.parse(args, stdout)
+	if err != nil {
+		return err
+	}
+	if err := c.noArgs(args); err != nil {
+		return err
+	}
+	return c.requireDB(*db)
 }

@@ -3,10 +3,8 @@ package apitest
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,35 +13,6 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
-
-// silentListener accepts connections on loopback and never answers, until
-// the test ends: every call to it lasts the tester's whole timeout.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln := portaltest.Listen(t)
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String()
-}
 
 // One merchant floods the runner with runs against an endpoint that never
 // answers: its runs beyond the bound are 429 with Retry-After and a detail
@@ -60,7 +29,7 @@ func TestFloodingMerchantCannotDelayAnother(t *testing.T) {
 	})
 	ctx := t.Context()
 	conn, _ := sampleConnector(t)
-	put(t, e.operator, storeFull, jwo.MethodIdentity, silentListener(t))
+	put(t, e.operator, storeFull, jwo.MethodIdentity, portaltest.SilentConnector(t))
 	if _, _, err := e.other.PutConnector(ctx, storeOurs, jwo.MethodIdentity,
 		jwo.ConnectorInput{EndpointURL: conn.URL, EndpointType: jwo.EndpointPublic}, client.Precondition{}); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // the driver the portal uses, to read its file after a kill
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 )
 
@@ -79,7 +79,7 @@ func TestCrashSoak(t *testing.T) {
 	logPath := filepath.Join(dir, "portal.log")
 	stores := seedStores(t, bin, dir, db)
 	token := cli(t, bin, "token", "create", "--db", db, "--merchant", "soak", "--role", "operator", "--name", "soak-writer")
-	hang := hangingConnector(t)
+	hang := portaltest.SilentConnector(t)
 
 	ledgers := make([]map[key]*keyState, writers)
 	for w := range ledgers {
@@ -141,39 +141,6 @@ func seedStores(t *testing.T, bin, dir, db string) []string {
 	}
 	cli(t, bin, "seed", "--db", db, file)
 	return ids
-}
-
-// hangingConnector is a loopback connector that accepts calls and never
-// answers, so that every connectivity run stays RUNNING until the portal's
-// test timeout.
-func hangingConnector(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String()
 }
 
 // runRound lets the writers loose, kills the portal at the chosen moment
