@@ -15,13 +15,19 @@ import (
 )
 
 const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
+         [--tls-cert FILE --tls-key FILE] [--metrics-addr HOST:PORT] [--egress-deny CIDR]...
 
 Serves the Portal API v1 until SIGINT or SIGTERM, then finishes in-flight
 requests and closes the database. Without --dev it runs in production mode:
 connector URLs must be https, and connectivity tests refuse loopback,
 private, link-local and unspecified addresses. --dev allows http and
-loopback, for demos and tests. Logs go to stderr; the listening address is
-printed on stdout.
+loopback, for demos and tests. --tls-cert and --tls-key serve https (the
+pair is reloaded when its files change or on SIGHUP); production mode
+warns when it serves plain http on an address other than loopback.
+--metrics-addr serves the Prometheus metrics on an address of their own
+(they are never on the API's). --egress-deny adds a block the tester never
+calls, in every mode. Logs go to stderr; the listening address (and the
+metrics address) is printed on stdout.
 `
 
 type serveConfig struct {
