@@ -225,3 +225,23 @@ func TestTransportErrorCountsAttempts(t *testing.T) {
 		}
 	}
 }
+
+// The request log's copy of the headers hides every credential and adds
+// none that the request did not have.
+func TestRedactHeader(t *testing.T) {
+	t.Parallel()
+	h := http.Header{"Authorization": {"Bearer jwo_secret"}, "Cookie": {"s=secret"}, "Accept": {"application/json"}}
+	got := redactHeader(h)
+	if got.Get("Authorization") != "Bearer <redacted>" || got.Get("Cookie") != "<redacted>" || got.Get("Accept") != "application/json" {
+		t.Errorf("redacted %v", got)
+	}
+	if _, ok := got["Proxy-Authorization"]; ok {
+		t.Errorf("redaction added a Proxy-Authorization header: %v", got)
+	}
+	if h.Get("Cookie") != "s=secret" {
+		t.Error("redaction changed the request's own headers")
+	}
+	if got := redactHeader(http.Header{"Proxy-Authorization": {"Basic c2VjcmV0"}}); got.Get("Proxy-Authorization") != "<redacted>" {
+		t.Errorf("Proxy-Authorization kept: %v", got)
+	}
+}
