@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -121,19 +122,22 @@ func (d *storeConnectorsDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	filter := data.filter()
-	data.Connectors = []listedConnectorDataModel{}
+	var conns []jwo.Connector
 	for c, err := range d.client.MerchantConnectors(ctx, filter) {
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Unable to list connectors", err)
 			return
 		}
-		data.Connectors = append(data.Connectors, listedConnectorDataModel{
-			ID:                 types.StringValue(connectorID(c.StoreID, c.Method)),
-			connectorDataModel: newConnectorDataModel(c),
-		})
+		conns = append(conns, c)
 	}
 	data.ID = types.StringValue(connectorFilterID(filter))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	raw, err := storeConnectorsState(ctx, resp.State.Schema.Type().TerraformType(ctx), data, conns)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to record the connectors",
+			fmt.Sprintf("%v. This is a bug in the provider; please report it.", err))
+		return
+	}
+	resp.State.Raw = raw
 }
 
 // filter is the API filter of the arguments that are set.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -148,10 +147,6 @@ func connectorTerraformValues(c jwo.Connector) map[string]tftypes.Value {
 		}
 		return str(s)
 	}
-	updated := tftypes.NewValue(tftypes.String, nil)
-	if !c.UpdatedAt.IsZero() {
-		updated = str(c.UpdatedAt.UTC().Format(time.RFC3339))
-	}
 	return map[string]tftypes.Value{
 		"id":                  str(connectorID(c.StoreID, c.Method)),
 		"store_id":            str(c.StoreID),
@@ -161,7 +156,7 @@ func connectorTerraformValues(c jwo.Connector) map[string]tftypes.Value {
 		"version":             tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(c.Version)),
 		"connectivity_status": str(string(c.ConnectivityStatus)),
 		"last_test_id":        orNull(c.LastTestID),
-		"updated_at":          updated,
+		"updated_at":          tfTime(c.UpdatedAt),
 		"updated_by":          str(c.UpdatedBy),
 	}
 }
