@@ -515,3 +515,27 @@ func TestRetryAfterParsing(t *testing.T) {
 		}
 	}
 }
+
+// Each failure of a repeatable request waits the backoff of its own rank:
+// the first retry the minimum, then within [base/2, base] of a base that
+// doubles per retry.
+func TestRetryWaitsGrowWithEachFailure(t *testing.T) {
+	c := &Client{retryWaitMin: 10 * time.Millisecond, retryWaitMax: 10 * time.Second, maxRetries: 6}
+	cl := c.newCall(http.MethodGet, "/v1/stores", true)
+	base := c.retryWaitMin
+	for retry := 1; retry <= 6; retry++ {
+		resp := &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{}}
+		again, err := cl.checkRetry(context.Background(), resp, nil)
+		if err != nil || !again {
+			t.Fatalf("retry %d: checkRetry = %v, %v; want another attempt", retry, again, err)
+		}
+		if lo := max(base/2, c.retryWaitMin); cl.wait < lo || cl.wait > base {
+			t.Fatalf("retry %d waits %v, want within [%v, %v]", retry, cl.wait, lo, base)
+		}
+		base *= 2
+	}
+	resp := &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{}}
+	if again, _ := cl.checkRetry(context.Background(), resp, nil); again {
+		t.Error("a seventh retry was allowed with MaxRetries 6")
+	}
+}
