@@ -80,8 +80,11 @@ type methodRow struct {
 
 	Terraform terraformState
 	Catalog   []jwo.CatalogItem // ORDERING: the SKUs a test may use
-	SKU       string
-	SKUError  string
+	// CatalogMore says the catalog holds more than Catalog: the SKU is then
+	// typed, with Catalog as suggestions, so that every item can be tested.
+	CatalogMore bool
+	SKU         string
+	SKUError    string
 }
 
 type storeView struct {
@@ -129,10 +132,12 @@ func (c *Console) loadStoreView(ctx context.Context, rq request, id string, edit
 		}
 		row.Editing = m == edit && !sv.Locked
 		if m == jwo.MethodOrdering {
-			row.Catalog, _, err = c.svc.Catalog(ctx, rq.caller, id, "", catalogChoice, "")
+			var next string
+			row.Catalog, next, err = c.svc.Catalog(ctx, rq.caller, id, "", catalogChoice, "")
 			if err != nil {
 				return nil, err
 			}
+			row.CatalogMore = next != ""
 		}
 		sv.Rows = append(sv.Rows, row)
 	}

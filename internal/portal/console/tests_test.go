@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -118,5 +119,47 @@ func TestManagedByTerraformWarnsOfDrift(t *testing.T) {
 	a.Post(storePath+"/connectors/ordering", url.Values{"endpoint_url": {otherURL}, "endpoint_type": {"PUBLIC"}, "version": {"1"}})
 	if p := a.Get(storePath); !p.Has(`id="ordering-drift">`) || !p.Has("changed outside Terraform since") {
 		t.Fatalf("after a console edit, no drift warning:\n%s", p.Body)
+	}
+}
+
+// A catalog longer than the choice list is tested by typing the SKU: the
+// first items are suggested, and an item beyond them starts a run too.
+func TestOrderingTestReachesEveryItemOfALargeCatalog(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	conn := portaltest.StartConnector(t)
+	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodOrdering, conn.URL)
+	ctx := context.Background()
+	for i := range 120 {
+		body := fmt.Sprintf("%011d", 40000000000+i)
+		_, err := tp.Admin.PutCatalogItem(ctx, portaltest.StoreJWO, fmt.Sprintf("ITEM-%03d", i), jwo.CatalogItemInput{
+			Barcode: body + string(jwo.GTINCheckDigit(body)), BarcodeType: jwo.BarcodeUPC, Name: fmt.Sprintf("Item %d", i),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := newAgent(t, tp)
+	a.SignIn(tp.OperatorToken)
+	page := a.Get(storePath)
+	if !page.Has(`<input type="text" id="ordering-sku" name="sku"`) || !page.Has(`list="ordering-skus"`) ||
+		!page.Has(`<option value="ITEM-000">`) {
+		t.Fatalf("a catalog of 121 items is not offered as a typed SKU with suggestions:\n%s", page.Body)
+	}
+	const last = "ITEM-119" // sorts after the first 100 SKUs
+	if page.Has(`<option value="` + last + `"`) {
+		t.Fatalf("%s is among the suggestions; the test needs an item beyond them", last)
+	}
+	p := a.Post(storePath+"/connectors/ordering/tests", url.Values{"sku": {"NOT-IN-CATALOG"}})
+	if p.Status != http.StatusUnprocessableEntity || !p.Has(`value="NOT-IN-CATALOG"`) || !p.Has(`id="ordering-sku-error"`) {
+		t.Fatalf("a typed SKU outside the catalog: status %d\n%s", p.Status, p.Body)
+	}
+	p = a.Post(storePath+"/connectors/ordering/tests", url.Values{"sku": {last}})
+	if !strings.Contains(p.URL, "started=") {
+		t.Fatalf("with %s: %d at %s", last, p.Status, p.URL)
+	}
+	tests, err := tp.Viewer.ListTests(ctx, portaltest.StoreJWO, jwo.MethodOrdering, 1)
+	if err != nil || len(tests) != 1 || tests[0].SKU != last {
+		t.Fatalf("runs %+v, %v; want one run with SKU %s", tests, err, last)
 	}
 }
