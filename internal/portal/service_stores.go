@@ -160,3 +160,17 @@ func (s *Service) Audit(ctx context.Context, c Caller, storeID string, size int,
 	})
 	return events, next, err
 }
+
+// ConnectorWrites lists who created, changed or deleted the connectors of
+// one of the caller's stores, oldest first (the audit events of those
+// actions, without their before and after values).
+func (s *Service) ConnectorWrites(ctx context.Context, c Caller, storeID string) (events []jwo.AuditEvent, err error) {
+	err = s.p.db.Read(ctx, func(tx *store.Tx) error {
+		if _, err := loadStore(ctx, tx, c.pr.merchant, storeID); err != nil {
+			return err
+		}
+		events, err = tx.ConnectorWrites(ctx, c.pr.merchant, storeID)
+		return err
+	})
+	return events, err
+}

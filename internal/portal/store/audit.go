@@ -16,6 +16,8 @@ var (
 		WHERE merchant_id = ? AND (? = '' OR store_id = ?) AND seq > ?
 		ORDER BY seq LIMIT ?`)
 	qCountAuditEvents = sqlQuery(`SELECT count(*) FROM audit_events WHERE merchant_id = ?`)
+	qConnectorWrites  = sqlQuery(`SELECT seq, at, actor, action, method FROM audit_events
+		WHERE merchant_id = ? AND store_id = ? AND action IN (?, ?, ?) ORDER BY seq`)
 )
 
 func nullJSON(raw json.RawMessage) any {
@@ -78,4 +80,31 @@ func (t *Tx) CountAuditEvents(ctx context.Context, merchant string) (int64, erro
 	var n int64
 	err := t.queryRow(ctx, qCountAuditEvents, merchant).Scan(&n)
 	return n, err
+}
+
+// ConnectorWrites lists the events of one store that created, changed or
+// deleted a connector, oldest first, without their before and after values:
+// who wrote each connector, without reading the store's test runs and other
+// events.
+func (t *Tx) ConnectorWrites(ctx context.Context, merchant, storeID string) ([]jwo.AuditEvent, error) {
+	rows, err := t.query(ctx, qConnectorWrites, merchant, storeID,
+		string(jwo.ActionConnectorCreate), string(jwo.ActionConnectorUpdate), string(jwo.ActionConnectorDelete))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []jwo.AuditEvent
+	for rows.Next() {
+		e := jwo.AuditEvent{StoreID: storeID}
+		var at, method string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &method); err != nil {
+			return nil, err
+		}
+		e.Method = jwo.Method(method)
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -444,3 +444,57 @@ func TestFinishedRunsAreAnnouncedToOtherReplicas(t *testing.T) {
 		t.Fatal("no announcement of the finished run within 10s")
 	}
 }
+
+// ConnectorWrites lists the connector events of one store of one merchant,
+// in order, and nothing else of the log.
+func TestConnectorWritesAreTheStoresConnectorEvents(t *testing.T) {
+	conformance(t, func(t *testing.T, db *DB, _ string) {
+		ctx := context.Background()
+		withStore(t, db)
+		now := Now()
+		events := []struct {
+			merchant, store string
+			action          jwo.AuditAction
+			method          jwo.Method
+		}{
+			{"a", "s-1", jwo.ActionStoreCreate, ""},
+			{"a", "s-1", jwo.ActionConnectorCreate, jwo.MethodIdentity},
+			{"a", "s-1", jwo.ActionTestStart, jwo.MethodIdentity},
+			{"a", "s-2", jwo.ActionConnectorCreate, jwo.MethodIdentity},
+			{"b", "s-1", jwo.ActionConnectorUpdate, jwo.MethodIdentity},
+			{"a", "s-1", jwo.ActionConnectorUpdate, jwo.MethodIdentity},
+			{"a", "s-1", jwo.ActionCatalogPut, ""},
+			{"a", "s-1", jwo.ActionConnectorDelete, jwo.MethodIdentity},
+			{"a", "s-1", jwo.ActionConnectorCreate, jwo.MethodLoyalty},
+		}
+		for i, e := range events {
+			mustWrite(t, db, func(tx *Tx) error {
+				if _, err := tx.EnsureMerchant(ctx, e.merchant, now); err != nil {
+					return err
+				}
+				_, err := tx.InsertAudit(ctx, e.merchant, jwo.AuditEvent{At: now, Actor: fmt.Sprintf("actor-%d", i), Action: e.action,
+					StoreID: e.store, Method: e.method, After: []byte(`{"endpoint_url":"https://a.example"}`)})
+				return err
+			})
+		}
+		var got []string
+		err := db.Read(ctx, func(tx *Tx) error {
+			writes, err := tx.ConnectorWrites(ctx, "a", "s-1")
+			for _, w := range writes {
+				if w.StoreID != "s-1" || w.At.IsZero() || w.After != nil {
+					t.Errorf("event %+v: want store s-1, a time and no values", w)
+				}
+				got = append(got, fmt.Sprintf("%d %s %s %s", w.ID, w.Actor, w.Action, w.Method))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"2 actor-1 connector.create IDENTITY", "5 actor-5 connector.update IDENTITY",
+			"7 actor-7 connector.delete IDENTITY", "8 actor-8 connector.create LOYALTY"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ConnectorWrites =\n%v\nwant\n%v", got, want)
+		}
+	})
+}
