@@ -3,8 +3,6 @@ package portal
 import (
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
@@ -94,20 +92,10 @@ func (p *Portal) connectorWriteTarget(r *http.Request) (Caller, string, jwo.Meth
 // method segment.
 func parseConnectorFilter(q url.Values) (ConnectorFilter, error) {
 	var f ConnectorFilter
-	if s := q.Get("store_id"); s != "" {
-		ids := strings.Split(s, ",")
-		if len(ids) > jwo.MaxFilterStoreIDs {
-			return f, badRequest("store_id lists %d store ids; the limit is %d: split the list over several calls", len(ids), jwo.MaxFilterStoreIDs)
-		}
-		for _, id := range ids {
-			if err := jwo.ValidateStoreID(id); err != nil {
-				return f, badRequest("store_id=%q: %v; separate several ids with commas and no spaces", s, err)
-			}
-		}
-		slices.Sort(ids)
-		f.StoreIDs = slices.Compact(ids)
-	}
 	var err error
+	if f.StoreIDs, err = idListParam(q, "store_id", "store ids", jwo.MaxFilterStoreIDs, jwo.ValidateStoreID); err != nil {
+		return f, err
+	}
 	if f.Method, err = enumParam(q, "method", "a connector method", jwo.Methods); err != nil {
 		return f, err
 	}

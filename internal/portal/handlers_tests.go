@@ -110,3 +110,23 @@ func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, run)
 }
+
+// getTests is GET /v1/tests?test_id=a,b,...: several runs in one request.
+func (p *Portal) getTests(w http.ResponseWriter, r *http.Request) error {
+	q, err := queryParams(r, "test_id")
+	if err != nil {
+		return err
+	}
+	ids, err := idListParam(q, "test_id", "run ids", jwo.MaxFilterTestIDs, jwo.ValidateTestID)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return badRequest("test_id is required: list the run ids to read, separated by commas, e.g. test_id=ID1,ID2 (at most %d)", jwo.MaxFilterTestIDs)
+	}
+	tests, err := p.Service().TestsByID(r.Context(), callerOf(r), ids)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, jwo.TestList{Tests: tests})
+}

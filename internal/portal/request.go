@@ -220,6 +220,28 @@ func queryParams(r *http.Request, allowed ...string) (url.Values, error) {
 	return q, nil
 }
 
+// idListParam reads an optional comma-separated list of up to limit ids
+// (what names them in errors), each checked by validate, sorted and without
+// repeats; a list that is too long or holds a bad id is 400 naming the
+// parameter.
+func idListParam(q url.Values, name, what string, limit int, validate func(string) error) ([]string, error) {
+	s := q.Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	ids := strings.Split(s, ",")
+	if len(ids) > limit {
+		return nil, badRequest("%s lists %d %s; the limit is %d: split the list over several calls", name, len(ids), what, limit)
+	}
+	for _, id := range ids {
+		if err := validate(id); err != nil {
+			return nil, badRequest("%s=%q: %v; separate several ids with commas and no spaces", name, s, err)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
 // enumParam reads an optional enum parameter in any letter case, like the
 // path's method segment; a value outside values is 400 naming the parameter.
 func enumParam[T ~string](q url.Values, name, what string, values []T) (T, error) {

@@ -39,6 +39,7 @@ func (p *Portal) routes() http.Handler {
 
 	authed("POST /v1/stores/{store_id}/connectors/{method}/tests", p.startTest)
 	authed("GET /v1/stores/{store_id}/connectors/{method}/tests", p.listTests)
+	authed("GET /v1/tests", p.getTests)
 	authed("GET /v1/tests/{test_id}", p.getTest)
 
 	authed("GET /v1/stores/{store_id}/catalog/items", p.listCatalog)

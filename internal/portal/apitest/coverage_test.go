@@ -65,6 +65,9 @@ var required = []string{
 	"POST /v1/stores/{store_id}/connectors/{method}/tests 422",
 	"POST /v1/stores/{store_id}/connectors/{method}/tests 429",
 	"GET /v1/stores/{store_id}/connectors/{method}/tests 200",
+	"GET /v1/tests 200",
+	"GET /v1/tests 400",
+	"GET /v1/tests 401",
 	"GET /v1/tests/{test_id} 200",
 	"GET /v1/tests/{test_id} 404",
 

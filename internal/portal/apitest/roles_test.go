@@ -147,6 +147,11 @@ func TestRoleMatrix(t *testing.T) {
 			_, err := c.GetTest(ctx, testID)
 			return err
 		}},
+		// Naming a run the caller cannot see matches nothing.
+		{route: "GET /v1/tests?test_id=", call: func(ctx context.Context, c *client.Client, _ string) error {
+			_, err := c.GetTests(ctx, []string{acmeRun.ID})
+			return err
+		}},
 		{route: "GET /v1/stores/{store_id}/catalog/items", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
 			_, err := c.ListCatalogItems(ctx, id, "", "")
 			return err
@@ -263,6 +268,12 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	if cs, err := clients[pOther].AllMerchantConnectors(ctx, client.ConnectorFilter{StoreIDs: []string{storeFull, storeCart}}); err != nil || len(cs) != 0 {
 		t.Errorf("Globex filtering the connector list by Acme's stores: %d connectors, %v", len(cs), err)
+	}
+	if runs, err := clients[pOther].GetTests(ctx, []string{acmeRun.ID}); err != nil || len(runs) != 0 {
+		t.Errorf("Globex naming Acme's run: %d runs, %v", len(runs), err)
+	}
+	if runs, err := clients[pViewer].GetTests(ctx, []string{acmeRun.ID}); err != nil || len(runs) != 1 {
+		t.Errorf("Acme's viewer naming Acme's run: %d runs, %v; want it", len(runs), err)
 	}
 	if cs, err := clients[pAdmin].AllMerchantConnectors(ctx, client.ConnectorFilter{}); err != nil || len(cs) == 0 {
 		t.Errorf("Acme's connector list: %d connectors, %v; want Acme's saved ones", len(cs), err)

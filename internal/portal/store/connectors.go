@@ -190,13 +190,7 @@ func (t *Tx) MerchantConnectors(ctx context.Context, merchant string, q Connecto
 	args := []any{merchant, q.AfterStoreID, q.AfterStoreID, string(q.AfterMethod),
 		string(q.Method), string(q.Method), string(q.ConnectivityStatus), string(q.ConnectivityStatus),
 		string(q.StoreType), string(q.StoreType), len(q.StoreIDs)}
-	for i := range jwo.MaxFilterStoreIDs {
-		id := ""
-		if i < len(q.StoreIDs) {
-			id = q.StoreIDs[i]
-		}
-		args = append(args, id)
-	}
+	args = idSlots(args, q.StoreIDs, jwo.MaxFilterStoreIDs)
 	rows, err := t.query(ctx, qMerchantConnectors, append(args, q.Limit)...)
 	if err != nil {
 		return nil, err

@@ -99,16 +99,7 @@ func (t *Tx) Tests(ctx context.Context, merchant, storeID string, m jwo.Method, 
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = rows.Close() }()
-	var out []Test
-	for rows.Next() {
-		r, err := scanTest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collectTests(rows)
 }
 
 // Outcome is how a run finished.

@@ -1,0 +1,35 @@
+package portal
+
+import (
+	"context"
+	"slices"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
+)
+
+// TestsByID reads several runs of the caller's merchant at once, ordered by
+// id, for a client that refreshes many runs (the provider's plan). An id of
+// no run, or of another merchant's run, is simply not in the answer, as
+// GET /v1/tests/{test_id} answers 404 for both: the answer never tells which
+// runs exist elsewhere. At most jwo.MaxFilterTestIDs distinct ids.
+func (s *Service) TestsByID(ctx context.Context, c Caller, ids []string) ([]jwo.ConnectivityTest, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) > jwo.MaxFilterTestIDs {
+		return nil, badRequest("test_id lists %d run ids; the limit is %d: split the list over several calls", len(ids), jwo.MaxFilterTestIDs)
+	}
+	for _, id := range ids {
+		if err := jwo.ValidateTestID(id); err != nil {
+			return nil, badRequest("test_id: %v", err)
+		}
+	}
+	list := []jwo.ConnectivityTest{}
+	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
+		runs, err := tx.TestsByID(ctx, c.pr.merchant, ids)
+		for _, run := range runs {
+			list = append(list, run.ConnectivityTest)
+		}
+		return err
+	})
+	return list, err
+}
