@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -69,9 +68,8 @@ func (c *Client) MerchantConnectors(ctx context.Context, f ConnectorFilter) iter
 	if len(f.StoreIDs) <= jwo.MaxFilterStoreIDs {
 		return c.merchantConnectorPages(ctx, f)
 	}
-	ids := slices.Compact(slices.Sorted(slices.Values(f.StoreIDs)))
 	return func(yield func(jwo.Connector, error) bool) {
-		for group := range slices.Chunk(ids, jwo.MaxFilterStoreIDs) {
+		for group := range idGroups(f.StoreIDs, jwo.MaxFilterStoreIDs) {
 			g := f
 			g.StoreIDs = group
 			for conn, err := range c.merchantConnectorPages(ctx, g) {
