@@ -123,6 +123,11 @@ func (c *Client) ListTests(ctx context.Context, storeID string, m jwo.Method, li
 	if limit > 0 {
 		r.query = url.Values{"limit": {strconv.Itoa(limit)}}
 	}
+	return c.testList(ctx, r)
+}
+
+// testList makes a call that answers {"tests": [...]}.
+func (c *Client) testList(ctx context.Context, r request) ([]jwo.ConnectivityTest, error) {
 	var list jwo.TestList
 	if _, err := c.do(ctx, r, &list); err != nil {
 		return nil, err

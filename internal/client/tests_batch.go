@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
@@ -35,12 +36,7 @@ func (c *Client) GetTests(ctx context.Context, ids []string) ([]jwo.Connectivity
 	if len(ids) == 0 {
 		return []jwo.ConnectivityTest{}, nil
 	}
-	var list jwo.TestList
-	r := request{method: http.MethodGet, path: "/v1/tests", query: url.Values{"test_id": {strings.Join(ids, ",")}}}
-	if _, err := c.do(ctx, r, &list); err != nil {
-		return nil, err
-	}
-	return list.Tests, nil
+	return c.testList(ctx, request{method: http.MethodGet, path: "/v1/tests", query: url.Values{"test_id": {strings.Join(ids, ",")}}})
 }
 
 // GetTestsByID reads any number of runs: the ids are sorted, de-duplicated
@@ -56,4 +52,14 @@ func (c *Client) GetTestsByID(ctx context.Context, ids []string) ([]jwo.Connecti
 		out = append(out, runs...)
 	}
 	return out, nil
+}
+
+// RecentTests lists the merchant's latest runs of every store and method,
+// newest first (GET /v1/tests?limit=); limit <= 0 leaves it to the portal.
+func (c *Client) RecentTests(ctx context.Context, limit int) ([]jwo.ConnectivityTest, error) {
+	r := request{method: http.MethodGet, path: "/v1/tests"}
+	if limit > 0 {
+		r.query = url.Values{"limit": {strconv.Itoa(limit)}}
+	}
+	return c.testList(ctx, r)
 }

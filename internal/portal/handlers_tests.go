@@ -111,22 +111,38 @@ func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, run)
 }
 
-// getTests is GET /v1/tests?test_id=a,b,...: several runs in one request.
+// getTests is GET /v1/tests: the runs named by test_id=a,b,..., or without
+// it the merchant's latest runs (limit=), in one request.
 func (p *Portal) getTests(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "test_id")
+	q, err := queryParams(r, "test_id", "limit")
 	if err != nil {
 		return err
 	}
-	ids, err := idListParam(q, "test_id", "run ids", jwo.MaxFilterTestIDs, jwo.ValidateTestID)
-	if err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return badRequest("test_id is required: list the run ids to read, separated by commas, e.g. test_id=ID1,ID2 (at most %d)", jwo.MaxFilterTestIDs)
-	}
-	tests, err := p.Service().TestsByID(r.Context(), callerOf(r), ids)
-	if err != nil {
-		return err
+	var tests []jwo.ConnectivityTest
+	if q.Has("test_id") {
+		if q.Has("limit") {
+			return badRequest("give test_id or limit, not both: test_id answers every run it names")
+		}
+		ids, err := idListParam(q, "test_id", "run ids", jwo.MaxFilterTestIDs, jwo.ValidateTestID)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return badRequest("test_id is empty: list the run ids to read, separated by commas, e.g. test_id=ID1,ID2 (at most %d), or leave it out for the latest runs", jwo.MaxFilterTestIDs)
+		}
+		tests, err = p.Service().TestsByID(r.Context(), callerOf(r), ids)
+		if err != nil {
+			return err
+		}
+	} else {
+		limit, err := intParam(q, "limit", defaultTestList, maxRecentTests)
+		if err != nil {
+			return err
+		}
+		tests, err = p.Service().RecentTests(r.Context(), callerOf(r), limit)
+		if err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, jwo.TestList{Tests: tests})
 }

@@ -23,9 +23,25 @@ func (s *Service) TestsByID(ctx context.Context, c Caller, ids []string) ([]jwo.
 			return nil, badRequest("test_id: %v", err)
 		}
 	}
+	return s.readTests(ctx, func(tx *store.Tx) ([]store.Test, error) { return tx.TestsByID(ctx, c.pr.merchant, ids) })
+}
+
+// maxRecentTests bounds GET /v1/tests?limit=: as many runs as a page of
+// GET /v1/connectors holds connectors.
+const maxRecentTests = 1000
+
+// RecentTests lists the caller's merchant's latest runs, of every store and
+// method, newest first, at most limit: the runs a plan right after an apply
+// refreshes are among them.
+func (s *Service) RecentTests(ctx context.Context, c Caller, limit int) ([]jwo.ConnectivityTest, error) {
+	return s.readTests(ctx, func(tx *store.Tx) ([]store.Test, error) { return tx.RecentTests(ctx, c.pr.merchant, limit) })
+}
+
+// readTests answers the API fields of the runs that query reads.
+func (s *Service) readTests(ctx context.Context, query func(*store.Tx) ([]store.Test, error)) ([]jwo.ConnectivityTest, error) {
 	list := []jwo.ConnectivityTest{}
 	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
-		runs, err := tx.TestsByID(ctx, c.pr.merchant, ids)
+		runs, err := query(tx)
 		for _, run := range runs {
 			list = append(list, run.ConnectivityTest)
 		}

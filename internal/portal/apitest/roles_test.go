@@ -152,6 +152,11 @@ func TestRoleMatrix(t *testing.T) {
 			_, err := c.GetTests(ctx, []string{acmeRun.ID})
 			return err
 		}},
+		// The latest runs are the caller's merchant's only (the leak check below).
+		{route: "GET /v1/tests?limit=", call: func(ctx context.Context, c *client.Client, _ string) error {
+			_, err := c.RecentTests(ctx, 0)
+			return err
+		}},
 		{route: "GET /v1/stores/{store_id}/catalog/items", scoped: true, call: func(ctx context.Context, c *client.Client, id string) error {
 			_, err := c.ListCatalogItems(ctx, id, "", "")
 			return err

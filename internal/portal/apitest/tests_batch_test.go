@@ -62,6 +62,17 @@ func TestTestsByID(t *testing.T) {
 	if err != nil || !slices.Equal(ids(got), []string{globexRun.ID}) {
 		t.Errorf("Globex naming Acme's runs beside its own: %v, %v; want only %s", ids(got), err, globexRun.ID)
 	}
+	// Without ids: the merchant's latest runs, newest first, Globex's never.
+	latest, err := e.viewer.RecentTests(ctx, 0)
+	if want := []string{acmeRuns[2].ID, acmeRuns[1].ID, acmeRuns[0].ID}; err != nil || !slices.Equal(ids(latest), want) {
+		t.Errorf("latest runs: %v, %v; want %v", ids(latest), err, want)
+	}
+	if latest, err := e.viewer.RecentTests(ctx, 2); err != nil || !slices.Equal(ids(latest), []string{acmeRuns[2].ID, acmeRuns[1].ID}) {
+		t.Errorf("latest 2 runs: %v, %v", ids(latest), err)
+	}
+	if latest, err := e.other.RecentTests(ctx, 1000); err != nil || !slices.Equal(ids(latest), []string{globexRun.ID}) {
+		t.Errorf("Globex's latest runs: %v, %v; want only its own", ids(latest), err)
+	}
 	// More ids than one call takes: the client splits them and keeps the order.
 	many := append([]string{}, ids(acmeRuns)...)
 	for range 2 * jwo.MaxFilterTestIDs {
@@ -72,7 +83,7 @@ func TestTestsByID(t *testing.T) {
 	}
 }
 
-// TestTestsByIDBadQuery: a missing, malformed or too long list is 400 with a
+// TestTestsByIDBadQuery: an empty, malformed or too long list is 400 with a
 // detail that names test_id, the value and the fix; never an empty answer.
 func TestTestsByIDBadQuery(t *testing.T) {
 	e := newEnv(t)
@@ -80,15 +91,17 @@ func TestTestsByIDBadQuery(t *testing.T) {
 	id := uuid.NewString()
 	tooMany := strings.Repeat(id+",", jwo.MaxFilterTestIDs) + id
 	for _, tc := range []struct{ query, names string }{
-		{"", "test_id is required"},
-		{"test_id=", "test_id is required"},
+		{"test_id=", "test_id is empty"},
+		{"test_id=" + id + "&limit=3", "give test_id or limit, not both"},
+		{"limit=0", "limit"},
+		{"limit=1001", "limit"},
 		{"test_id=not-a-run", `test_id=\"not-a-run\": run id \"not-a-run\" is invalid: a run id is a UUID`},
 		{"test_id=" + url.QueryEscape(id+", "+id), "separate several ids with commas and no spaces"},
 		{"test_id=" + url.QueryEscape(id+",,"+id), "test_id"},
 		{"test_id=" + url.QueryEscape(id+","), "test_id"},
 		{"test_id=" + url.QueryEscape(tooMany), "split the list over several calls"},
 		{"test_id=" + id + "&test_id=" + id, "test_id"},
-		{"test_id=" + id + "&limit=3", "limit"},
+		{"page_size=3", "page_size"},
 	} {
 		res, body := e.raw("GET", "/v1/tests?"+tc.query, tok, nil)
 		if res.StatusCode != 400 || !strings.Contains(string(body), tc.names) {

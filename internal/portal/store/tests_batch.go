@@ -15,6 +15,20 @@ import (
 var qTestsByID = sqlQuery(`SELECT ` + testColumns + ` FROM tests
 	WHERE merchant_id = ? AND id IN (?` + strings.Repeat(", ?", jwo.MaxFilterTestIDs-1) + `) ORDER BY id`)
 
+// qRecentTests walks the primary key backwards, so it reads the merchant's
+// newest runs first and stops at the limit.
+var qRecentTests = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE merchant_id = ? ORDER BY seq DESC LIMIT ?`)
+
+// RecentTests lists the merchant's latest runs, of every store and method,
+// newest first.
+func (t *Tx) RecentTests(ctx context.Context, merchant string, limit int) ([]Test, error) {
+	rows, err := t.query(ctx, qRecentTests, merchant, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collectTests(rows)
+}
+
 // TestsByID reads the merchant's runs among ids (at most
 // jwo.MaxFilterTestIDs), ordered by id. An id of no run, or of another
 // merchant's run, is simply not in the answer.

@@ -74,6 +74,19 @@ func TestTestsByID(t *testing.T) {
 			}
 		}
 		err := db.Read(ctx, func(tx *Tx) error {
+			for _, tc := range []struct {
+				limit int
+				want  []string
+			}{{10, []string{"t-3", "t-1", "t-2"}}, {2, []string{"t-3", "t-1"}}} {
+				runs, err := tx.RecentTests(ctx, "a", tc.limit)
+				var got []string
+				for _, r := range runs {
+					got = append(got, r.ID)
+				}
+				if err != nil || !slices.Equal(got, tc.want) {
+					t.Errorf("latest %d runs: %v, %v; want %v, newest first, none of another merchant", tc.limit, got, err, tc.want)
+				}
+			}
 			_, err := tx.TestsByID(ctx, "a", append(full, "t-1"))
 			return err
 		})
