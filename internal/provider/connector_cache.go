@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,13 +29,6 @@ const (
 	// rest of the merchant is walked page by page instead (a page serves 1,000
 	// connectors for the one request that a batch of a few stores costs).
 	walkAfterStores = 8
-
-	// A batch waits to fill: until batchFull Reads wait (Terraform's default
-	// parallelism: no other Read can start then), no new Read has come to wait
-	// for batchQuiet, or batchMaxWait has passed since it began to gather.
-	batchFull    = 10
-	batchQuiet   = 10 * time.Millisecond
-	batchMaxWait = 50 * time.Millisecond
 )
 
 type connectorKey struct {
@@ -67,21 +59,19 @@ type connectorCache struct {
 	get  connectorGet
 
 	mu       sync.Mutex
-	seq      uint64                           // counts listings sent and writes made
-	entries  map[connectorKey]jwo.Connector   // fetched or written, not yet handed out
-	writes   map[connectorKey]uint64          // seq of this process's last write of each connector
-	served   map[connectorKey]bool            // handed out already
-	covered  map[string]bool                  // stores listed whole by a batch
-	waiting  map[connectorKey][]chan readHint // Reads waiting for a listing
-	nWaiting int                              // how many Reads wait
-	arrived  chan struct{}                    // a Read began to wait (never blocks the Read)
-	listed   bool                             // the first page has been asked for
-	next     string                           // the walk's next page; "" once it has none
-	walking  bool                             // the walk goes on past the first page
-	whole    bool                             // the walk has seen every page
-	batched  int                              // stores listed by batches
-	off      bool                             // a listing failed: every Read is a GET
-	fetching bool                             // the fetch loop runs
+	seq      uint64                          // counts listings sent and writes made
+	entries  map[connectorKey]jwo.Connector  // fetched or written, not yet handed out
+	writes   map[connectorKey]uint64         // seq of this process's last write of each connector
+	served   map[connectorKey]bool           // handed out already
+	covered  map[string]bool                 // stores listed whole by a batch
+	waiting  waiters[connectorKey, readHint] // Reads waiting for a listing
+	listed   bool                            // the first page has been asked for
+	next     string                          // the walk's next page; "" once it has none
+	walking  bool                            // the walk goes on past the first page
+	whole    bool                            // the walk has seen every page
+	batched  int                             // stores listed by batches
+	off      bool                            // a listing failed: every Read is a GET
+	fetching bool                            // the fetch loop runs
 }
 
 // readHint is what a waiting Read learns: the connector, or that it must
@@ -92,16 +82,16 @@ type readHint struct {
 }
 
 func newConnectorCache(list connectorListing, get connectorGet) *connectorCache {
-	return &connectorCache{
+	c := &connectorCache{
 		list:    list,
 		get:     get,
 		entries: map[connectorKey]jwo.Connector{},
 		writes:  map[connectorKey]uint64{},
 		served:  map[connectorKey]bool{},
 		covered: map[string]bool{},
-		waiting: map[connectorKey][]chan readHint{},
-		arrived: make(chan struct{}, 1),
 	}
+	c.waiting = newWaiters[connectorKey, readHint](&c.mu)
+	return c
 }
 
 // listConnectorsOf is the merchant listing of c, in the largest pages the
@@ -126,13 +116,7 @@ func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method)
 		c.mu.Unlock()
 		return c.answer(ctx, k, h)
 	}
-	ch := make(chan readHint, 1)
-	c.waiting[k] = append(c.waiting[k], ch)
-	c.nWaiting++
-	select {
-	case c.arrived <- struct{}{}:
-	default:
-	}
+	ch := c.waiting.add(k)
 	if !c.fetching {
 		c.fetching = true
 		// The loop outlives this Read when others wait too; it stops when
@@ -141,20 +125,11 @@ func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method)
 	}
 	c.mu.Unlock()
 
-	select {
-	case h := <-ch:
-		return c.answer(ctx, k, h)
-	case <-ctx.Done():
-		c.mu.Lock()
-		before := len(c.waiting[k])
-		c.waiting[k] = slices.DeleteFunc(c.waiting[k], func(w chan readHint) bool { return w == ch })
-		c.nWaiting -= before - len(c.waiting[k])
-		if len(c.waiting[k]) == 0 {
-			delete(c.waiting, k)
-		}
-		c.mu.Unlock()
-		return jwo.Connector{}, ctx.Err()
+	h, err := c.waiting.await(ctx, k, ch)
+	if err != nil {
+		return jwo.Connector{}, err
 	}
+	return c.answer(ctx, k, h)
 }
 
 func (c *connectorCache) answer(ctx context.Context, k connectorKey, h readHint) (jwo.Connector, error) {
@@ -212,7 +187,7 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 		c.listed = true
 		c.mu.Unlock()
 		if !walk {
-			c.gather()
+			c.waiting.gather()
 		}
 
 		c.mu.Lock()
@@ -264,27 +239,6 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 	}
 }
 
-// gather lets a batch fill before it is sent (see batchFull).
-func (c *connectorCache) gather() {
-	limit := time.NewTimer(batchMaxWait)
-	defer limit.Stop()
-	for {
-		c.mu.Lock()
-		n := c.nWaiting
-		c.mu.Unlock()
-		if n >= batchFull {
-			return
-		}
-		select {
-		case <-c.arrived:
-		case <-time.After(batchQuiet):
-			return
-		case <-limit.C:
-			return
-		}
-	}
-}
-
 // fetch makes one listing: the walk's page at token (next is "" on the
 // last), or every page of a batch (one page, unless the portal's pages are
 // smaller than a batch's connectors).
@@ -310,7 +264,7 @@ func (c *connectorCache) fetch(ctx context.Context, batch []string, token string
 // c.mu held.
 func (c *connectorCache) waitingStores() []string {
 	var out []string
-	for k := range c.waiting {
+	for k := range c.waiting.byKey {
 		out = append(out, k.storeID)
 	}
 	slices.Sort(out)
@@ -320,21 +274,13 @@ func (c *connectorCache) waitingStores() []string {
 // wake answers every waiting Read that what is held now decides; with the
 // cache off, all of them (they ask the portal). Call with c.mu held.
 func (c *connectorCache) wake() {
-	for k, chans := range c.waiting {
+	for k := range c.waiting.byKey {
 		h, ok := c.lookup(k)
 		if c.off {
 			h, ok = readHint{}, true
 		}
-		if !ok {
-			continue
+		if ok {
+			c.waiting.settle(k, h)
 		}
-		for i, ch := range chans {
-			if i > 0 {
-				h = readHint{} // one hand-out per entry; the others ask the portal
-			}
-			ch <- h
-		}
-		c.nWaiting -= len(chans)
-		delete(c.waiting, k)
 	}
 }

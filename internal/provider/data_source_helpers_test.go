@@ -6,7 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -28,15 +27,7 @@ type requestCounter struct {
 // that counts every request, and returns that endpoint's URL.
 func (tp *testPortal) countingEndpoint(t *testing.T) (string, *requestCounter) {
 	t.Helper()
-	rc := &requestCounter{calls: map[string]int{}}
-	h := tp.Handler()
-	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc.mu.Lock()
-		rc.calls[r.Method+" "+r.URL.Path]++
-		rc.mu.Unlock()
-		h.ServeHTTP(w, r)
-	}))
-	return srv.URL, rc
+	return tp.countingEndpointWithout(t, "")
 }
 
 // snapshot copies the counts so far.

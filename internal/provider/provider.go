@@ -181,7 +181,8 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": redactedURL(endpoint), "request_timeout": timeout.String(), "max_retries": retries})
-	data := &providerData{client: c, stores: newStoreProfiles(c), connectors: newConnectorCache(listConnectorsOf(c), c.GetConnector)}
+	data := &providerData{client: c, stores: newStoreProfiles(c), connectors: newConnectorCache(listConnectorsOf(c), c.GetConnector),
+		tests: newTestRunCache(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

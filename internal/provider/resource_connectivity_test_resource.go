@@ -44,6 +44,7 @@ const defaultTestCreateTimeout = 5 * time.Minute
 // state and a new run needs a replacement (a change of triggers, say).
 type connectivityTestResource struct {
 	client *client.Client
+	runs   *testRunCache // what Read serves from, shared by the process
 }
 
 type connectivityTestModel struct {
@@ -150,7 +151,9 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 }
 
 func (r *connectivityTestResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
+		r.client, r.runs = pd.client, pd.tests
+	}
 }
 
 // ValidateConfig applies the SKU rule at plan time: the Ordering test puts an
@@ -227,6 +230,7 @@ func (r *connectivityTestResource) Create(ctx context.Context, req resource.Crea
 				run.Reason, run.Message, run.HTTPStatus))
 		return
 	}
+	r.runs.created(run)
 	plan.set(run)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: plan.ID}, &resp.Diagnostics)
@@ -241,7 +245,7 @@ func (r *connectivityTestResource) Read(ctx context.Context, req resource.ReadRe
 	// Before the read: the framework wants an identity even for a run that
 	// the read finds gone.
 	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: state.ID}, &resp.Diagnostics)
-	run, err := r.client.GetTest(ctx, state.ID.ValueString())
+	run, err := r.runs.read(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "connectivity test run no longer exists; removing it from state", map[string]any{"test_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -15,6 +15,7 @@ type providerData struct {
 	client     *client.Client
 	stores     *storeProfiles
 	connectors *connectorCache
+	tests      *testRunCache
 }
 
 // storePageSize is the largest page GET /v1/stores serves: a merchant of up
