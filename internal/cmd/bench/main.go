@@ -349,9 +349,32 @@ func (b *bench) connectivityRow(ctx context.Context) (testsResult, error) {
 			if r.successful, err = ws.output(ctx, "successful"); err != nil {
 				return r, err
 			}
+			// The refresh of the runs just made: what a plan of them costs.
+			if r.planRequests, err = b.countRequests(ctx, func() error {
+				_, err := ws.noopPlan(ctx, b.o.parallelism)
+				return err
+			}); err != nil {
+				return r, err
+			}
 		}
 	}
 	return r, nil
+}
+
+// countRequests is how many API requests the portal answered while f ran.
+func (b *bench) countRequests(ctx context.Context, f func() error) (float64, error) {
+	before, err := b.portal.requests(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := f(); err != nil {
+		return 0, err
+	}
+	after, err := b.portal.requests(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return diffCounters(before, after).total(), nil
 }
 
 // storesRow reads jwo_stores over the whole fleet, and floor B's made-up

@@ -12,16 +12,18 @@ import (
 
 // Targets of issue 5, as ratios to the floor or absolute bounds.
 const (
-	applyTarget            = 1.10 // × floor B
-	planTarget             = 1.20 // × floor B
-	requestsTarget         = 1.0  // per resource during a refresh
-	testsTarget            = 1.5  // × (tests × latency / parallelism)
-	storesTarget           = 2 * time.Second
-	rssTarget              = 150 << 20
-	rssRowN                = 1000 // the N whose apply the provider's peak memory is reported for
-	limitedRowN            = 1000 // the N whose no-op plan runs again through a rate-limited portal
-	scaleTargetFromN       = 1000 // the smallest N the requests-per-connector target of the fleet rows applies to
-	mib              int64 = 1 << 20
+	applyTarget    = 1.10 // × floor B
+	planTarget     = 1.20 // × floor B
+	requestsTarget = 1.0  // per resource during a refresh
+	testsTarget    = 1.5  // × (tests × latency / parallelism)
+	// testsPlanRequestsTarget is per jwo_connectivity_test of a no-op plan.
+	testsPlanRequestsTarget       = 0.05
+	storesTarget                  = 2 * time.Second
+	rssTarget                     = 150 << 20
+	rssRowN                       = 1000 // the N whose apply the provider's peak memory is reported for
+	limitedRowN                   = 1000 // the N whose no-op plan runs again through a rate-limited portal
+	scaleTargetFromN              = 1000 // the smallest N the requests-per-connector target of the fleet rows applies to
+	mib                     int64 = 1 << 20
 )
 
 type applyResult struct {
@@ -43,7 +45,10 @@ type testsResult struct {
 	successful int
 	polls      float64 // GET /v1/tests/{id} of the provider's last run
 	requests   float64 // all API requests of the provider's last run
-	throttled  float64
+	// planRequests are the API requests of a no-op plan of the runs right
+	// after the provider's last apply.
+	planRequests float64
+	throttled    float64
 }
 
 type storesResult struct {
@@ -130,6 +135,9 @@ func (res results) print(out io.Writer, o options) error {
 		fmt.Fprintf(tw, "%d connectivity tests (%s)\t%s\t%s\t%s\t%.2f× 4 s floor (%.2f× B)\t≤ %.1f× %s\t%s\n", res.tests.n, o.testLatency, secs(t),
 			secs(ta), secs(tb), ratio, t.Seconds()/tb.Seconds(), testsTarget, secs(floor),
 			verdict(ratio <= testsTarget && res.tests.successful == res.tests.n))
+		per := res.tests.planRequests / float64(res.tests.n)
+		fmt.Fprintf(tw, "requests/run, no-op plan of %d connectivity tests\t%.3f\t-\t0\t%.0f of %d\t≤ %.2f\t%s\n", res.tests.n, per,
+			res.tests.planRequests, res.tests.n, testsPlanRequestsTarget, verdict(per <= testsPlanRequestsTarget))
 	}
 	s, sb := median(res.stores.read), median(res.stores.floor)
 	fmt.Fprintf(tw, "jwo_stores over %d stores\t%s, %.0f pages\t-\t%s\t%.2f× target (%.2f× B)\t< %s\t%s\n", res.stores.count, secs(s), res.stores.pages,
