@@ -49,7 +49,7 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.bin, "bin", "bin", "directory of jwo-portal, terraform-provider-jwo and terraform-provider-jwofloor")
 	flag.StringVar(&ns, "n", "100,1000", "comma-separated numbers of connectors for the apply and plan rows (multiples of 4); empty skips them")
 	flag.IntVar(&o.runs, "runs", 3, "repetitions of each no-op plan and jwo_stores read; the median is reported")
-	flag.IntVar(&o.applyRuns, "apply-runs", 1, "repetitions of each apply (on fresh stores and state); the median is reported")
+	flag.IntVar(&o.applyRuns, "apply-runs", 3, "repetitions of each apply (on fresh stores and state); the median is reported")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism of every run")
 	flag.IntVar(&o.tests, "tests", 400, "jwo_connectivity_test resources in the connectivity row; 0 skips it")
 	flag.DurationVar(&o.testLatency, "test-latency", 100*time.Millisecond, "latency of the sample connector")
@@ -166,10 +166,8 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		res.applies = append(res.applies, r)
-		if n == limitedRowN {
-			if res.limited, err = b.limitedRow(ctx, n, r.oursWS); err != nil {
-				return err
-			}
+		if r.limited != nil {
+			res.limited = *r.limited
 		}
 	}
 	// Before the connectivity row, whose runs change the fleet's connectors.
@@ -233,9 +231,10 @@ func (b *bench) env(token string) []string {
 }
 
 // applyRows measures, for N connectors, the apply that creates them and a
-// no-op plan of the result, for the two floors and the provider. The
+// no-op plan of the result, for the two floors and the provider, and at
+// N=limitedRowN the provider's plan through a rate-limited portal too. The
 // variants take turns inside each repetition, so that a change of machine
-// load in the middle of the run falls on all three alike.
+// load in the middle of the run falls on all of them alike.
 func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 	r := applyResult{n: n, apply: map[variant][]time.Duration{}, plan: map[variant][]time.Duration{}, providerCPU: map[variant][]time.Duration{}}
 	var last map[variant]*workspace
@@ -286,6 +285,14 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 		}
 	}
 	r.oursWS = last[ours]
+	var limited *limitedPlans
+	if n == limitedRowN {
+		var err error
+		if limited, err = b.startLimited(ctx, n, last[ours]); err != nil {
+			return r, err
+		}
+		defer limited.stop()
+	}
 	for range b.o.runs {
 		for _, v := range variants {
 			before, err := b.portal.requests(ctx)
@@ -308,6 +315,14 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 			}
 			log.Printf("N=%d plan  %-26s %s", n, v, d.Round(time.Millisecond))
 		}
+		if limited != nil {
+			if err := limited.plan(ctx, b); err != nil {
+				return r, err
+			}
+		}
+	}
+	if limited != nil {
+		r.limited = &limited.r
 	}
 	return r, nil
 }

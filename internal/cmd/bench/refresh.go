@@ -86,31 +86,42 @@ func (b *bench) scaleRow(ctx context.Context, n int) (scaleResult, error) {
 	return r, nil
 }
 
-// limitedRow runs the no-op plan of ws again through a second portal on the
-// same database that serves limitedRate requests a second per token.
-func (b *bench) limitedRow(ctx context.Context, n int, ws *workspace) (limitedResult, error) {
-	r := limitedResult{n: n}
+// limitedPlans times no-op plans of one workspace through a second portal
+// on the same database that serves limitedRate requests a second per token.
+// Its plans take turns with the unlimited plans of the same row (applyRows),
+// so that both meet the same machine load.
+type limitedPlans struct {
+	p  *portalProcess
+	ws *workspace
+	r  limitedResult
+}
+
+func (b *bench) startLimited(ctx context.Context, n int, ws *workspace) (*limitedPlans, error) {
 	p, err := startPortal(ctx, b.o.bin, b.fx.dbPath, filepath.Join(b.dir, "portal-limited.log"), "--rate-limit", fmt.Sprint(limitedRate))
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	defer func() {
-		if err := p.stop(); err != nil {
-			log.Print(err)
-		}
-	}()
 	limited := &workspace{dir: ws.dir, env: append(slices.Clone(ws.env), "JWO_ENDPOINT="+p.url)}
-	for range b.o.runs {
-		delta, d, err := b.countedPlan(ctx, p, limited)
-		if err != nil {
-			return r, err
-		}
-		r.plan = append(r.plan, d)
-		r.requests = max(r.requests, delta.total())
-		r.throttled += delta.code(http.StatusTooManyRequests)
-		log.Printf("N=%d plan through --rate-limit %d: %s, %.0f requests", n, limitedRate, d.Round(time.Millisecond), delta.total())
+	return &limitedPlans{p: p, ws: limited, r: limitedResult{n: n}}, nil
+}
+
+// plan times one no-op plan through the limited portal.
+func (l *limitedPlans) plan(ctx context.Context, b *bench) error {
+	delta, d, err := b.countedPlan(ctx, l.p, l.ws)
+	if err != nil {
+		return err
 	}
-	return r, nil
+	l.r.plan = append(l.r.plan, d)
+	l.r.requests = max(l.r.requests, delta.total())
+	l.r.throttled += delta.code(http.StatusTooManyRequests)
+	log.Printf("N=%d plan  through --rate-limit %d      %s, %.0f requests", l.r.n, limitedRate, d.Round(time.Millisecond), delta.total())
+	return nil
+}
+
+func (l *limitedPlans) stop() {
+	if err := l.p.stop(); err != nil {
+		log.Print(err)
+	}
 }
 
 // countedPlan times one no-op plan of ws and returns the requests p counted.

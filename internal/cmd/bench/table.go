@@ -37,6 +37,7 @@ type applyResult struct {
 	floorRSS        int64                       // floor B's provider during the same apply
 	providerCPU     map[variant][]time.Duration // CPU time of the provider processes per apply, ours and floor B
 	oursWS          *workspace                  // the provider's workspace, holding the N connectors
+	limited         *limitedResult              // at N=limitedRowN: the plans through the rate-limited portal
 }
 
 type testsResult struct {
