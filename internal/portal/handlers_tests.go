@@ -66,7 +66,7 @@ func (p *Portal) listTests(w http.ResponseWriter, r *http.Request) error {
 }
 
 // getTest answers a run; with Prefer: wait=N it waits up to N seconds for a
-// RUNNING run to finish, woken by the runner rather than by polling.
+// RUNNING run to finish, woken when it finishes rather than by polling.
 func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	svc, c, id := p.Service(), callerOf(r), r.PathValue("test_id")
@@ -74,15 +74,12 @@ func (p *Portal) getTest(w http.ResponseWriter, r *http.Request) error {
 	var done <-chan struct{}
 	if wait > 0 {
 		// Taken before the read: a run that finishes in between has closed
-		// it, and the read below then sees the outcome.
-		done = p.runner.finished(id)
-		if done == nil {
-			// Not in progress here: it may be running on another replica,
-			// which announces its outcome through the database.
-			ch, stop := p.finishes.watch(id)
-			defer stop()
-			done = ch
-		}
+		// it, and the read below then sees the outcome. Whichever replica
+		// runs it, its outcome is announced here (runner.finish, and
+		// store.DB.ListenRuns from the others).
+		ch, stop := p.finishes.watch(id)
+		defer stop()
+		done = ch
 	}
 	run, err := svc.Test(ctx, c, id)
 	if err != nil {

@@ -171,12 +171,12 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 	bg, stopBG := context.WithCancel(context.Background())
 	p.stopBackground = stopBG
 	p.background.Go(func() { p.keepAlive(bg) })
-	p.background.Go(func() { db.ListenFinishedRuns(bg, p.finishes.fire) })
 	if p.opts.TokenUseInterval <= 0 {
 		p.opts.TokenUseInterval = defaultTokenUseInterval
 	}
 	go p.tokenUse.run(p, p.opts.TokenUseInterval)
 	p.runner = newRunner(p, opts.Tester)
+	p.background.Go(func() { db.ListenRuns(bg, store.RunListener{Finished: p.finishes.fire, Queued: p.runner.signal}) })
 	p.handler = p.routes()
 	return p, nil
 }

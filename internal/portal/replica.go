@@ -13,41 +13,56 @@ import (
 const defaultReplicaLease = 15 * time.Second
 
 // register records this process as a replica of the database and finishes,
-// as interrupted, the runs of replicas that are gone (on SQLite: of every
-// earlier process).
+// as interrupted, the claimed runs of replicas that are gone and, when no
+// other replica is alive to claim them, the queued runs (on SQLite: every
+// run of every earlier process).
 func (p *Portal) register(ctx context.Context) error {
-	now := p.now()
-	var swept []string
-	err := p.db.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.RegisterReplica(ctx, p.replicaID, now, now.Add(p.opts.ReplicaLease)); err != nil {
-			return err
-		}
-		var err error
-		swept, err = tx.SweepRuns(ctx, interruptedAtStart, now)
-		return err
-	})
-	if err == nil && len(swept) > 0 {
-		p.log.Warn("finished runs left RUNNING by a portal process that is gone as interrupted", "runs", len(swept))
-	}
-	return err
+	return p.sweep(ctx, "finished runs left RUNNING by a portal process that is gone as interrupted",
+		func(tx *store.Tx, now time.Time) ([]string, error) {
+			if err := tx.RegisterReplica(ctx, p.replicaID, now, now.Add(p.opts.ReplicaLease)); err != nil {
+				return nil, err
+			}
+			swept, err := tx.SweepRuns(ctx, interruptedAtStart, now)
+			if err != nil {
+				return nil, err
+			}
+			orphans, err := tx.InterruptQueuedRunsIfAlone(ctx, p.replicaID, interruptedAtStart, now)
+			return append(swept, orphans...), err
+		})
 }
 
-// renew extends this replica's lease and sweeps the runs of dead replicas.
+// renew extends this replica's lease and sweeps the claimed runs of dead
+// replicas.
 func (p *Portal) renew(ctx context.Context) error {
+	return p.sweep(ctx, "finished the runs of a portal replica whose lease ran out as interrupted",
+		func(tx *store.Tx, now time.Time) ([]string, error) {
+			if err := tx.RenewReplica(ctx, p.replicaID, now, now.Add(p.opts.ReplicaLease)); err != nil {
+				return nil, err
+			}
+			return tx.SweepRuns(ctx, interruptedAtStart, now)
+		})
+}
+
+// sweep runs fn, which finishes runs, in a write transaction, then wakes
+// the long polls of the runs it finished and logs them.
+func (p *Portal) sweep(ctx context.Context, msg string, fn func(*store.Tx, time.Time) ([]string, error)) error {
 	now := p.now()
-	var swept []string
+	var finished []string
 	err := p.db.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.RenewReplica(ctx, p.replicaID, now, now.Add(p.opts.ReplicaLease)); err != nil {
-			return err
-		}
 		var err error
-		swept, err = tx.SweepRuns(ctx, interruptedAtStart, now)
+		finished, err = fn(tx, now)
 		return err
 	})
-	if err == nil && len(swept) > 0 {
-		p.log.Warn("finished the runs of a portal replica whose lease ran out as interrupted", "runs", len(swept))
+	if err != nil {
+		return err
 	}
-	return err
+	for _, id := range finished {
+		p.finishes.fire(id)
+	}
+	if len(finished) > 0 {
+		p.log.Warn(msg, "runs", len(finished))
+	}
+	return nil
 }
 
 // keepAlive renews this replica's lease every third of the lease until ctx
@@ -71,14 +86,22 @@ func (p *Portal) keepAlive(ctx context.Context) {
 
 // retire removes this replica at Close, after its runner has recorded its
 // runs: anything still RUNNING in its name is swept at once by the others.
+// The last replica to stop interrupts the queued runs, which no replica is
+// left to claim (on SQLite, always: one process serves the file).
 func (p *Portal) retire() error {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
-	return p.db.Write(ctx, func(tx *store.Tx) error { return tx.RetireReplica(ctx, p.replicaID) })
+	return p.sweep(ctx, "finished the queued runs as interrupted: no other portal replica is alive to run them",
+		func(tx *store.Tx, now time.Time) ([]string, error) {
+			if err := tx.RetireReplica(ctx, p.replicaID); err != nil {
+				return nil, err
+			}
+			return tx.InterruptQueuedRunsIfAlone(ctx, p.replicaID, interruptedAtClose, now)
+		})
 }
 
 // runWatch wakes the long polls of GET /v1/tests/{id} on this replica when
-// a run finishes on any replica (store.DB.ListenFinishedRuns).
+// a run finishes on any replica (runner.finish, sweep, store.DB.ListenRuns).
 type runWatch struct {
 	mu sync.Mutex
 	w  map[string]map[chan struct{}]struct{}

@@ -27,10 +27,18 @@ const (
 	maxExcerpt = 2048
 )
 
+// defaultMaxRunsPerMerchant bounds one merchant's runs queued or running
+// (in the database, over every replica): well above Terraform's default
+// parallelism of 10, so a plan is never refused, yet small enough that one
+// merchant cannot fill the queue.
+const defaultMaxRunsPerMerchant = 32
+
 // runner executes test runs in the background on TestWorkers goroutines,
-// whatever callers do, taking runs in the order of the fairQueue. Runs are
-// already committed as RUNNING when they reach it; it only ever moves them
-// to a finished state.
+// whatever callers do. Runs are queued in the database (store/queue.go): a
+// worker claims the next one in the order the store serves merchants, makes
+// the call outside any transaction, and records the outcome. A worker with
+// nothing to claim sleeps until a run is queued on this replica (queued), is
+// announced from another (store.DB.ListenRuns), or the backstop ticks.
 type runner struct {
 	p      *Portal
 	tester func() TestRunner
@@ -38,16 +46,13 @@ type runner struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// wake holds at most one signal: a worker that claims a run passes it on
+	// before making the call, so that a burst of runs wakes as many workers
+	// as it needs, one after the other, and no more.
+	wake chan struct{}
 
 	mu       sync.Mutex
-	wake     *sync.Cond // signalled when a run is queued or the runner stops
-	queue    *fairQueue
-	stopped  bool
-	inflight map[string]store.Test
-	// done has a channel per run started here and not yet recorded; it is
-	// closed once the outcome is committed, so that a GET waiting for the
-	// run (Prefer: wait) answers at once instead of polling.
-	done map[string]chan struct{}
+	inflight map[string]store.Test // claimed here, not recorded yet
 }
 
 func newRunner(p *Portal, t TestRunner) *runner {
@@ -65,83 +70,104 @@ func newRunner(p *Portal, t TestRunner) *runner {
 		}),
 		ctx:      ctx,
 		cancel:   cancel,
-		queue:    newFairQueue(p.opts.MaxRunsPerMerchant),
+		wake:     make(chan struct{}, 1),
 		inflight: map[string]store.Test{},
-		done:     map[string]chan struct{}{},
 	}
-	rn.wake = sync.NewCond(&rn.mu)
 	for range p.opts.TestWorkers {
 		rn.wg.Add(1)
 		go rn.work()
 	}
+	rn.wg.Add(1)
+	go rn.backstop()
 	return rn
 }
 
-// reserve takes a place for a run of merchant before it is committed, or
-// answers 429: the merchant has as many runs queued or running as it may.
-func (rn *runner) reserve(merchant string) error {
-	rn.mu.Lock()
-	ok := rn.queue.reserve(merchant)
-	rn.mu.Unlock()
-	if ok {
-		return nil
-	}
-	secs := max(1, int(math.Ceil(rn.p.opts.TestTimeout.Seconds())))
+// tooManyRuns is the answer to a run over the merchant's bound.
+func (p *Portal) tooManyRuns(merchant string) error {
+	secs := max(1, int(math.Ceil(p.opts.TestTimeout.Seconds())))
 	e := newError(http.StatusTooManyRequests, "too-many-runs",
 		"merchant %q has %d connectivity test runs queued or running, the most one merchant may have at once; "+
-			"retry after %d s, when one has finished", merchant, rn.p.opts.MaxRunsPerMerchant, secs)
+			"retry after %d s, when one has finished", merchant, p.opts.MaxRunsPerMerchant, secs)
 	e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
 	return e
 }
 
-// unreserve gives back a place that started no run.
-func (rn *runner) unreserve(merchant string) {
-	rn.mu.Lock()
-	rn.queue.release(merchant)
-	rn.mu.Unlock()
-}
-
-// start queues a committed RUNNING run whose place is reserved.
-func (rn *runner) start(run store.Test) {
+// queued is told of a run committed to the queue by this replica.
+func (rn *runner) queued() {
 	rn.p.metrics.testsStarted.Add(1)
-	rn.mu.Lock()
-	if rn.stopped {
-		rn.queue.release(run.MerchantID)
-		rn.mu.Unlock()
-		rn.finish(run, interrupted(interruptedAtClose))
-		return
-	}
-	rn.inflight[run.ID] = run
-	rn.done[run.ID] = make(chan struct{})
-	rn.queue.push(run)
-	rn.wake.Signal()
-	rn.mu.Unlock()
+	rn.signal()
 }
 
-// work is one worker: it takes the next run of the fair queue until the
-// runner stops.
+// signal wakes one sleeping worker (or the next one to sleep).
+func (rn *runner) signal() {
+	select {
+	case rn.wake <- struct{}{}:
+	default:
+	}
+}
+
+// backstop wakes a worker every third of the lease, so that a run whose
+// announcement was lost waits at most that long.
+func (rn *runner) backstop() {
+	defer rn.wg.Done()
+	tick := time.NewTicker(rn.p.opts.ReplicaLease / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-rn.ctx.Done():
+			return
+		case <-tick.C:
+			rn.signal()
+		}
+	}
+}
+
+// work is one worker: it claims and runs queued runs until none is left,
+// then sleeps until woken, until the runner stops.
 func (rn *runner) work() {
 	defer rn.wg.Done()
-	for {
-		rn.mu.Lock()
-		run, ok := rn.queue.pop()
-		for !ok && !rn.stopped {
-			rn.wake.Wait()
-			run, ok = rn.queue.pop()
+	for rn.ctx.Err() == nil {
+		run, ok := rn.claim()
+		if ok {
+			rn.signal() // there may be more
+			rn.execute(run)
+			continue
 		}
-		rn.mu.Unlock()
-		if !ok {
-			return
+		select {
+		case <-rn.ctx.Done():
+		case <-rn.wake:
 		}
-		rn.execute(run)
 	}
+}
+
+// claim takes the next queued run for this replica; false when there is
+// none (or the database is unavailable: the backstop tries again).
+func (rn *runner) claim() (store.Test, bool) {
+	var run store.Test
+	err := rn.p.db.Write(rn.ctx, func(tx *store.Tx) error {
+		var err error
+		run, err = tx.ClaimTest(rn.ctx, rn.p.replicaID)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return store.Test{}, false
+	case err != nil:
+		if rn.ctx.Err() == nil {
+			rn.p.log.Warn("claiming a queued connectivity test failed", "error", err.Error())
+		}
+		return store.Test{}, false
+	}
+	rn.mu.Lock()
+	rn.inflight[run.ID] = run
+	rn.mu.Unlock()
+	return run, true
 }
 
 func (rn *runner) execute(run store.Test) {
 	defer func() {
 		rn.mu.Lock()
 		delete(rn.inflight, run.ID)
-		rn.queue.release(run.MerchantID)
 		rn.mu.Unlock()
 	}()
 	if rn.ctx.Err() != nil {
@@ -200,13 +226,12 @@ func interrupted(message string) store.Outcome {
 // connector's current endpoint, the connector's status. An interrupted run
 // says nothing about the endpoint, so it leaves the status alone.
 func (rn *runner) finish(run store.Test, o store.Outcome) {
-	defer rn.release(run.ID)
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
 	o.CompletedAt = rn.p.now()
 	var applied bool
 	err := rn.p.db.Write(ctx, func(tx *store.Tx) error {
-		done, err := tx.FinishTest(ctx, run.ID, o)
+		done, err := tx.FinishTest(ctx, run.ID, rn.p.replicaID, o)
 		if err != nil {
 			return err
 		}
@@ -222,58 +247,26 @@ func (rn *runner) finish(run store.Test, o store.Outcome) {
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return // finished already, by Close giving up on it
+		return // finished already, by Close giving up on it or by a sweep that gave this replica up for dead
 	case err != nil:
 		rn.p.log.Error("recording a test result failed", "test_id", run.ID, "error", err.Error())
 		return
 	}
+	rn.p.finishes.fire(run.ID)
 	rn.p.metrics.testsFinished.Add(1)
 	rn.p.log.Info("connectivity test finished", "test_id", run.ID, "store_id", run.StoreID, "method", string(run.Method),
 		"status", string(o.Status), "reason", string(o.Reason), "http_status", o.HTTPStatus, "latency_ms", o.LatencyMS,
 		"connector_status_updated", applied)
 }
 
-// finished returns a channel that is closed once the outcome of run id is
-// committed, or nil when no run of that id is in progress in this process
-// (never started here, or recorded already).
-func (rn *runner) finished(id string) <-chan struct{} {
-	rn.mu.Lock()
-	defer rn.mu.Unlock()
-	if ch, ok := rn.done[id]; ok {
-		return ch
-	}
-	return nil
-}
-
-// release wakes whoever waits for run id; a run finished twice (by stop,
-// then by its own call) releases once.
-func (rn *runner) release(id string) {
-	rn.mu.Lock()
-	defer rn.mu.Unlock()
-	if ch, ok := rn.done[id]; ok {
-		close(ch)
-		delete(rn.done, id)
-	}
-}
-
-// stop cancels every queued and running call, and waits up to ctx for their
-// runs to be recorded as interrupted. Runs whose call does not return in
-// time are recorded as interrupted here; a late result is then dropped,
-// because a finished run is never finished again.
+// stop stops claiming, cancels every running call, and waits up to ctx for
+// their runs to be recorded as interrupted. Runs whose call does not return
+// in time are recorded as interrupted here; a late result is then dropped,
+// because a finished run is never finished again. Queued runs stay in the
+// database for the other replicas (or are interrupted by retire when none
+// is left).
 func (rn *runner) stop(ctx context.Context) error {
-	rn.mu.Lock()
-	rn.stopped = true
-	waiting := rn.queue.drain()
-	rn.wake.Broadcast()
-	rn.mu.Unlock()
 	rn.cancel()
-	for _, run := range waiting {
-		rn.finish(run, interrupted(interruptedAtClose))
-		rn.mu.Lock()
-		delete(rn.inflight, run.ID)
-		rn.queue.release(run.MerchantID)
-		rn.mu.Unlock()
-	}
 	done := make(chan struct{})
 	go func() {
 		rn.wg.Wait()

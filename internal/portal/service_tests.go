@@ -16,21 +16,17 @@ const (
 
 func testLocation(id string) string { return "/v1/tests/" + id }
 
-// StartTest records a RUNNING run against the saved endpoint and hands it to
-// the runner once the run is committed: a test started before a new endpoint
+// StartTest queues a RUNNING run against the saved endpoint, for any
+// replica's runner to claim once it is committed: a test started before a new endpoint
 // is saved runs against the previously saved one. A repeated idempotency key
 // on the same connector answers the run it started, as it is now, without a
-// new call: a client that lost the first answer can retry safely.
+// new call, even when the merchant is at its bound of runs in progress: a
+// client that lost the first answer can retry safely.
 func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo.Method, in jwo.TestInput, key string) (jwo.ConnectivityTest, error) {
 	pr := c.pr
 	now := s.p.now()
 	var run store.Test
 	started := false
-	// A place in the runner is taken before the run is committed, so that a
-	// merchant over its bound is refused before anything is written.
-	if err := s.p.runner.reserve(pr.merchant); err != nil {
-		return jwo.ConnectivityTest{}, err
-	}
 	err := s.p.db.Write(ctx, func(tx *store.Tx) error {
 		started = false // the store may run this again (store.DB.Write)
 		if _, err := loadStore(ctx, tx, pr.merchant, storeID); err != nil {
@@ -62,6 +58,15 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 		if err := checkTestSKU(ctx, tx, pr.merchant, storeID, m, in.SKU); err != nil {
 			return err
 		}
+		// Counted in the database, over every replica, after a retry of a
+		// run that exists was answered: it is no new run.
+		n, err := tx.RunsInProgress(ctx, pr.merchant)
+		if err != nil {
+			return err
+		}
+		if n >= s.p.opts.MaxRunsPerMerchant {
+			return s.p.tooManyRuns(pr.merchant)
+		}
 		run, err = tx.InsertTest(ctx, store.Test{
 			ConnectivityTest: jwo.ConnectivityTest{
 				ID: uuid.NewString(), StoreID: storeID, Method: m, SKU: in.SKU,
@@ -69,7 +74,6 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 				Status: jwo.TestRunning, StartedAt: now, TriggeredBy: pr.name,
 			},
 			MerchantID: pr.merchant, ConnectorUID: sc.UID, ConnectorVersion: sc.Version, IdempotencyKey: key,
-			ReplicaID: s.p.replicaID,
 		})
 		if err != nil {
 			return err
@@ -81,14 +85,11 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 		return recordChange(ctx, tx, change{merchant: pr.merchant, actor: pr.actor(), action: jwo.ActionTestStart,
 			storeID: storeID, method: m, after: run.ConnectivityTest, at: now})
 	})
-	if err != nil || !started {
-		s.p.runner.unreserve(pr.merchant)
-	}
 	if err != nil {
 		return jwo.ConnectivityTest{}, err
 	}
 	if started {
-		s.p.runner.start(run)
+		s.p.runner.queued()
 	}
 	return run.ConnectivityTest, nil
 }

@@ -72,10 +72,13 @@ type replica struct {
 // replica's runs are swept within seconds.
 const lease = 2 * time.Second
 
-func startReplica(t *testing.T, name, db string) *replica {
+// startReplica starts a replica; flags are added to (and override) the
+// ones every replica gets.
+func startReplica(t *testing.T, name, db string, flags ...string) *replica {
 	t.Helper()
-	cmd := exec.Command(portalBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", db, "--dev",
-		"--rate-limit", "0", "--test-timeout", "5s", "--replica-lease", lease.String(), "--log-level", "warn")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--dev",
+		"--rate-limit", "0", "--test-timeout", "5s", "--replica-lease", lease.String(), "--log-level", "warn"}, flags...)
+	cmd := exec.Command(portalBinary(t), args...)
 	r := &replica{name: name, cmd: cmd, logs: &bytes.Buffer{}, mu: &sync.Mutex{}, done: make(chan struct{})}
 	cmd.Stderr = lockedWriter{r.mu, r.logs}
 	stdout, err := cmd.StdoutPipe()

@@ -186,9 +186,10 @@ func checkWrites(t *testing.T, pg *pgx.Conn, fx fixture, history [][]written) {
 	}
 }
 
-// checkRunsInterrupted: a long poll on a live replica sees each run of the
-// killed replica finish as interrupted once its lease runs out, and no run
-// is left RUNNING.
+// checkRunsInterrupted: a long poll on a live replica sees each run
+// accepted by the killed replica finish: as interrupted once the lease runs
+// out if the killed replica had claimed it, or SUCCESSFUL if a live replica
+// had; and no run is left RUNNING.
 func checkRunsInterrupted(t *testing.T, pg *pgx.Conn, r *replica, fx fixture, ids []string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * lease)
@@ -200,14 +201,27 @@ func checkRunsInterrupted(t *testing.T, pg *pgx.Conn, r *replica, fx fixture, id
 				a.json(t, &run)
 			}
 			if run.Status.Finished() {
-				if run.Reason != jwo.ReasonInterrupted {
-					t.Errorf("run %s of the killed replica finished %s/%s, want interrupted", id, run.Status, run.Reason)
-				}
 				break
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("run %s of the killed replica is still %s %v after %s (lease %s)", id, run.Status, a.err, 10*lease, lease)
 			}
+		}
+		var status, reason string
+		var claimerAlive bool
+		err := pg.QueryRow(context.Background(), `SELECT t.status, t.reason, COALESCE(r.alive_until >= $2, false)
+			FROM tests t LEFT JOIN replicas r ON r.id = t.replica_id WHERE t.id = $1`,
+			id, time.Now().UTC().Format("2006-01-02T15:04:05.000Z")).Scan(&status, &reason, &claimerAlive)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := status == string(jwo.TestUnsuccessful) && reason == string(jwo.ReasonInterrupted)
+		if claimerAlive {
+			want = status == string(jwo.TestSuccessful)
+		}
+		if !want {
+			t.Errorf("run %s finished %s/%s, claimed by a replica alive: %v; want SUCCESSFUL on a live one, interrupted on the killed one",
+				id, status, reason, claimerAlive)
 		}
 	}
 	var running int

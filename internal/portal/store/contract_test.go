@@ -155,6 +155,12 @@ func TestCatalogUpsertAndBarcodeConflict(t *testing.T) {
 	})
 }
 
+// claimed is run as replica's claim has marked it.
+func claimed(run Test, replica string) Test {
+	run.ReplicaID = replica
+	return run
+}
+
 func running(id, key string) Test {
 	return Test{
 		ConnectivityTest: jwo.ConnectivityTest{ID: id, StoreID: "s-1", Method: jwo.MethodIdentity,
@@ -174,10 +180,10 @@ func TestRunsKeysFinishOnceAndStatus(t *testing.T) {
 				return err
 			}
 			var err error
-			if first, err = tx.InsertTest(ctx, running("t-1", "k-1")); err != nil {
+			if first, err = tx.InsertTest(ctx, claimed(running("t-1", "k-1"), "r-1")); err != nil {
 				return err
 			}
-			second, err = tx.InsertTest(ctx, running("t-2", ""))
+			second, err = tx.InsertTest(ctx, claimed(running("t-2", ""), "r-gone"))
 			return err
 		})
 		if first.Seq <= 0 || second.Seq <= first.Seq {
@@ -189,8 +195,14 @@ func TestRunsKeysFinishOnceAndStatus(t *testing.T) {
 		}); !errors.Is(err, ErrConflict) {
 			t.Fatalf("a reused idempotency key: err = %v, want ErrConflict", err)
 		}
+		if err := db.Write(ctx, func(tx *Tx) error {
+			_, err := tx.FinishTest(ctx, "t-1", "r-2", Outcome{Status: jwo.TestUnsuccessful, CompletedAt: Now()})
+			return err
+		}); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("finishing a run claimed by another replica: err = %v, want ErrNotFound", err)
+		}
 		mustWrite(t, db, func(tx *Tx) error {
-			done, err := tx.FinishTest(ctx, "t-1", Outcome{Status: jwo.TestSuccessful, HTTPStatus: 200, LatencyMS: 12, CompletedAt: Now()})
+			done, err := tx.FinishTest(ctx, "t-1", "r-1", Outcome{Status: jwo.TestSuccessful, HTTPStatus: 200, LatencyMS: 12, CompletedAt: Now()})
 			if err != nil {
 				return err
 			}
@@ -201,7 +213,7 @@ func TestRunsKeysFinishOnceAndStatus(t *testing.T) {
 			return err
 		})
 		if err := db.Write(ctx, func(tx *Tx) error {
-			_, err := tx.FinishTest(ctx, "t-1", Outcome{Status: jwo.TestUnsuccessful, CompletedAt: Now()})
+			_, err := tx.FinishTest(ctx, "t-1", "r-1", Outcome{Status: jwo.TestUnsuccessful, CompletedAt: Now()})
 			return err
 		}); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("finishing a finished run: err = %v, want ErrNotFound", err)
@@ -212,7 +224,7 @@ func TestRunsKeysFinishOnceAndStatus(t *testing.T) {
 			return err
 		})
 		if len(swept) != 1 || swept[0] != "t-2" {
-			t.Fatalf("swept %v, want the one RUNNING run, t-2, whose replica (none) is not alive", swept)
+			t.Fatalf("swept %v, want the one RUNNING run, t-2, whose replica is not alive", swept)
 		}
 		err := db.Read(ctx, func(tx *Tx) error {
 			byKey, err := tx.TestByKey(ctx, "a", "s-1", jwo.MethodIdentity, "k-1")
@@ -363,7 +375,7 @@ func TestSweepFinishesTheRunsOfGoneReplicasOnly(t *testing.T) {
 			if err := tx.RegisterReplica(ctx, "alive", now, now.Add(time.Minute)); err != nil {
 				return err
 			}
-			for id, replica := range map[string]string{"t-alive": "alive", "t-lapsed": "lapsed"} {
+			for id, replica := range map[string]string{"t-alive": "alive", "t-lapsed": "lapsed", "t-queued": ""} {
 				r := running(id, "")
 				r.ReplicaID = replica
 				if _, err := tx.InsertTest(ctx, r); err != nil {
@@ -395,6 +407,13 @@ func TestSweepFinishesTheRunsOfGoneReplicasOnly(t *testing.T) {
 			if err == nil && (r.Status != jwo.TestUnsuccessful || r.Reason != jwo.ReasonInterrupted || r.CompletedAt == nil || r.ReplicaID != "alive") {
 				t.Errorf("swept run = %+v", r)
 			}
+			if err != nil {
+				return err
+			}
+			q, err := tx.Test(ctx, "a", "t-queued")
+			if err == nil && (q.Status != jwo.TestRunning || q.ReplicaID != "") {
+				t.Errorf("a queued run (claimed by no replica) was swept: %+v", q)
+			}
 			return err
 		})
 		if err != nil {
@@ -414,7 +433,7 @@ func TestFinishedRunsAreAnnouncedToOtherReplicas(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	heard := make(chan string, 16)
-	go other.ListenFinishedRuns(ctx, func(id string) { heard <- id })
+	go other.ListenRuns(ctx, RunListener{Finished: func(id string) { heard <- id }, Queued: func() {}})
 	// fn("") comes once the listener is listening.
 	select {
 	case id := <-heard:
@@ -428,11 +447,11 @@ func TestFinishedRunsAreAnnouncedToOtherReplicas(t *testing.T) {
 		if err := tx.InsertConnector(ctx, "a", newConnector(1)); err != nil {
 			return err
 		}
-		_, err := tx.InsertTest(ctx, running("t-1", ""))
+		_, err := tx.InsertTest(ctx, claimed(running("t-1", ""), "r-1"))
 		return err
 	})
 	mustWrite(t, db, func(tx *Tx) error {
-		_, err := tx.FinishTest(ctx, "t-1", Outcome{Status: jwo.TestSuccessful, CompletedAt: Now()})
+		_, err := tx.FinishTest(ctx, "t-1", "r-1", Outcome{Status: jwo.TestSuccessful, CompletedAt: Now()})
 		return err
 	})
 	select {

@@ -212,16 +212,20 @@ func pgKind(err error) error {
 }
 
 // listenRetry is the pause before listening again after the connection of
-// ListenFinishedRuns was lost (PostgreSQL restarting).
+// ListenRuns was lost (PostgreSQL restarting).
 const listenRetry = 500 * time.Millisecond
 
 // listen holds a connection of its own (taken out of the pool) with LISTEN
-// on RunFinishedChannel; when it is lost it tells fn so ("") and listens
-// again on a new one.
-func (e *pgEngine) listen(ctx context.Context, fn func(id string)) {
+// on RunFinishedChannel and RunQueuedChannel; when it is lost it tells l so
+// and listens again on a new one.
+func (e *pgEngine) listen(ctx context.Context, l RunListener) {
+	missed := func() {
+		l.Finished("")
+		l.Queued()
+	}
 	for {
-		_ = e.listenOnce(ctx, fn) // any failure ends in a new connection below
-		fn("")
+		_ = e.listenOnce(ctx, l, missed) // any failure ends in a new connection below
+		missed()
 		select {
 		case <-time.After(listenRetry):
 		case <-ctx.Done():
@@ -230,23 +234,29 @@ func (e *pgEngine) listen(ctx context.Context, fn func(id string)) {
 	}
 }
 
-func (e *pgEngine) listenOnce(ctx context.Context, fn func(id string)) error {
+func (e *pgEngine) listenOnce(ctx context.Context, l RunListener, missed func()) error {
 	pc, err := e.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	conn := pc.Hijack()
 	defer func() { _ = conn.Close(context.Background()) }() // a listening connection is never given back
-	if _, err := conn.Exec(ctx, "LISTEN "+RunFinishedChannel); err != nil {
-		return err
+	for _, ch := range []string{RunFinishedChannel, RunQueuedChannel} {
+		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
+			return err
+		}
 	}
-	// Listening from here on: a run that finished before is in the database.
-	fn("")
+	// Listening from here on: what happened before is in the database.
+	missed()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		fn(n.Payload)
+		if n.Channel == RunQueuedChannel {
+			l.Queued()
+		} else {
+			l.Finished(n.Payload)
+		}
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
-// A replica is one portal process serving the database. It claims the runs
-// it accepts (Test.ReplicaID, written with the run) and renews its lease
-// while it serves; the runs of a replica whose lease ran out are finished as
+// A replica is one portal process serving the database. Its workers claim
+// queued runs (queue.go, Test.ReplicaID) and it renews its lease while it
+// serves; the claimed runs of a replica whose lease ran out are finished as
 // interrupted by SweepRuns, on whichever replica runs it first. SQLite
 // serves one portal process per file, so there a replica that registers
 // retires every other: the runs of a process that died are interrupted at
@@ -22,7 +22,8 @@ var (
 	qForgetDeadReplicas = sqlQuery(`DELETE FROM replicas WHERE alive_until < ?`)
 	qRetireReplica      = sqlQuery(`DELETE FROM replicas WHERE id = ?`)
 	qSweepRuns          = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, completed_at = ?
-		WHERE status = 'RUNNING' AND replica_id NOT IN (SELECT id FROM replicas WHERE alive_until >= ?)
+		WHERE status = 'RUNNING' AND replica_id <> ''
+		AND replica_id NOT IN (SELECT id FROM replicas WHERE alive_until >= ?)
 		RETURNING id`)
 )
 
@@ -58,25 +59,10 @@ func (t *Tx) RetireReplica(ctx context.Context, id string) error {
 	return err
 }
 
-// SweepRuns finishes as UNSUCCESSFUL, reason interrupted, every RUNNING run
-// whose replica is not alive at now, and returns their ids.
+// SweepRuns finishes as UNSUCCESSFUL, reason interrupted, every claimed
+// RUNNING run whose replica is not alive at now, and returns their ids.
+// Queued runs are left for any live replica to claim.
 func (t *Tx) SweepRuns(ctx context.Context, message string, now time.Time) ([]string, error) {
-	rows, err := t.query(ctx, qSweepRuns,
+	return t.finishRuns(ctx, qSweepRuns,
 		string(jwo.TestUnsuccessful), string(jwo.ReasonInterrupted), message, formatTime(now), formatTime(now))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = rows.Close() }()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return ids, t.notifyFinished(ctx, ids...)
 }

@@ -105,17 +105,25 @@ func (db *DB) Close() error {
 	return db.lite.close(db)
 }
 
-// ListenFinishedRuns calls fn with the id of every run whose outcome a
-// replica commits (FinishTest, SweepRuns), until ctx ends; fn("") means that
-// some may have been missed (the connection to the database was lost) and
-// whoever waits should look again. On SQLite, which serves one process, the
-// process knows its own runs and ListenFinishedRuns only waits for ctx.
-func (db *DB) ListenFinishedRuns(ctx context.Context, fn func(id string)) {
+// RunListener is what ListenRuns calls. Finished gets the id of every run
+// whose outcome a replica commits (FinishTest, SweepRuns, ...), Queued is
+// called for every run queued (InsertTest). Finished("") and Queued() also
+// mean that some announcements may have been missed (the connection to the
+// database was lost): whoever waits should look again.
+type RunListener struct {
+	Finished func(id string)
+	Queued   func()
+}
+
+// ListenRuns calls l as runs are queued and finished on any replica, until
+// ctx ends. On SQLite, which serves one process, the process knows its own
+// runs and ListenRuns only waits for ctx.
+func (db *DB) ListenRuns(ctx context.Context, l RunListener) {
 	if db.pg == nil {
 		<-ctx.Done()
 		return
 	}
-	db.pg.listen(ctx, fn)
+	db.pg.listen(ctx, l)
 }
 
 // Ping checks that the database answers.

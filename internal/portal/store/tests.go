@@ -18,7 +18,7 @@ var (
 	qTests = sqlQuery(`SELECT ` + testColumns + ` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? ORDER BY seq DESC LIMIT ?`)
 	qFinishTest = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, http_status = ?, latency_ms = ?,
-		response_excerpt = ?, completed_at = ? WHERE id = ? AND status = 'RUNNING'`)
+		response_excerpt = ?, completed_at = ? WHERE id = ? AND status = 'RUNNING' AND replica_id = ?`)
 	qTestByID = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ?`)
 )
 
@@ -32,8 +32,8 @@ type Test struct {
 	ConnectorUID     string
 	ConnectorVersion int64
 	IdempotencyKey   string
-	// ReplicaID is the replica that claimed the run when it accepted it
-	// (replicas.go); "" is a run that no live replica will finish.
+	// ReplicaID is the replica that claimed the run (queue.go); "" is a run
+	// queued, not claimed yet.
 	ReplicaID string
 }
 
@@ -71,7 +71,8 @@ func nullString(s string) any {
 	return s
 }
 
-// InsertTest records a new run and returns it with its sequence number.
+// InsertTest records a new run and returns it with its sequence number. A
+// RUNNING run without a replica is queued, and announced to every replica.
 func (t *Tx) InsertTest(ctx context.Context, r Test) (Test, error) {
 	err := t.queryRow(ctx, qInsertTest,
 		r.ID, r.MerchantID, r.StoreID, string(r.Method), r.SKU, r.EndpointURL, string(r.EndpointType), string(r.Status),
@@ -79,6 +80,11 @@ func (t *Tx) InsertTest(ctx context.Context, r Test) (Test, error) {
 		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey), r.ReplicaID).Scan(&r.Seq)
 	if err != nil {
 		return Test{}, err
+	}
+	if r.Status == jwo.TestRunning && r.ReplicaID == "" {
+		if err := t.notifyQueued(ctx); err != nil {
+			return Test{}, err
+		}
 	}
 	return r, nil
 }
@@ -113,11 +119,14 @@ type Outcome struct {
 	CompletedAt     time.Time
 }
 
-// FinishTest records a run's outcome if it is still RUNNING, and returns the
-// run as it now is. ErrNotFound means it had already finished.
-func (t *Tx) FinishTest(ctx context.Context, id string, o Outcome) (Test, error) {
+// FinishTest records a run's outcome if it is still RUNNING and claimed by
+// replica, and returns the run as it now is. ErrNotFound means it had
+// already finished, or is not replica's: the late result of a replica given
+// up for dead is dropped.
+func (t *Tx) FinishTest(ctx context.Context, id, replica string, o Outcome) (Test, error) {
 	res, err := t.exec(ctx, qFinishTest,
-		string(o.Status), string(o.Reason), o.Message, o.HTTPStatus, o.LatencyMS, o.ResponseExcerpt, formatTime(o.CompletedAt), id)
+		string(o.Status), string(o.Reason), o.Message, o.HTTPStatus, o.LatencyMS, o.ResponseExcerpt, formatTime(o.CompletedAt),
+		id, replica)
 	if err != nil {
 		return Test{}, err
 	}
@@ -131,7 +140,7 @@ func (t *Tx) FinishTest(ctx context.Context, id string, o Outcome) (Test, error)
 }
 
 // RunFinishedChannel is the PostgreSQL channel on which the commit of a
-// run's outcome is announced, with the run id as payload (ListenFinishedRuns).
+// run's outcome is announced, with the run id as payload (ListenRuns).
 const RunFinishedChannel = "jwo_run_finished"
 
 // notifyFinished announces, at commit, that the runs have finished, so that
