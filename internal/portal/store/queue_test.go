@@ -68,7 +68,7 @@ func TestClaimsNeverTakeOneRunTwice(t *testing.T) {
 		for i := range claimers {
 			wg.Go(func() {
 				replica := fmt.Sprintf("r-%d", i)
-				for {
+				for range runs + 1 { // bounded, should claims ever come back without taking the run
 					run, err := claimOne(t, handles[i%2], replica)
 					if errors.Is(err, ErrNotFound) {
 						return
@@ -89,7 +89,7 @@ func TestClaimsNeverTakeOneRunTwice(t *testing.T) {
 		wg.Wait()
 		// A claimer may stop while the last runs are locked by the others;
 		// whatever is left goes to one more claimer.
-		for {
+		for range runs + 1 {
 			run, err := claimOne(t, db, "r-last")
 			if err != nil {
 				break
