@@ -16,7 +16,8 @@ import (
 
 // One merchant floods the runner with runs against an endpoint that never
 // answers: its runs beyond the bound are 429 with Retry-After and a detail
-// that says why, and another merchant's run, started after the flood, is
+// that says why (a retry of one of its runs is still answered), and another
+// merchant's run, started after the flood, is
 // not delayed by more than one run's timeout (with a shared FIFO queue it
 // would wait for the whole flood: 8 runs on 2 workers at 2 s each).
 func TestFloodingMerchantCannotDelayAnother(t *testing.T) {
@@ -38,10 +39,20 @@ func TestFloodingMerchantCannotDelayAnother(t *testing.T) {
 	flood := e.client(e.tp.OperatorToken) // no retries: the 429 is the answer asserted
 	var refused error
 	accepted := 0
-	for range 12 {
-		if _, err := flood.StartTest(ctx, storeFull, jwo.MethodIdentity, "", client.NewIdempotencyKey()); err != nil {
+	firstKey := client.NewIdempotencyKey()
+	var first jwo.ConnectivityTest
+	for i := range 12 {
+		key := client.NewIdempotencyKey()
+		if i == 0 {
+			key = firstKey
+		}
+		run, err := flood.StartTest(ctx, storeFull, jwo.MethodIdentity, "", key)
+		if err != nil {
 			refused = err
 			break
+		}
+		if i == 0 {
+			first = run
 		}
 		accepted++
 	}
@@ -52,6 +63,11 @@ func TestFloodingMerchantCannotDelayAnother(t *testing.T) {
 	if !errors.As(refused, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests ||
 		!strings.Contains(apiErr.Problem.Detail, "8 connectivity test runs queued or running") {
 		t.Fatalf("the 9th run: %v; want 429 saying the merchant has 8 runs queued or running", refused)
+	}
+
+	// A retry of a run that exists is no new run: it is answered at the bound.
+	if again, err := flood.StartTest(ctx, storeFull, jwo.MethodIdentity, "", firstKey); err != nil || again.ID != first.ID {
+		t.Errorf("a retry of the first run's Idempotency-Key at the bound: %v, %v; want run %s again", again.ID, err, first.ID)
 	}
 
 	start := time.Now()

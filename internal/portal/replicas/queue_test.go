@@ -64,6 +64,9 @@ func TestRunAcceptedByABusyReplicaRunsOnAnother(t *testing.T) {
 	}
 
 	other := startReplica(t, "replica-free", db)
+	// Its workers claim once as they start, then sleep: the run below must
+	// reach them through the queue's announcement, not that first look.
+	time.Sleep(time.Second)
 	a := do(http.MethodPost, busy.url+connectorPath(sampleStore, jwo.MethodIdentity)+"/tests", fx.operator, "")
 	if a.status != http.StatusAccepted {
 		t.Fatalf("POST the sample run to the busy replica: %d %s %v", a.status, a.body, a.err)

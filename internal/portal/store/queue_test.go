@@ -268,3 +268,40 @@ func TestQueuedRunsAreInterruptedByTheLastReplicaOnly(t *testing.T) {
 		}
 	})
 }
+
+// Replicas accepting runs of one merchant at once count its runs in
+// progress one after the other: the bound admits exactly its number.
+func TestRunBoundIsExactAcrossReplicas(t *testing.T) {
+	conformance(t, func(t *testing.T, db *DB, location string) {
+		const bound, writers = 5, 16
+		queueRuns(t, db, []string{"a"})
+		handles := []*DB{db, openAt(t, location)}
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() {
+				err := handles[i%2].Write(context.Background(), func(tx *Tx) error {
+					n, err := tx.RunsInProgress(context.Background(), "a")
+					if err != nil || n >= bound {
+						return err
+					}
+					time.Sleep(time.Millisecond) // widen the window between the count and the insert
+					r := running(fmt.Sprintf("a-%d", i), "")
+					_, err = tx.InsertTest(context.Background(), r)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		var n int
+		mustWrite(t, db, func(tx *Tx) (err error) {
+			n, err = tx.RunsInProgress(context.Background(), "a")
+			return err
+		})
+		if n != bound {
+			t.Errorf("%d runs in progress after %d writers raced for a bound of %d", n, writers, bound)
+		}
+	})
+}
