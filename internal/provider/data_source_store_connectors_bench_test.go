@@ -14,10 +14,7 @@ import (
 //
 //	go test ./internal/provider -run '^$' -bench StoreConnectorsDataSource10000 -benchtime 3x
 func BenchmarkStoreConnectorsDataSource10000(b *testing.B) {
-	const stores = 2500 // four connectors each
-	tp := newTestPortal(b, withStoresNeedingEveryMethod("acme-bench", stores))
-	ids := tp.seedConnectors(b, "acme-bench", stores)
-	p := newProtoProvider(b, tp, tp.ViewerToken)
+	p, ids := newBenchProvider10000(b)
 	block := p.schema.DataSourceSchemas["jwo_store_connectors"].Block
 	cpuBefore := processCPU(b)
 	for b.Loop() {

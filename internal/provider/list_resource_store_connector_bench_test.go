@@ -21,10 +21,7 @@ import (
 //
 //	go test ./internal/provider -run '^$' -bench ListStoreConnectors10000 -benchtime 3x
 func BenchmarkListStoreConnectors10000(b *testing.B) {
-	const stores = 2500 // four connectors each
-	tp := newTestPortal(b, withStoresNeedingEveryMethod("acme-bench", stores))
-	ids := tp.seedConnectors(b, "acme-bench", stores)
-	p := newProtoProvider(b, tp, tp.ViewerToken)
+	p, ids := newBenchProvider10000(b)
 	block := p.schema.ListResourceSchemas["jwo_store_connector"].Block
 	lister := p.srv.(tfprotov6.ListResourceServer)
 
@@ -85,4 +82,14 @@ func processCPU(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// newBenchProvider10000 is a provider server configured for a portal
+// in-process whose merchant has 2,500 stores with all four connectors saved
+// (ids are theirs).
+func newBenchProvider10000(b *testing.B) (p *protoProvider, ids []string) {
+	const stores = 2500 // four connectors each
+	tp := newTestPortal(b, withStoresNeedingEveryMethod("acme-bench", stores))
+	ids = tp.seedConnectors(b, "acme-bench", stores)
+	return newProtoProvider(b, tp, tp.ViewerToken), ids
 }
