@@ -58,20 +58,19 @@ type connectorCache struct {
 	list connectorListing
 	get  connectorGet
 
-	mu       sync.Mutex
-	seq      uint64                          // counts listings sent and writes made
-	entries  map[connectorKey]jwo.Connector  // fetched or written, not yet handed out
-	writes   map[connectorKey]uint64         // seq of this process's last write of each connector
-	served   map[connectorKey]bool           // handed out already
-	covered  map[string]bool                 // stores listed whole by a batch
-	waiting  waiters[connectorKey, readHint] // Reads waiting for a listing
-	listed   bool                            // the first page has been asked for
-	next     string                          // the walk's next page; "" once it has none
-	walking  bool                            // the walk goes on past the first page
-	whole    bool                            // the walk has seen every page
-	batched  int                             // stores listed by batches
-	off      bool                            // a listing failed: every Read is a GET
-	fetching bool                            // the fetch loop runs
+	mu      sync.Mutex
+	seq     uint64                          // counts listings sent and writes made
+	entries map[connectorKey]jwo.Connector  // fetched or written, not yet handed out
+	writes  map[connectorKey]uint64         // seq of this process's last write of each connector
+	served  map[connectorKey]bool           // handed out already
+	covered map[string]bool                 // stores listed whole by a batch
+	waiting waiters[connectorKey, readHint] // Reads waiting for a listing
+	listed  bool                            // the first page has been asked for
+	next    string                          // the walk's next page; "" once it has none
+	walking bool                            // the walk goes on past the first page
+	whole   bool                            // the walk has seen every page
+	batched int                             // stores listed by batches
+	off     bool                            // a listing failed: every Read is a GET
 }
 
 // readHint is what a waiting Read learns: the connector, or that it must
@@ -116,16 +115,7 @@ func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method)
 		c.mu.Unlock()
 		return c.answer(ctx, k, h)
 	}
-	ch := c.waiting.add(k)
-	if !c.fetching {
-		c.fetching = true
-		// The loop outlives this Read when others wait too; it stops when
-		// nobody waits, and every request it makes has the client's timeout.
-		go c.fetchLoop(context.WithoutCancel(ctx))
-	}
-	c.mu.Unlock()
-
-	h, err := c.waiting.await(ctx, k, ch)
+	h, err := c.waiting.wait(ctx, k, c.fetchLoop)
 	if err != nil {
 		return jwo.Connector{}, err
 	}
@@ -191,12 +181,11 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 		}
 
 		c.mu.Lock()
-		stores := c.waitingStores()
-		if len(stores) == 0 {
-			c.fetching = false
+		if c.waiting.stopIfIdle() {
 			c.mu.Unlock()
 			return
 		}
+		stores := c.waitingStores()
 		var batch []string
 		if !walk {
 			batch = stores[:min(len(stores), jwo.MaxFilterStoreIDs)]

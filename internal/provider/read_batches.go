@@ -25,6 +25,7 @@ type waiters[K comparable, H any] struct {
 	byKey   map[K][]chan H
 	n       int           // how many Reads wait
 	arrived chan struct{} // a Read began to wait (never blocks the Read)
+	looping bool          // the cache's fetch loop runs
 }
 
 func newWaiters[K comparable, H any](mu *sync.Mutex) waiters[K, H] {
@@ -41,6 +42,31 @@ func (w *waiters[K, H]) add(k K) chan H {
 	default:
 	}
 	return ch
+}
+
+// wait makes a Read of k wait, starts the cache's fetch loop unless it
+// runs, and returns the hint the loop hands it. Call with mu held: wait
+// releases it. The loop outlives this Read when others wait too (its ctx is
+// not cancelled with the Read's); it stops, by stopIfIdle, when nobody
+// waits, and every request it makes has the client's timeout.
+func (w *waiters[K, H]) wait(ctx context.Context, k K, loop func(context.Context)) (H, error) {
+	ch := w.add(k)
+	if !w.looping {
+		w.looping = true
+		go loop(context.WithoutCancel(ctx))
+	}
+	w.mu.Unlock()
+	return w.await(ctx, k, ch)
+}
+
+// stopIfIdle tells the fetch loop to stop when no Read waits. Call with mu
+// held.
+func (w *waiters[K, H]) stopIfIdle() bool {
+	if len(w.byKey) > 0 {
+		return false
+	}
+	w.looping = false
+	return true
 }
 
 // await is the hint handed to ch, or ctx's error once the Read gives up

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
@@ -48,16 +49,15 @@ type testRunCache struct {
 	get    runGet
 	page   int // how many latest runs to ask for: recentTestsPage
 
-	mu       sync.Mutex
-	seq      uint64                          // counts requests sent and Creates made
-	entries  map[string]jwo.ConnectivityTest // fetched or created, not yet handed out
-	writes   map[string]uint64               // seq of this process's Create of each run
-	served   map[string]bool                 // handed out already, or decided absent
-	waiting  waiters[string, runHint]        // Reads waiting for a request
-	listed   bool                            // the latest runs have been asked for
-	whole    bool                            // they were every run of the merchant
-	off      bool                            // a request failed: every Read is a GET
-	fetching bool                            // the fetch loop runs
+	mu      sync.Mutex
+	seq     uint64                          // counts requests sent and Creates made
+	entries map[string]jwo.ConnectivityTest // fetched or created, not yet handed out
+	writes  map[string]uint64               // seq of this process's Create of each run
+	served  map[string]bool                 // handed out already, or decided absent
+	waiting waiters[string, runHint]        // Reads waiting for a request
+	listed  bool                            // the latest runs have been asked for
+	whole   bool                            // they were every run of the merchant
+	off     bool                            // a request failed: every Read is a GET
 }
 
 func newTestRunCache(c *client.Client) *testRunCache {
@@ -88,15 +88,7 @@ func (c *testRunCache) read(ctx context.Context, id string) (jwo.ConnectivityTes
 		c.mu.Unlock()
 		return c.answer(ctx, id, h)
 	}
-	ch := c.waiting.add(id)
-	if !c.fetching {
-		c.fetching = true
-		// As connectorCache's: the loop outlives this Read when others wait,
-		// stops when nobody waits, and each request has the client's timeout.
-		go c.fetchLoop(context.WithoutCancel(ctx))
-	}
-	c.mu.Unlock()
-	h, err := c.waiting.await(ctx, id, ch)
+	h, err := c.waiting.wait(ctx, id, c.fetchLoop)
 	if err != nil {
 		return jwo.ConnectivityTest{}, err
 	}
@@ -151,18 +143,11 @@ func (c *testRunCache) fetchLoop(ctx context.Context) {
 		}
 
 		c.mu.Lock()
-		ids := slices.Sorted(func(yield func(string) bool) {
-			for id := range c.waiting.byKey {
-				if !yield(id) {
-					return
-				}
-			}
-		})
-		if len(ids) == 0 {
-			c.fetching = false
+		if c.waiting.stopIfIdle() {
 			c.mu.Unlock()
 			return
 		}
+		ids := slices.Sorted(maps.Keys(c.waiting.byKey))
 		batch := ids[:min(len(ids), jwo.MaxFilterTestIDs)]
 		c.seq++
 		sent := c.seq
