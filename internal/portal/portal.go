@@ -33,9 +33,10 @@ type Options struct {
 	TokenUseInterval time.Duration
 	Logger           *slog.Logger  // nil = discard
 	TestTimeout      time.Duration // per-call timeout of connectivity tests; 0 = 10s
-	TestWorkers      int           // size of the test worker pool; 0 = 16
+	TestWorkers      int           // size of this replica's test worker pool; 0 = 16
 	// MaxRunsPerMerchant bounds one merchant's connectivity test runs queued
-	// or running; over it a start is 429 with Retry-After. 0 = 32.
+	// or running, counted in the database over every replica; over it a
+	// start is 429 with Retry-After. 0 = 32.
 	MaxRunsPerMerchant int
 	TesterTLS          *tls.Config // optional, for tests that serve connectors over TLS
 	// EgressDeny are blocks the tester refuses in every mode (serve
@@ -50,9 +51,10 @@ type Options struct {
 	// the portal's service layer (console.Handler); nil serves no console.
 	Console func(*Service) http.Handler
 
-	// ReplicaLease is how long this replica's runs stay its own after its
+	// ReplicaLease is how long this replica's claims on runs hold after its
 	// last renewal (every third of it); 0 = 15s. A replica that dies
-	// leaves no run RUNNING for longer than this.
+	// leaves no run RUNNING for longer than this. Idle workers also look
+	// for queued runs every third of it, should a wake-up have been lost.
 	ReplicaLease time.Duration
 
 	// Clock is the portal's time, for tests that need to know what a write

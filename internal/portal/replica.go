@@ -8,8 +8,8 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
-// defaultReplicaLease is how long a replica's claim on its runs outlives its
-// last renewal: a replica that dies leaves no run RUNNING for longer.
+// defaultReplicaLease is how long a replica's claims on runs outlive its
+// last renewal: a replica that dies leaves no claimed run RUNNING for longer.
 const defaultReplicaLease = 15 * time.Second
 
 // register records this process as a replica of the database and finishes,

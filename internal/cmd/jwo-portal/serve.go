@@ -55,7 +55,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.StringVar(&cfg.seed, "seed", "", "apply the seed `FILE` (YAML or JSON) before serving")
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
 	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
-	c.fs.Var(&cfg.lease, "replica-lease", "`DURATION` a replica's runs stay its own after its last renewal: one that dies leaves no run RUNNING for longer (default 15s)")
+	c.fs.Var(&cfg.lease, "replica-lease", "`DURATION` a replica's claims on connectivity runs hold after its last renewal: one that dies leaves no run RUNNING for longer (default 15s)")
 	c.fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve https with the certificate (chain) in PEM `FILE`; reloaded on SIGHUP or when the file changes")
 	c.fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, PEM `FILE`")
 	c.fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "`HOST:PORT` to serve the Prometheus metrics on, apart from the API (default: not served)")
