@@ -322,3 +322,52 @@ func TestTestStartIsAudited(t *testing.T) {
 		t.Errorf("event %+v", last)
 	}
 }
+
+// A claim whose commit the replica could not confirm took a run that no
+// worker here runs: the next renewal finishes it as interrupted, and leaves
+// the runs its workers are making alone.
+func TestRunOfALostClaimIsInterrupted(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.TestWorkers = 1 })
+	e.tester.setRun(func(ctx context.Context, c tester.Call) tester.Result {
+		<-ctx.Done()
+		return tester.Result{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonTimeout, Message: ctx.Err().Error()}
+	})
+	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	running, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
+	for deadline := time.Now().Add(5 * time.Second); e.tester.callCount() == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	queued, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
+	// The claim of the queued run commits, as if its answer had been lost.
+	ctx := context.Background()
+	p := e.portal
+	if err := p.db.Write(ctx, func(tx *store.Tx) error {
+		run, err := tx.ClaimTest(ctx, p.replicaID)
+		if err == nil && run.ID != queued.ID {
+			t.Errorf("claimed %s, want the queued run %s", run.ID, queued.ID)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.runner.recoverLostClaims(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got jwo.ConnectivityTest
+	e.must(200, "GET", "/v1/tests/"+queued.ID, "viewer", "").json(t, &got)
+	if got.Status != jwo.TestRunning {
+		t.Fatalf("with no claim reported lost, the run was finished: %+v", got)
+	}
+	p.runner.claimLost.Store(true)
+	if err := p.runner.recoverLostClaims(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.must(200, "GET", "/v1/tests/"+queued.ID, "viewer", "").json(t, &got)
+	if got.Reason != jwo.ReasonInterrupted || got.Message != interruptedLostClaim {
+		t.Errorf("the run of the lost claim: %+v, want interrupted", got)
+	}
+	e.must(200, "GET", "/v1/tests/"+running.ID, "viewer", "").json(t, &got)
+	if got.Status != jwo.TestRunning {
+		t.Errorf("the run a worker is making was finished: %+v", got)
+	}
+}

@@ -186,6 +186,9 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 const (
 	interruptedAtStart = "the portal stopped before the run finished; start a new run"
 	interruptedAtClose = "the portal was shut down while the run was in progress; start a new run"
+	// interruptedLostClaim finishes a run claimed by a transaction whose
+	// commit this replica could not confirm (runner.recoverLostClaims).
+	interruptedLostClaim = "the portal lost its connection to the database while it took the run; start a new run"
 )
 
 // Handler is the whole HTTP API, /healthz and /v1/openapi.json included.

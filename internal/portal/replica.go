@@ -80,6 +80,10 @@ func (p *Portal) keepAlive(ctx context.Context) {
 		}
 		if err := p.renew(ctx); err != nil && ctx.Err() == nil {
 			p.log.Warn("renewing the replica's lease failed", "error", err.Error())
+			continue
+		}
+		if err := p.runner.recoverLostClaims(ctx); err != nil && ctx.Err() == nil {
+			p.log.Warn("finishing runs whose claim was not confirmed failed", "error", err.Error())
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -53,6 +54,15 @@ type runner struct {
 
 	mu       sync.Mutex
 	inflight map[string]store.Test // claimed here, not recorded yet
+
+	// A claim whose commit was not confirmed (the connection broke) may
+	// have claimed a run that no worker here knows of, which would stay
+	// RUNNING while this replica lives: claimLost says so, and
+	// recoverLostClaims then finishes such runs. Claims hold claimGate shared
+	// from their transaction until their run is in inflight, the recovery
+	// holds it alone, so it never takes a claim being registered for lost.
+	claimGate sync.RWMutex
+	claimLost atomic.Bool
 }
 
 func newRunner(p *Portal, t TestRunner) *runner {
@@ -143,6 +153,8 @@ func (rn *runner) work() {
 // claim takes the next queued run for this replica; false when there is
 // none (or the database is unavailable: the backstop tries again).
 func (rn *runner) claim() (store.Test, bool) {
+	rn.claimGate.RLock()
+	defer rn.claimGate.RUnlock()
 	var run store.Test
 	err := rn.p.db.Write(rn.ctx, func(tx *store.Tx) error {
 		var err error
@@ -153,6 +165,7 @@ func (rn *runner) claim() (store.Test, bool) {
 	case errors.Is(err, store.ErrNotFound):
 		return store.Test{}, false
 	case err != nil:
+		rn.claimLost.Store(true)
 		if rn.ctx.Err() == nil {
 			rn.p.log.Warn("claiming a queued connectivity test failed", "error", err.Error())
 		}
@@ -162,6 +175,54 @@ func (rn *runner) claim() (store.Test, bool) {
 	rn.inflight[run.ID] = run
 	rn.mu.Unlock()
 	return run, true
+}
+
+// recoverLostClaims finishes as interrupted the runs claimed in this
+// replica's name that no worker here is running, after a claim whose
+// outcome was unknown (claimLost).
+func (rn *runner) recoverLostClaims(ctx context.Context) error {
+	if !rn.claimLost.Swap(false) {
+		return nil
+	}
+	rn.claimGate.Lock()
+	defer rn.claimGate.Unlock()
+	rn.mu.Lock()
+	known := make(map[string]bool, len(rn.inflight))
+	for id := range rn.inflight {
+		known[id] = true
+	}
+	rn.mu.Unlock()
+	o := interrupted(interruptedLostClaim)
+	o.CompletedAt = rn.p.now()
+	var lost []string
+	err := rn.p.db.Write(ctx, func(tx *store.Tx) error {
+		lost = nil
+		ids, err := tx.ClaimedTests(ctx, rn.p.replicaID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if known[id] {
+				continue
+			}
+			if _, err := tx.FinishTest(ctx, id, rn.p.replicaID, o); err != nil {
+				return err
+			}
+			lost = append(lost, id)
+		}
+		return nil
+	})
+	if err != nil {
+		rn.claimLost.Store(true) // the next renewal tries again
+		return err
+	}
+	for _, id := range lost {
+		rn.p.finishes.fire(id)
+	}
+	if len(lost) > 0 {
+		rn.p.log.Warn("finished runs whose claim was not confirmed as interrupted", "runs", len(lost))
+	}
+	return nil
 }
 
 func (rn *runner) execute(run store.Test) {

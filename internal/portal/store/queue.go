@@ -50,6 +50,8 @@ var (
 	qLockMerchantRuns = lockedRead("FOR NO KEY UPDATE", `SELECT id FROM merchants WHERE id = ?`)
 	qRunsInProgress   = sqlQuery(`SELECT count(*) FROM tests WHERE merchant_id = ? AND status = 'RUNNING'`)
 
+	qClaimedTests = sqlQuery(`SELECT id FROM tests WHERE status = 'RUNNING' AND replica_id = ?`)
+
 	qInterruptQueuedIfAlone = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, completed_at = ?
 		WHERE status = 'RUNNING' AND replica_id = ''
 		AND NOT EXISTS (SELECT 1 FROM replicas WHERE id <> ? AND alive_until >= ?)
@@ -64,6 +66,11 @@ func (t *Tx) ClaimTest(ctx context.Context, replica string) (Test, error) {
 		return scanTest(&row{r: t.tx.QueryRowContext(ctx, pgClaimTest, replica), db: t.db})
 	}
 	return scanTest(t.queryRow(ctx, qClaimTest, replica))
+}
+
+// ClaimedTests lists the ids of the RUNNING runs claimed by replica.
+func (t *Tx) ClaimedTests(ctx context.Context, replica string) ([]string, error) {
+	return t.ids(ctx, qClaimedTests, replica)
 }
 
 // RunsInProgress counts the merchant's runs queued or claimed, for a bound
@@ -89,6 +96,15 @@ func (t *Tx) InterruptQueuedRunsIfAlone(ctx context.Context, self, message strin
 // finishRuns runs an UPDATE ... RETURNING id that finishes runs, and
 // announces them finished.
 func (t *Tx) finishRuns(ctx context.Context, query string, args ...any) ([]string, error) {
+	ids, err := t.ids(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return ids, t.notifyFinished(ctx, ids...)
+}
+
+// ids runs a query of one id column and returns the ids.
+func (t *Tx) ids(ctx context.Context, query string, args ...any) ([]string, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -102,10 +118,7 @@ func (t *Tx) finishRuns(ctx context.Context, query string, args ...any) ([]strin
 		}
 		ids = append(ids, id)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return ids, t.notifyFinished(ctx, ids...)
+	return ids, rows.Err()
 }
 
 // RunQueuedChannel is the PostgreSQL channel on which the commit of a new
