@@ -192,3 +192,29 @@ func equalRuns(a, b jwo.ConnectivityTest) bool {
 		a.HTTPStatus == b.HTTPStatus && a.LatencyMS == b.LatencyMS && a.EndpointURL == b.EndpointURL &&
 		a.StartedAt.Equal(b.StartedAt) && (a.CompletedAt == nil) == (b.CompletedAt == nil)
 }
+
+// An id that is not a run id (a mistyped import) is read on its own: in a
+// batch the portal would refuse the whole list, and every other Read of the
+// walk would then pay a GET.
+func TestTestRunCacheReadsAMalformedIDOnItsOwn(t *testing.T) {
+	t.Parallel()
+	tp := newTestPortal(t)
+	runs := tp.runs(t, closedLoopbackURL(t), 2)
+	tc, rc := newCountedRunCache(t, tp, 1) // the latest run only: runs[0] needs a batch
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if _, err := tc.read(context.Background(), "not-a-run"); !client.IsNotFound(err) {
+			t.Errorf("read of a malformed id: err = %v, want 404", err)
+		}
+	})
+	wg.Go(func() {
+		if got := mustReadRun(t, tc, runs[0].ID); !equalRuns(got, runs[0]) {
+			t.Errorf("read %s: %+v", runs[0].ID, got)
+		}
+	})
+	wg.Wait()
+	calls := rc.snapshot()
+	if calls["GET /v1/tests/not-a-run"] != 1 || calls["GET /v1/tests/"+runs[0].ID] != 0 || calls["GET /v1/tests"] != 2 {
+		t.Errorf("requests %v, want the latest runs, a batch of the run, and one GET of the malformed id", calls)
+	}
+}
