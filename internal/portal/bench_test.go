@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -151,4 +152,42 @@ func (bp *benchPortal) doParallel(b *testing.B, method, target, body string) {
 	if w.Code != http.StatusOK && w.Code != http.StatusCreated {
 		b.Errorf("%s %s: %d: %s", method, target, w.Code, w.Body.String())
 	}
+}
+
+// BenchmarkConnectivityRunParallel has ten runs in flight, as a terraform
+// apply of jwo_connectivity_test does: each is started, claimed from the
+// queue by a worker, recorded, and waited for with Prefer: wait. The tester
+// answers at once, so this is the portal's own cost of a run.
+func BenchmarkConnectivityRunParallel(b *testing.B) {
+	bp := newBenchPortal(b)
+	for i := 1; i <= 100; i++ {
+		bp.do(b, http.MethodPut, fmt.Sprintf("/v1/stores/bench-%05d/connectors/identity", i), benchConnectorBody(i), http.StatusCreated)
+	}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(5) // × GOMAXPROCS (2 here) = 10 runs in flight
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			r := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/stores/bench-%05d/connectors/identity/tests", i%100+1), nil)
+			r.Header.Set("Authorization", "Bearer "+bp.token)
+			w := httptest.NewRecorder()
+			bp.h.ServeHTTP(w, r)
+			var run jwo.ConnectivityTest
+			if w.Code != http.StatusAccepted || json.Unmarshal(w.Body.Bytes(), &run) != nil {
+				b.Fatalf("POST a run: %d %s", w.Code, w.Body.String())
+			}
+			for !run.Status.Finished() {
+				r := httptest.NewRequest(http.MethodGet, "/v1/tests/"+run.ID, nil)
+				r.Header.Set("Authorization", "Bearer "+bp.token)
+				r.Header.Set("Prefer", "wait=10")
+				w := httptest.NewRecorder()
+				bp.h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &run) != nil {
+					b.Fatalf("GET the run: %d %s", w.Code, w.Body.String())
+				}
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
 }
