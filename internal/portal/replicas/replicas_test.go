@@ -33,8 +33,9 @@ type written struct {
 // Three replicas on one PostgreSQL, 16 writers spread across them, one
 // replica killed with SIGKILL half-way: every answered write is in the
 // database with the version it was answered with, the audit log has one
-// event per change, the killed replica's runs are interrupted within its
-// lease, and races across replicas have one winner each.
+// event per change, the runs the killed replica accepted finish (those it
+// had claimed as interrupted, once its lease is over), and races across
+// replicas have one winner each.
 func TestThreeReplicasOnePostgres(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -47,8 +48,9 @@ func TestThreeReplicasOnePostgres(t *testing.T) {
 	}
 	doomed, live := reps[0], reps[1:]
 
-	// The runs the kill interrupts: started on the doomed replica, each
-	// calling a connector that answers after the kill.
+	// Runs accepted by the doomed replica just before the kill, each calling
+	// a connector that answers after it: those the doomed replica claimed
+	// are interrupted, those a live one claimed succeed.
 	runStore := fx.stores[0]
 	if a := do(http.MethodPut, live[0].url+connectorPath(runStore, jwo.MethodLoyalty), fx.operator, connectorBody(slow.URL)); a.status != http.StatusCreated {
 		t.Fatalf("PUT the run's connector: %d %s %v", a.status, a.body, a.err)
@@ -193,6 +195,8 @@ func checkWrites(t *testing.T, pg *pgx.Conn, fx fixture, history [][]written) {
 func checkRunsInterrupted(t *testing.T, pg *pgx.Conn, r *replica, fx fixture, ids []string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * lease)
+	outcomes := map[string]int{}
+	defer func() { t.Logf("runs accepted by the killed replica finished: %v", outcomes) }()
 	for _, id := range ids {
 		for {
 			a := do(http.MethodGet, r.url+"/v1/tests/"+id, fx.operator, "", "Prefer", "wait=5")
@@ -215,6 +219,7 @@ func checkRunsInterrupted(t *testing.T, pg *pgx.Conn, r *replica, fx fixture, id
 		if err != nil {
 			t.Fatal(err)
 		}
+		outcomes[status+"/"+reason]++
 		want := status == string(jwo.TestUnsuccessful) && reason == string(jwo.ReasonInterrupted)
 		if claimerAlive {
 			want = status == string(jwo.TestSuccessful)
