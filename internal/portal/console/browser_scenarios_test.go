@@ -29,7 +29,7 @@ func TestBrowserSignInWizardAndStoreList(t *testing.T) {
 			t.Errorf("the wizard lacks %q", step)
 		}
 	}
-	run(t, ctx, chromedp.Click(chromedp.CSS("#wizard-skip")))
+	run(t, ctx, click("#wizard-skip"))
 	if !eval[bool](t, ctx, `document.getElementById("wizard").hidden`) {
 		t.Fatal("Skip does not hide the wizard")
 	}
@@ -47,7 +47,7 @@ func TestBrowserSignInWizardAndStoreList(t *testing.T) {
 	// Filters are a plain GET form.
 	run(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#completion_status"), "COMPLETE"),
-		chromedp.Click(chromedp.CSS("#filter")))
+		click("#filter"))
 	waitFor(t, ctx, `location.search.includes("completion_status=COMPLETE") && document.readyState === "complete"`)
 	if got := text(t, ctx, "#stores tbody"); !strings.Contains(got, "Acme Dash Cart 1") || strings.Contains(got, "Acme Seattle 1") {
 		t.Errorf("filtered list:\n%s", got)
@@ -64,10 +64,10 @@ func TestBrowserPencilSaveCancelAndFieldError(t *testing.T) {
 	// Cancel keeps the current configuration and writes nothing.
 	before := len(auditEvents(t, tp.Viewer))
 	run(t, ctx,
-		chromedp.Click(chromedp.CSS("#ordering-edit")),
+		click("#ordering-edit"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-endpoint_url")),
 		chromedp.SetValue(chromedp.CSS("#ordering-endpoint_url"), otherURL),
-		chromedp.Click(chromedp.CSS("#ordering-cancel")),
+		click("#ordering-cancel"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-edit")))
 	if got := connectorOf(t, tp.Viewer, portaltest.StoreJWO, jwo.MethodOrdering); got.Version != 1 || len(auditEvents(t, tp.Viewer)) != before {
 		t.Fatalf("Cancel wrote: %+v", got)
@@ -75,10 +75,10 @@ func TestBrowserPencilSaveCancelAndFieldError(t *testing.T) {
 
 	// A .vpce host with Public: the portal's error beside the type field.
 	run(t, ctx,
-		chromedp.Click(chromedp.CSS("#ordering-edit")),
+		click("#ordering-edit"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-endpoint_url")),
 		chromedp.SetValue(chromedp.CSS("#ordering-endpoint_url"), vpceURL),
-		chromedp.Click(chromedp.CSS("#ordering-save")),
+		click("#ordering-save"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-endpoint_type-error")))
 	if msg := text(t, ctx, "#ordering-endpoint_type-error"); !strings.Contains(msg, "PRIVATE") {
 		t.Errorf("field error %q", msg)
@@ -107,7 +107,7 @@ func TestBrowserConcurrentChangeIsShown(t *testing.T) {
 	putConnector(t, tp.Admin, portaltest.StoreJWO, jwo.MethodOrdering, theirs)
 	run(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#ordering-endpoint_url"), otherURL),
-		chromedp.Click(chromedp.CSS("#ordering-save")),
+		click("#ordering-save"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-problem")))
 	if !strings.Contains(text(t, ctx, "#ordering-problem"), "Someone else changed this connector") || text(t, ctx, "#ordering-url") != theirs {
 		t.Fatalf("the concurrent change is not shown")
@@ -134,7 +134,7 @@ func TestBrowserRunTestSuccessfulAndUnsuccessful(t *testing.T) {
 		if note := text(t, ctx, "#"+tc.method+"-test-note"); !strings.Contains(note, "saved endpoint") {
 			t.Errorf("no word of the saved endpoint: %q", note)
 		}
-		run(t, ctx, chromedp.Click(chromedp.CSS("#"+tc.method+"-run-test")), chromedp.WaitVisible(chromedp.CSS("#last-run")))
+		run(t, ctx, click("#"+tc.method+"-run-test"), chromedp.WaitVisible(chromedp.CSS("#last-run")))
 		if tc.method == "loyalty" {
 			if s := text(t, ctx, "#last-status"); s != "Running" {
 				t.Errorf("the slow run shows %q at first, not Running", s)
@@ -159,7 +159,7 @@ func TestBrowserOrderingNeedsACatalogItem(t *testing.T) {
 	signInBrowser(t, ctx, tp.URL, tp.OperatorToken)
 	run(t, ctx,
 		chromedp.Navigate(tp.URL+storePath), chromedp.WaitVisible(chromedp.CSS("#ordering-run-test")),
-		chromedp.Click(chromedp.CSS("#ordering-run-test")),
+		click("#ordering-run-test"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-sku-error")))
 	if msg := text(t, ctx, "#ordering-sku-error"); !strings.Contains(msg, "catalog") {
 		t.Errorf("sku error %q", msg)
@@ -169,7 +169,7 @@ func TestBrowserOrderingNeedsACatalogItem(t *testing.T) {
 	}
 	run(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#ordering-sku"), portaltest.SKU),
-		chromedp.Click(chromedp.CSS("#ordering-run-test")),
+		click("#ordering-run-test"),
 		chromedp.WaitVisible(chromedp.CSS("#last-run")))
 	waitText(t, ctx, "#last-status", "Successful")
 }
@@ -200,7 +200,7 @@ func TestBrowserCrossSitePostIsRefused(t *testing.T) {
 <input name="endpoint_type" value="PUBLIC"><input name="version" value="0"><input name="csrf" value="guess">
 <button id="go">go</button></form>`))
 	}))
-	run(t, ctx, chromedp.Navigate(evil.URL), chromedp.Click(chromedp.CSS("#go")), chromedp.WaitReady(chromedp.CSS("main")))
+	run(t, ctx, chromedp.Navigate(evil.URL), click("#go"), chromedp.WaitReady(chromedp.CSS("main")))
 	if body := text(t, ctx, "main"); !strings.Contains(body, "another site") {
 		t.Errorf("the cross-site post was answered with:\n%s", body)
 	}
@@ -214,7 +214,7 @@ func TestBrowserSignOutEndsTheSession(t *testing.T) {
 	ctx := tab(t)
 	tp := startConsole(t, console.Options{})
 	signInBrowser(t, ctx, tp.URL, tp.ViewerToken)
-	run(t, ctx, chromedp.Click(chromedp.CSS("#sign-out")), chromedp.WaitVisible(chromedp.CSS("#token")))
+	run(t, ctx, click("#sign-out"), chromedp.WaitVisible(chromedp.CSS("#token")))
 	run(t, ctx, chromedp.Navigate(tp.URL+storePath), chromedp.WaitVisible(chromedp.CSS("#token")))
 	if exists(t, ctx, "#connectors") {
 		t.Fatal("the store page opens after sign-out")

@@ -113,6 +113,18 @@ func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.
 	}
 }
 
+// click clicks sel once the page has finished loading: a click aimed while
+// the stylesheet or the scroll to the URL's fragment still moves things can
+// land beside its target, and then nothing happens.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingInterval(20*time.Millisecond))(ctx, t)
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(sel)))
+}
+
 // eval evaluates a JavaScript expression in the tab.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
@@ -144,7 +156,7 @@ func signInBrowser(t *testing.T, ctx context.Context, base, token string) {
 		chromedp.Navigate(base+"/console/"),
 		chromedp.WaitVisible(chromedp.CSS("#token")),
 		chromedp.SendKeys(chromedp.CSS("#token"), token),
-		chromedp.Click(chromedp.CSS("#sign-in")),
+		click("#sign-in"),
 		chromedp.WaitVisible(chromedp.CSS("#stores")),
 	)
 }
