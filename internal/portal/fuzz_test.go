@@ -37,7 +37,9 @@ var bodyRoutes = []bodyRoute{
 			if err := json.Unmarshal(answer, &got); err != nil {
 				return err
 			}
-			if got.EndpointURL != want.EndpointURL || got.EndpointType != want.EndpointType {
+			// The portal keeps the saved spelling of an equivalent URL (host
+			// case, a trailing slash), and the fuzz inputs share one portal.
+			if !jwo.EquivalentEndpointURLs(got.EndpointURL, want.EndpointURL) || got.EndpointType != want.EndpointType {
 				return fmt.Errorf("saved %q %q, asked for %q %q", got.EndpointURL, got.EndpointType, want.EndpointURL, want.EndpointType)
 			}
 			return nil
