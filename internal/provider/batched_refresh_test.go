@@ -190,30 +190,13 @@ func TestAccBatchedRefresh_200ConnectorsOver50Stores(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             tp.checkConnectorsDestroyed,
-		Steps: []resource.TestStep{
+		Steps: append([]resource.TestStep{
 			{
 				PreConfig: func() { before = rc.snapshot() },
 				Config:    config,
 				Check:     atMost(rc, &before, 220, "the apply of 200 connectors"),
 			},
-			{
-				PreConfig: func() { before = rc.snapshot() },
-				Config:    config,
-				PlanOnly:  true,
-			},
-			{
-				// Check the plan-only step above: it refreshed once.
-				PreConfig: func() {
-					calls := requestsSince(rc, before)
-					t.Logf("no-op plan of 200 connectors: %d requests:%s", total(calls), summary(calls))
-					if total(calls) > 10 {
-						t.Errorf("the no-op plan of 200 connectors made %d requests, want at most 10:%s", total(calls), summary(calls))
-					}
-				},
-				Config:   config,
-				PlanOnly: true,
-			},
-		},
+		}, noOpPlanCosts(t, rc, config, "200 connectors", 10)...),
 	})
 }
 
@@ -300,4 +283,28 @@ func TestAccBatchedRefresh_rateLimitedPlan(t *testing.T) {
 			{Config: providerConfigAt(endpoint, tp.OperatorToken) + fleetForgetHCL(ids)},
 		},
 	})
+}
+
+// noOpPlanCosts are two steps: a plan of config that must change nothing,
+// then a check that it made at most limit API requests.
+func noOpPlanCosts(t *testing.T, rc *requestCounter, config, what string, limit int) []resource.TestStep {
+	var before map[string]int
+	return []resource.TestStep{
+		{
+			PreConfig: func() { before = rc.snapshot() },
+			Config:    config,
+			PlanOnly:  true,
+		},
+		{
+			PreConfig: func() {
+				calls := requestsSince(rc, before)
+				t.Logf("no-op plan of %s: %d requests:%s", what, total(calls), summary(calls))
+				if total(calls) > limit {
+					t.Errorf("the no-op plan of %s made %d requests, want at most %d:%s", what, total(calls), limit, summary(calls))
+				}
+			},
+			Config:   config,
+			PlanOnly: true,
+		},
+	}
 }

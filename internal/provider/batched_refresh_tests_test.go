@@ -92,30 +92,13 @@ func TestAccBatchedRefresh_150ConnectivityTests(t *testing.T) {
 	var before map[string]int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		Steps: append([]resource.TestStep{
 			{
 				PreConfig: func() { before = rc.snapshot() },
 				Config:    config,
 				Check:     atMost(rc, &before, 8, "adopting 150 connectivity test runs"),
 			},
-			{
-				PreConfig: func() { before = rc.snapshot() },
-				Config:    config,
-				PlanOnly:  true,
-			},
-			{
-				// Check the plan-only step above.
-				PreConfig: func() {
-					calls := requestsSince(rc, before)
-					t.Logf("no-op plan of 150 connectivity tests: %d requests:%s", total(calls), summary(calls))
-					if total(calls) > 4 {
-						t.Errorf("the no-op plan of 150 connectivity tests made %d requests, want at most 4:%s", total(calls), summary(calls))
-					}
-				},
-				Config:   config,
-				PlanOnly: true,
-			},
-		},
+		}, noOpPlanCosts(t, rc, config, "150 connectivity tests", 4)...),
 	})
 }
 
