@@ -243,19 +243,26 @@ func TestRunLeftRunningIsInterruptedAtOpen(t *testing.T) {
 	}
 }
 
-func TestCloseInterruptsRunningAndQueuedRuns(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.TestWorkers = 1 })
+// newEnvHoldingOneCall is a portal with one test worker whose calls last
+// until they are cancelled, and the ORDERING connector saved; it returns
+// once a first run's call is being made.
+func newEnvHoldingOneCall(t *testing.T) (e *env, running jwo.ConnectivityTest) {
+	e = newEnv(t, func(o *Options) { o.TestWorkers = 1 })
 	e.tester.setRun(func(ctx context.Context, c tester.Call) tester.Result {
 		<-ctx.Done()
 		return tester.Result{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonTimeout, Message: ctx.Err().Error()}
 	})
 	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
-	running, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
-	queued, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
-	deadline := time.Now().Add(5 * time.Second)
-	for e.tester.callCount() == 0 && time.Now().Before(deadline) {
+	running, _ = e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
+	for deadline := time.Now().Add(5 * time.Second); e.tester.callCount() == 0 && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
+	return e, running
+}
+
+func TestCloseInterruptsRunningAndQueuedRuns(t *testing.T) {
+	e, running := newEnvHoldingOneCall(t)
+	queued, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
 	e.close()
 	e.open()
 	for _, id := range []string{running.ID, queued.ID} {
@@ -327,16 +334,7 @@ func TestTestStartIsAudited(t *testing.T) {
 // worker here runs: the next renewal finishes it as interrupted, and leaves
 // the runs its workers are making alone.
 func TestRunOfALostClaimIsInterrupted(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.TestWorkers = 1 })
-	e.tester.setRun(func(ctx context.Context, c tester.Call) tester.Result {
-		<-ctx.Done()
-		return tester.Result{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonTimeout, Message: ctx.Err().Error()}
-	})
-	e.must(201, "PUT", orderingPath, "operator", connectorBody(publicURL, jwo.EndpointPublic))
-	running, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
-	for deadline := time.Now().Add(5 * time.Second); e.tester.callCount() == 0 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	e, running := newEnvHoldingOneCall(t)
 	queued, _ := e.startRun("operator", orderingTests, `{"sku":"WATER-500"}`)
 	// The claim of the queued run commits, as if its answer had been lost.
 	ctx := context.Background()
