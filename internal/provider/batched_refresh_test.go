@@ -37,17 +37,9 @@ func withFleet(prefix string, n int) (testPortalOption, []string) {
 func (tp *testPortal) saveFleetConnectors(t *testing.T, storeIDs []string, url string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, tp.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
+	db := tp.openStore(t)
 	now := store.Now()
-	err = db.Write(ctx, func(tx *store.Tx) error {
+	err := db.Write(ctx, func(tx *store.Tx) error {
 		for _, id := range storeIDs {
 			for _, m := range jwo.Methods {
 				if err := tx.InsertConnector(ctx, accMerchant, store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
@@ -307,4 +299,20 @@ func noOpPlanCosts(t *testing.T, rc *requestCounter, config, what string, limit 
 			PlanOnly: true,
 		},
 	}
+}
+
+// openStore opens the portal's database beside the portal, for what a test
+// saves straight into it; it is closed when the test ends.
+func (tp *testPortal) openStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), tp.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return db
 }

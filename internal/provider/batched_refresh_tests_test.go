@@ -28,17 +28,9 @@ var skuFreeMethods = []jwo.Method{jwo.MethodIdentity, jwo.MethodLoyalty, jwo.Met
 func (tp *testPortal) saveFleetRuns(t *testing.T, storeIDs []string) []string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, tp.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
+	db := tp.openStore(t)
 	var ids []string
-	err = db.Write(ctx, func(tx *store.Tx) error {
+	err := db.Write(ctx, func(tx *store.Tx) error {
 		ids = ids[:0] // the store may run this again (store.DB.Write)
 		for _, s := range storeIDs {
 			for _, m := range skuFreeMethods {
