@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -17,7 +16,6 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
 // withFleet adds n stores to acme's seed for which every method applies
@@ -29,32 +27,6 @@ func withFleet(prefix string, n int) (testPortalOption, []string) {
 		ids[i] = s.ID
 	}
 	return portaltest.WithStores(accMerchant, stores...), ids
-}
-
-// saveFleetConnectors writes all four connectors of each store straight into
-// the portal's database in one transaction: thousands of PUTs with a
-// synchronous commit each would only slow the test down.
-func (tp *testPortal) saveFleetConnectors(t *testing.T, storeIDs []string, url string) {
-	t.Helper()
-	ctx := context.Background()
-	db := tp.openStore(t)
-	now := store.Now()
-	err := db.Write(ctx, func(tx *store.Tx) error {
-		for _, id := range storeIDs {
-			for _, m := range jwo.Methods {
-				if err := tx.InsertConnector(ctx, accMerchant, store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
-					StoreID: id, Method: m, EndpointURL: url, EndpointType: jwo.EndpointPublic,
-					ConnectivityStatus: jwo.ConnectivityUntested, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: "fleet",
-				}}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("save fleet connectors: %v", err)
-	}
 }
 
 // fleetHCL declares the four connectors of each store, as fleetConnectors
@@ -72,7 +44,7 @@ func fleetHCL(storeIDs []string, url string) string {
 // requestsSince is the requests counted since before, by "METHOD /path".
 func requestsSince(rc *requestCounter, before map[string]int) map[string]int {
 	out := map[string]int{}
-	for k, n := range rc.snapshot() {
+	for k, n := range rc.Snapshot() {
 		if d := n - before[k]; d > 0 {
 			out[k] = d
 		}
@@ -108,14 +80,14 @@ func summary(calls map[string]int) string {
 func TestAccStoreConnector_applyCostsAPutAndLittleElse(t *testing.T) {
 	fleet, ids := withFleet("acme-new", 10)
 	tp := newTestPortal(t, fleet)
-	endpoint, rc := tp.countingEndpoint(t)
+	endpoint, rc := tp.CountingEndpoint(t, "")
 	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetHCL(ids, urlPublicA)
 	var before map[string]int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             tp.checkConnectorsDestroyed,
 		Steps: []resource.TestStep{{
-			PreConfig: func() { before = rc.snapshot() },
+			PreConfig: func() { before = rc.Snapshot() },
 			Config:    config,
 			Check: checkRequests(rc, &before, func(calls map[string]int) error {
 				puts := 0
@@ -175,8 +147,8 @@ func TestAccBatchedRefresh_200ConnectorsOver50Stores(t *testing.T) {
 	fleet, fleetIDs := withFleet("acme-fleet", 500)
 	ours, ids := withFleet("acme-new", 50)
 	tp := newTestPortal(t, fleet, ours)
-	tp.saveFleetConnectors(t, fleetIDs, urlPublicBPlain)
-	endpoint, rc := tp.countingEndpoint(t)
+	tp.SaveConnectors(t, accMerchant, fleetIDs, urlPublicBPlain)
+	endpoint, rc := tp.CountingEndpoint(t, "")
 	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetHCL(ids, urlPublicA)
 	var before map[string]int
 	resource.ParallelTest(t, resource.TestCase{
@@ -184,7 +156,7 @@ func TestAccBatchedRefresh_200ConnectorsOver50Stores(t *testing.T) {
 		CheckDestroy:             tp.checkConnectorsDestroyed,
 		Steps: append([]resource.TestStep{
 			{
-				PreConfig: func() { before = rc.snapshot() },
+				PreConfig: func() { before = rc.Snapshot() },
 				Config:    config,
 				Check:     atMost(rc, &before, 220, "the apply of 200 connectors"),
 			},
@@ -198,8 +170,8 @@ func TestAccBatchedRefresh_oneConnectorInALargeMerchant(t *testing.T) {
 	const addr = "jwo_store_connector.ordering"
 	fleet, fleetIDs := withFleet("acme-fleet", 500)
 	tp := newTestPortal(t, fleet)
-	tp.saveFleetConnectors(t, fleetIDs, urlPublicBPlain)
-	endpoint, rc := tp.countingEndpoint(t)
+	tp.SaveConnectors(t, accMerchant, fleetIDs, urlPublicBPlain)
+	endpoint, rc := tp.CountingEndpoint(t, "")
 	config := providerConfigAt(endpoint, tp.OperatorToken) + connectorHCL("ordering", accStoreJWO, "ORDERING", urlPublicA, "PUBLIC")
 	var before map[string]int
 	resource.ParallelTest(t, resource.TestCase{
@@ -208,7 +180,7 @@ func TestAccBatchedRefresh_oneConnectorInALargeMerchant(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() { before = rc.snapshot() },
+				PreConfig: func() { before = rc.Snapshot() },
 				Config:    config,
 				PlanOnly:  true,
 			},
@@ -247,7 +219,7 @@ func TestAccBatchedRefresh_oneConnectorInALargeMerchant(t *testing.T) {
 func TestAccBatchedRefresh_rateLimitedPlan(t *testing.T) {
 	fleet, ids := withFleet("acme-fleet", 50)
 	tp := newTestPortal(t, fleet, withRateLimit(1))
-	tp.saveFleetConnectors(t, ids, urlPublicA)
+	tp.SaveConnectors(t, accMerchant, ids, urlPublicA)
 	endpoint, tl := tp.throttleWatchingEndpoint(t)
 	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetImportHCL(ids) + fleetHCL(ids, urlPublicA)
 	limit := func() error {
@@ -283,7 +255,7 @@ func noOpPlanCosts(t *testing.T, rc *requestCounter, config, what string, limit 
 	var before map[string]int
 	return []resource.TestStep{
 		{
-			PreConfig: func() { before = rc.snapshot() },
+			PreConfig: func() { before = rc.Snapshot() },
 			Config:    config,
 			PlanOnly:  true,
 		},
@@ -299,20 +271,4 @@ func noOpPlanCosts(t *testing.T, rc *requestCounter, config, what string, limit 
 			PlanOnly: true,
 		},
 	}
-}
-
-// openStore opens the portal's database beside the portal, for what a test
-// saves straight into it; it is closed when the test ends.
-func (tp *testPortal) openStore(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), tp.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return db
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +27,7 @@ var skuFreeMethods = []jwo.Method{jwo.MethodIdentity, jwo.MethodLoyalty, jwo.Met
 func (tp *testPortal) saveFleetRuns(t *testing.T, storeIDs []string) []string {
 	t.Helper()
 	ctx := context.Background()
-	db := tp.openStore(t)
+	db := tp.OpenStore(t)
 	var ids []string
 	err := db.Write(ctx, func(tx *store.Tx) error {
 		ids = ids[:0] // the store may run this again (store.DB.Write)
@@ -79,14 +78,14 @@ func TestAccBatchedRefresh_150ConnectivityTests(t *testing.T) {
 	fleet, ids := withFleet("acme-tests", 50)
 	tp := newTestPortal(t, fleet)
 	runIDs := tp.saveFleetRuns(t, ids)
-	endpoint, rc := tp.countingEndpoint(t)
+	endpoint, rc := tp.CountingEndpoint(t, "")
 	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetTestsHCL(ids, runIDs)
 	var before map[string]int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: append([]resource.TestStep{
 			{
-				PreConfig: func() { before = rc.snapshot() },
+				PreConfig: func() { before = rc.Snapshot() },
 				Config:    config,
 				Check:     atMost(rc, &before, 8, "adopting 150 connectivity test runs"),
 			},
@@ -119,7 +118,7 @@ func TestAccBatchedRefresh_deletedRunLeavesTheState(t *testing.T) {
 	url := closedLoopbackURL(t)
 	tp.putConnector(t, accStoreJWO, jwo.MethodIdentity, url)
 	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, url)
-	endpoint, rc := tp.countingEndpoint(t)
+	endpoint, rc := tp.CountingEndpoint(t, "")
 	config := providerConfigAt(endpoint, tp.OperatorToken) + `
 resource "jwo_connectivity_test" "gone" {
   store_id = "` + accStoreJWO + `"
@@ -139,7 +138,7 @@ resource "jwo_connectivity_test" "kept" {
 			{
 				PreConfig: func() {
 					tp.deleteRun(t, gone)
-					before = rc.snapshot()
+					before = rc.Snapshot()
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -165,27 +164,6 @@ resource "jwo_connectivity_test" "kept" {
 	})
 }
 
-// countingEndpointWithout is countingEndpoint in front of a portal that
-// answers 404 for route ("METHOD /path"), as one older than it would; ""
-// refuses nothing.
-func (tp *testPortal) countingEndpointWithout(t *testing.T, route string) (string, *requestCounter) {
-	t.Helper()
-	rc := &requestCounter{calls: map[string]int{}}
-	h := tp.Handler()
-	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		k := r.Method + " " + r.URL.Path
-		rc.mu.Lock()
-		rc.calls[k]++
-		rc.mu.Unlock()
-		if k == route {
-			http.NotFound(w, r)
-			return
-		}
-		h.ServeHTTP(w, r)
-	}))
-	return srv.URL, rc
-}
-
 // Against a portal without GET /v1/tests, adopting runs and planning them
 // again still read every run, each with its own GET, and find nothing to
 // change.
@@ -193,14 +171,14 @@ func TestAccBatchedRefresh_testRunsWithoutTheBatchRoute(t *testing.T) {
 	fleet, ids := withFleet("acme-tests", 2)
 	tp := newTestPortal(t, fleet)
 	runIDs := tp.saveFleetRuns(t, ids)
-	endpoint, rc := tp.countingEndpointWithout(t, "GET /v1/tests")
+	endpoint, rc := tp.CountingEndpoint(t, "GET /v1/tests")
 	config := providerConfigAt(endpoint, tp.OperatorToken) + fleetTestsHCL(ids, runIDs)
 	var before map[string]int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config, Check: func(*terraform.State) error {
-				before = rc.snapshot()
+				before = rc.Snapshot()
 				return nil
 			}},
 			{

@@ -8,38 +8,18 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
-// requestCounter counts the requests that reach the portal, by method and path.
-type requestCounter struct {
-	mu    sync.Mutex
-	calls map[string]int // "GET /v1/stores" -> n
-}
-
-// countingEndpoint serves the test portal behind a second loopback listener
-// that counts every request, and returns that endpoint's URL.
-func (tp *testPortal) countingEndpoint(t *testing.T) (string, *requestCounter) {
-	t.Helper()
-	return tp.countingEndpointWithout(t, "")
-}
-
-// snapshot copies the counts so far.
-func (rc *requestCounter) snapshot() map[string]int {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	out := make(map[string]int, len(rc.calls))
-	for k, v := range rc.calls {
-		out[k] = v
-	}
-	return out
-}
+// requestCounter counts the requests that reach the portal through
+// tp.CountingEndpoint, by "METHOD /path".
+type requestCounter = portaltest.Counter
 
 // providerConfigAt is providerConfig with another endpoint, e.g. a counting one.
 func providerConfigAt(endpoint, token string) string {

@@ -162,7 +162,7 @@ func TestAccDataSourceStores_invalidFilter(t *testing.T) {
 // never asks for a store, or its completion, one at a time.
 func TestAccDataSourceStores_onlyListCalls(t *testing.T) {
 	tp := newTestPortal(t, withGeneratedStores(accGenerated))
-	endpoint, calls := tp.countingEndpoint(t)
+	endpoint, calls := tp.CountingEndpoint(t, "")
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -176,7 +176,7 @@ data "jwo_completion_status" "all" {}
 				statecheck.ExpectKnownValue("data.jwo_completion_status.all", tfjsonpath.New("total"), knownvalue.Int64Exact(3+accGenerated)),
 			},
 			Check: func(*terraform.State) error {
-				got := calls.snapshot()
+				got := calls.Snapshot()
 				lists := got["GET /v1/stores"]
 				// two data sources, two pages each, per read; Terraform may
 				// read more than once per step

@@ -102,7 +102,7 @@ func TestListStoreConnectors_streamsEveryPage(t *testing.T) {
 
 	// Streamed: the second page is asked for only once Terraform has taken
 	// every result of the first.
-	url, rc := tp.countingEndpoint(t)
+	url, rc := tp.CountingEndpoint(t, "")
 	counted := newProtoProviderAt(t, url, tp.ViewerToken)
 	stream, err := counted.srv.(tfprotov6.ListResourceServer).ListResource(context.Background(), &tfprotov6.ListResourceRequest{
 		TypeName: "jwo_store_connector", Config: counted.dynamic(counted.schema.ListResourceSchemas["jwo_store_connector"].Block, nil),
@@ -110,7 +110,7 @@ func TestListStoreConnectors_streamsEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := func() int { return rc.snapshot()["GET /v1/connectors"] }
+	pages := func() int { return rc.Snapshot()["GET /v1/connectors"] }
 	taken := 0
 	for range stream.Results {
 		taken++

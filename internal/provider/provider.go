@@ -27,6 +27,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/provider/readcache"
 )
 
 // Environment variables that stand in for the provider block's arguments, so
@@ -181,8 +182,7 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": redactedURL(endpoint), "request_timeout": timeout.String(), "max_retries": retries})
-	data := &providerData{client: c, stores: newStoreProfiles(c), connectors: newConnectorCache(listConnectorsOf(c), c.GetConnector),
-		tests: newTestRunCache(c)}
+	data := &providerData{client: c, stores: readcache.NewStores(c), connectors: readcache.NewConnectors(c), runs: readcache.NewRuns(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
@@ -238,6 +238,19 @@ func clientFrom(data any, diags *diag.Diagnostics) *client.Client {
 	return nil
 }
 
+// providerData is what Configure hands every resource and data source: the
+// API client and the lookups shared for the life of one provider
+// configuration, i.e. one Terraform walk (plan, apply) of one configuration.
+type providerData struct {
+	client     *client.Client
+	stores     *readcache.Stores
+	connectors *readcache.Connectors
+	runs       *readcache.Runs
+}
+
+// providerDataFrom is the provider data a resource, data source, list
+// resource or action receives; nil (and no error) before the provider is
+// configured.
 func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil

@@ -27,6 +27,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/provider/readcache"
 )
 
 var (
@@ -44,7 +45,7 @@ const defaultTestCreateTimeout = 5 * time.Minute
 // state and a new run needs a replacement (a change of triggers, say).
 type connectivityTestResource struct {
 	client *client.Client
-	runs   *testRunCache // what Read serves from, shared by the process
+	runs   *readcache.Runs // what Read serves from, shared by the process
 }
 
 type connectivityTestModel struct {
@@ -152,7 +153,7 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 
 func (r *connectivityTestResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client, r.runs = pd.client, pd.tests
+		r.client, r.runs = pd.client, pd.runs
 	}
 }
 
@@ -230,7 +231,7 @@ func (r *connectivityTestResource) Create(ctx context.Context, req resource.Crea
 				run.Reason, run.Message, run.HTTPStatus))
 		return
 	}
-	r.runs.created(run)
+	r.runs.Created(run)
 	plan.set(run)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: plan.ID}, &resp.Diagnostics)
@@ -245,7 +246,7 @@ func (r *connectivityTestResource) Read(ctx context.Context, req resource.ReadRe
 	// Before the read: the framework wants an identity even for a run that
 	// the read finds gone.
 	setIdentity(ctx, resp.Identity, testRunIdentityModel{ID: state.ID}, &resp.Diagnostics)
-	run, err := r.runs.read(ctx, state.ID.ValueString())
+	run, err := r.runs.Read(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "connectivity test run no longer exists; removing it from state", map[string]any{"test_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/provider/readcache"
 )
 
 var (
@@ -32,8 +33,8 @@ var (
 // store and method.
 type storeConnectorResource struct {
 	client     *client.Client
-	stores     *storeProfiles  // the plan-time store check, shared by the process
-	connectors *connectorCache // what Read serves from, shared by the process
+	stores     *readcache.Stores     // the plan-time store check, shared by the process
+	connectors *readcache.Connectors // what Read serves from, shared by the process
 }
 
 type storeConnectorModel struct {
@@ -193,7 +194,7 @@ func (r *storeConnectorResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.client == nil {
 		return // provider not configured yet (unknown provider arguments): the apply checks
 	}
-	store, err := r.stores.get(ctx, storeID)
+	store, err := r.stores.Get(ctx, storeID)
 	switch {
 	case client.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("store_id"), "Store not found", storeNotFound(storeID))
@@ -242,7 +243,7 @@ func (r *storeConnectorResource) Create(ctx context.Context, req resource.Create
 		addWriteError(&resp.Diagnostics, "create", storeID, method, err)
 		return
 	}
-	r.connectors.wrote(conn)
+	r.connectors.Wrote(conn)
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, newConnectorIdentity(storeID, method), &resp.Diagnostics)
@@ -258,7 +259,7 @@ func (r *storeConnectorResource) Read(ctx context.Context, req resource.ReadRequ
 	// Before the read: the framework wants an identity even for an object
 	// that the read finds gone.
 	setIdentity(ctx, resp.Identity, newConnectorIdentity(storeID, method), &resp.Diagnostics)
-	conn, err := r.connectors.read(ctx, storeID, method)
+	conn, err := r.connectors.Read(ctx, storeID, method)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "connector no longer exists in the portal; removing it from state",
 			map[string]any{"store_id": storeID, "method": string(method)})
@@ -297,7 +298,7 @@ func (r *storeConnectorResource) Update(ctx context.Context, req resource.Update
 		addWriteError(&resp.Diagnostics, "update", storeID, method, err)
 		return
 	}
-	r.connectors.wrote(conn)
+	r.connectors.Wrote(conn)
 	plan.set(conn)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, newConnectorIdentity(storeID, method), &resp.Diagnostics)
@@ -334,7 +335,7 @@ func (r *storeConnectorResource) Delete(ctx context.Context, req resource.Delete
 	err := r.client.DeleteConnector(ctx, storeID, method, client.Precondition{IfMatchVersion: state.Version.ValueInt64()})
 	switch {
 	case err == nil, client.IsNotFound(err):
-		r.connectors.deleted(storeID, method)
+		r.connectors.Deleted(storeID, method)
 		// Gone: by this call, by an earlier attempt of it whose answer was
 		// lost (the retry then meets 404), or by someone else. Either way
 		// what the destroy asked for.

@@ -423,7 +423,7 @@ func TestAccStoreConnector_planTimeErrors(t *testing.T) {
 // store check runs on create only.
 func TestAccStoreConnector_noOpPlanCostsOneListing(t *testing.T) {
 	tp := newTestPortal(t)
-	endpoint, counter := tp.countingEndpoint(t)
+	endpoint, counter := tp.CountingEndpoint(t, "")
 	config := providerConfigAt(endpoint, tp.OperatorToken) +
 		connectorHCL("ordering", accStoreJWO, "ORDERING", urlPublicA, "PUBLIC") +
 		connectorHCL("loyalty", accStoreJWO, "LOYALTY", urlPublicBOdd, "PUBLIC")
@@ -435,13 +435,13 @@ func TestAccStoreConnector_noOpPlanCostsOneListing(t *testing.T) {
 			{Config: config},
 			// A plan-only step refreshes once (and plans once without refresh).
 			{
-				PreConfig: func() { before = counter.snapshot() },
+				PreConfig: func() { before = counter.Snapshot() },
 				Config:    config,
 				PlanOnly:  true,
 			},
 			{
 				PreConfig: func() {
-					after := counter.snapshot()
+					after := counter.Snapshot()
 					want := map[string]int{"GET /v1/connectors": 1}
 					for k := range want {
 						after[k] += 0 // every wanted call is checked, made or not

@@ -1,4 +1,4 @@
-package provider
+package readcache
 
 import (
 	"context"
@@ -11,26 +11,27 @@ import (
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
-// heldStoreProfiles is a storeProfiles whose portal counts every request and
+// heldStores is a Stores whose portal counts every request and
 // can hold the requests to one path until the test lets them go.
-type heldStoreProfiles struct {
-	*storeProfiles
-	tp      *testPortal
-	rc      *requestCounter
+type heldStores struct {
+	*Stores
+	tp      *portaltest.Portal
+	rc      *portaltest.Counter
 	mu      sync.Mutex
 	path    string
 	release chan struct{}
 	waiting chan struct{}
 }
 
-func newCountedStoreProfiles(t *testing.T, opts ...testPortalOption) *heldStoreProfiles {
+func newCountedStores(t *testing.T, opts ...portaltest.Option) *heldStores {
 	t.Helper()
-	tp := newTestPortal(t, opts...)
-	url, rc := tp.countingEndpoint(t)
-	sp := &heldStoreProfiles{tp: tp, rc: rc, waiting: make(chan struct{}, 64)}
-	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	tp := portaltest.Start(t, opts...)
+	url, rc := tp.CountingEndpoint(t, "")
+	sp := &heldStores{tp: tp, rc: rc, waiting: make(chan struct{}, 64)}
+	srv := portaltest.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sp.mu.Lock()
 		path, release := sp.path, sp.release
 		sp.mu.Unlock()
@@ -43,8 +44,8 @@ func newCountedStoreProfiles(t *testing.T, opts ...testPortalOption) *heldStoreP
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp.storeProfiles = newStoreProfiles(c)
-	sp.storeProfiles.waiting = func() { sp.waiting <- struct{}{} }
+	sp.Stores = NewStores(c)
+	sp.Stores.waiting = func() { sp.waiting <- struct{}{} }
 	return sp
 }
 
@@ -60,7 +61,7 @@ func mustParseURL(t *testing.T, raw string) *url.URL {
 // getConcurrently looks storeID up from n goroutines at once. With a path,
 // the portal holds the requests to it until waits callers wait for another
 // caller's request: so the lookups must share it, or the test fails.
-func getConcurrently(t *testing.T, sp *heldStoreProfiles, storeID string, n int, path string, waits int) {
+func getConcurrently(t *testing.T, sp *heldStores, storeID string, n int, path string, waits int) {
 	t.Helper()
 	release := make(chan struct{})
 	sp.mu.Lock()
@@ -73,7 +74,7 @@ func getConcurrently(t *testing.T, sp *heldStoreProfiles, storeID string, n int,
 	errs := make(chan error, n)
 	for range n {
 		wg.Go(func() {
-			s, err := sp.get(context.Background(), storeID)
+			s, err := sp.Get(context.Background(), storeID)
 			if err == nil && s.ID != storeID {
 				err = fmt.Errorf("store %q, want %q", s.ID, storeID)
 			}
@@ -87,7 +88,7 @@ func getConcurrently(t *testing.T, sp *heldStoreProfiles, storeID string, n int,
 		case <-timeout:
 			close(release)
 			wg.Wait()
-			t.Fatalf("only %d of %d waits for a shared request while %s was held; requests %v", i, waits, path, sp.rc.snapshot())
+			t.Fatalf("only %d of %d waits for a shared request while %s was held; requests %v", i, waits, path, sp.rc.Snapshot())
 		}
 	}
 	close(release)
@@ -103,13 +104,13 @@ func getConcurrently(t *testing.T, sp *heldStoreProfiles, storeID string, n int,
 // The stores of a merchant that fits on one page cost one request however
 // many connectors of how many stores are planned at once.
 func TestStoreProfilesListTheFirstPageOnce(t *testing.T) {
-	sp := newCountedStoreProfiles(t)
+	sp := newCountedStores(t)
 	// The seven callers that do not list wait for the one that does.
-	getConcurrently(t, sp, accStoreJWO, 8, "/v1/stores", 7)
-	for _, id := range []string{accStoreDashCart, accStoreNotRequired} {
+	getConcurrently(t, sp, portaltest.StoreJWO, 8, "/v1/stores", 7)
+	for _, id := range []string{portaltest.StoreDashCart, portaltest.StoreNotRequired} {
 		getConcurrently(t, sp, id, 8, "", 0)
 	}
-	calls := sp.rc.snapshot()
+	calls := sp.rc.Snapshot()
 	if calls["GET /v1/stores"] != 1 || len(calls) != 1 {
 		t.Errorf("requests %v, want one GET /v1/stores", calls)
 	}
@@ -118,12 +119,12 @@ func TestStoreProfilesListTheFirstPageOnce(t *testing.T) {
 // A store beyond the first page is read on its own, once for its four
 // connectors.
 func TestStoreProfilesReadAStoreBeyondTheFirstPageOnce(t *testing.T) {
-	sp := newCountedStoreProfiles(t, withGeneratedStores(storePageSize))
+	sp := newCountedStores(t, portaltest.WithStores(portaltest.Merchant, portaltest.GeneratedStores("acme-gen", storePageSize)...))
 	last := fmt.Sprintf("acme-gen-%04d", storePageSize) // the first page ends before it: acme-cart-01 sorts first
 	// Three callers wait for the listing, then three for the read of last.
 	getConcurrently(t, sp, last, 4, "/v1/stores/"+last, 6)
 	getConcurrently(t, sp, "acme-gen-0001", 4, "", 0)
-	calls := sp.rc.snapshot()
+	calls := sp.rc.Snapshot()
 	if calls["GET /v1/stores"] != 1 || calls["GET /v1/stores/"+last] != 1 || len(calls) != 2 {
 		t.Errorf("requests %v, want one GET /v1/stores and one GET /v1/stores/%s", calls, last)
 	}
@@ -133,26 +134,26 @@ func TestStoreProfilesReadAStoreBeyondTheFirstPageOnce(t *testing.T) {
 // reported missing; then it stays missing for the process. A failed lookup is
 // asked again by the next caller instead of failing it too.
 func TestStoreProfilesKeepNotFoundButNotFailures(t *testing.T) {
-	sp := newCountedStoreProfiles(t)
+	sp := newCountedStores(t)
 	rc := sp.rc
 	for range 2 {
-		if _, err := sp.get(context.Background(), "no-such-store"); !client.IsNotFound(err) {
+		if _, err := sp.Get(context.Background(), "no-such-store"); !client.IsNotFound(err) {
 			t.Fatalf("err = %v, want 404", err)
 		}
 	}
-	if n := rc.snapshot()["GET /v1/stores/no-such-store"]; n != 1 {
+	if n := rc.Snapshot()["GET /v1/stores/no-such-store"]; n != 1 {
 		t.Errorf("%d reads of the missing store, want 1", n)
 	}
 
 	// A store created after the listing is read on its own: the read with
 	// an ended context fails, and the next caller reads it again.
-	late := sp.tp.addStores(t, "acme-late", 1)[0]
+	late := sp.tp.AddStores("acme-late", 1)[0]
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := sp.get(cancelled, late); err == nil {
+	if _, err := sp.Get(cancelled, late); err == nil {
 		t.Fatal("a lookup with a cancelled context succeeded")
 	}
-	if st, err := sp.get(context.Background(), late); err != nil || st.ID != late {
+	if st, err := sp.Get(context.Background(), late); err != nil || st.ID != late {
 		t.Fatalf("the lookup after a failed one: %+v, %v", st, err)
 	}
 }

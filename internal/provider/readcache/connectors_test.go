@@ -1,4 +1,4 @@
-package provider
+package readcache
 
 import (
 	"context"
@@ -7,31 +7,27 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // newCountedCache is a connector cache over a real portal's client, behind a
 // counting endpoint; wrap, when given, wraps its listing.
-func newCountedCache(t *testing.T, tp *testPortal, wrap func(connectorListing) connectorListing) (*connectorCache, *client.Client, *requestCounter) {
+func newCountedCache(t *testing.T, tp *portaltest.Portal, wrap func(connectorListing) connectorListing) (*Connectors, *client.Client, *portaltest.Counter) {
 	t.Helper()
-	url, rc := tp.countingEndpoint(t)
-	c, err := client.New(client.Config{Endpoint: url, Token: tp.OperatorToken, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, rc := countedClient(t, tp, tp.OperatorToken)
 	list := listConnectorsOf(c)
 	if wrap != nil {
 		list = wrap(list)
 	}
-	return newConnectorCache(list, c.GetConnector), c, rc
+	return newConnectors(list, c.GetConnector), c, rc
 }
 
-func mustRead(t *testing.T, cc *connectorCache, storeID string, m jwo.Method) jwo.Connector {
+func mustRead(t *testing.T, cc *Connectors, storeID string, m jwo.Method) jwo.Connector {
 	t.Helper()
-	conn, err := cc.read(context.Background(), storeID, m)
+	conn, err := cc.Read(context.Background(), storeID, m)
 	if err != nil {
 		t.Fatalf("read %s/%s: %v", storeID, m, err)
 	}
@@ -43,9 +39,9 @@ func mustRead(t *testing.T, cc *connectorCache, storeID string, m jwo.Method) jw
 // returns what the write saved.
 func TestConnectorCacheWriteIsNeverHiddenByAnOlderListing(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, urlPublicA)
-	tp.putConnector(t, accStoreJWO, jwo.MethodOrdering, urlPublicA)
+	tp := portaltest.Start(t)
+	putConnector(t, tp, storeJWO, jwo.MethodLoyalty, urlA)
+	putConnector(t, tp, storeJWO, jwo.MethodOrdering, urlA)
 	answered, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	cc, c, _ := newCountedCache(t, tp, func(list connectorListing) connectorListing {
@@ -58,20 +54,20 @@ func TestConnectorCacheWriteIsNeverHiddenByAnOlderListing(t *testing.T) {
 	})
 
 	loyalty := make(chan jwo.Connector, 1)
-	go func() { loyalty <- mustRead(t, cc, accStoreJWO, jwo.MethodLoyalty) }()
+	go func() { loyalty <- mustRead(t, cc, storeJWO, jwo.MethodLoyalty) }()
 	<-answered // the listing holds version 1 of ORDERING
-	conn, _, err := c.PutConnector(context.Background(), accStoreJWO, jwo.MethodOrdering,
-		jwo.ConnectorInput{EndpointURL: urlPublicBPlain, EndpointType: jwo.EndpointPublic}, client.Precondition{IfMatchVersion: 1})
+	conn, _, err := c.PutConnector(context.Background(), storeJWO, jwo.MethodOrdering,
+		jwo.ConnectorInput{EndpointURL: urlB, EndpointType: jwo.EndpointPublic}, client.Precondition{IfMatchVersion: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cc.wrote(conn)
+	cc.Wrote(conn)
 	close(release)
 	<-loyalty
 
-	got := mustRead(t, cc, accStoreJWO, jwo.MethodOrdering)
-	if got.Version != 2 || got.EndpointURL != urlPublicBPlain {
-		t.Errorf("read after the write: version %d, %s; want version 2, %s", got.Version, got.EndpointURL, urlPublicBPlain)
+	got := mustRead(t, cc, storeJWO, jwo.MethodOrdering)
+	if got.Version != 2 || got.EndpointURL != urlB {
+		t.Errorf("read after the write: version %d, %s; want version 2, %s", got.Version, got.EndpointURL, urlB)
 	}
 }
 
@@ -79,16 +75,16 @@ func TestConnectorCacheWriteIsNeverHiddenByAnOlderListing(t *testing.T) {
 // portal, and sees a change made in between.
 func TestConnectorCacheHandsEachEntryOutOnce(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, urlPublicA)
+	tp := portaltest.Start(t)
+	putConnector(t, tp, storeJWO, jwo.MethodLoyalty, urlA)
 	cc, _, rc := newCountedCache(t, tp, nil)
-	mustRead(t, cc, accStoreJWO, jwo.MethodLoyalty)
-	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, urlOutOfBand)
-	if got := mustRead(t, cc, accStoreJWO, jwo.MethodLoyalty); got.EndpointURL != urlOutOfBand {
-		t.Errorf("second read: %s, want the change %s", got.EndpointURL, urlOutOfBand)
+	mustRead(t, cc, storeJWO, jwo.MethodLoyalty)
+	putConnector(t, tp, storeJWO, jwo.MethodLoyalty, urlC)
+	if got := mustRead(t, cc, storeJWO, jwo.MethodLoyalty); got.EndpointURL != urlC {
+		t.Errorf("second read: %s, want the change %s", got.EndpointURL, urlC)
 	}
-	calls := rc.snapshot()
-	if calls["GET /v1/connectors"] != 1 || calls["GET /v1/stores/"+accStoreJWO+"/connectors/loyalty"] != 1 {
+	calls := rc.Snapshot()
+	if calls["GET /v1/connectors"] != 1 || calls["GET /v1/stores/"+storeJWO+"/connectors/loyalty"] != 1 {
 		t.Errorf("requests %v, want one listing and one GET of the connector", calls)
 	}
 }
@@ -97,13 +93,13 @@ func TestConnectorCacheHandsEachEntryOutOnce(t *testing.T) {
 // that removes it from the state is the portal's answer for it.
 func TestConnectorCacheConfirmsAbsenceWithTheConnectorsOwnAnswer(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
+	tp := portaltest.Start(t)
 	cc, _, rc := newCountedCache(t, tp, nil)
-	if _, err := cc.read(context.Background(), accStoreJWO, jwo.MethodLoyalty); !client.IsNotFound(err) {
+	if _, err := cc.Read(context.Background(), storeJWO, jwo.MethodLoyalty); !client.IsNotFound(err) {
 		t.Fatalf("err = %v, want 404", err)
 	}
-	calls := rc.snapshot()
-	if calls["GET /v1/connectors"] != 1 || calls["GET /v1/stores/"+accStoreJWO+"/connectors/loyalty"] != 1 {
+	calls := rc.Snapshot()
+	if calls["GET /v1/connectors"] != 1 || calls["GET /v1/stores/"+storeJWO+"/connectors/loyalty"] != 1 {
 		t.Errorf("requests %v, want one listing and one GET of the connector", calls)
 	}
 }
@@ -112,21 +108,21 @@ func TestConnectorCacheConfirmsAbsenceWithTheConnectorsOwnAnswer(t *testing.T) {
 // each with its own GET, as without the cache.
 func TestConnectorCacheFallsBackToAGetPerRead(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, urlPublicA)
-	tp.putConnector(t, accStoreJWO, jwo.MethodOrdering, urlPublicA)
+	tp := portaltest.Start(t)
+	putConnector(t, tp, storeJWO, jwo.MethodLoyalty, urlA)
+	putConnector(t, tp, storeJWO, jwo.MethodOrdering, urlA)
 	cc, _, rc := newCountedCache(t, tp, func(connectorListing) connectorListing {
 		return func(context.Context, []string, string) ([]jwo.Connector, string, error) {
 			return nil, "", errors.New("no listing here")
 		}
 	})
 	for _, m := range []jwo.Method{jwo.MethodLoyalty, jwo.MethodOrdering} {
-		if got := mustRead(t, cc, accStoreJWO, m); got.EndpointURL != urlPublicA {
+		if got := mustRead(t, cc, storeJWO, m); got.EndpointURL != urlA {
 			t.Errorf("%s: %s", m, got.EndpointURL)
 		}
 	}
-	calls := rc.snapshot()
-	if calls["GET /v1/stores/"+accStoreJWO+"/connectors/loyalty"] != 1 || calls["GET /v1/stores/"+accStoreJWO+"/connectors/ordering"] != 1 {
+	calls := rc.Snapshot()
+	if calls["GET /v1/stores/"+storeJWO+"/connectors/loyalty"] != 1 || calls["GET /v1/stores/"+storeJWO+"/connectors/ordering"] != 1 {
 		t.Errorf("requests %v, want one GET per connector", calls)
 	}
 }
@@ -135,9 +131,13 @@ func TestConnectorCacheFallsBackToAGetPerRead(t *testing.T) {
 // batches of those stores, never by walking the rest of the merchant.
 func TestConnectorCacheServesAFewStoresOfALargeMerchantByBatches(t *testing.T) {
 	t.Parallel()
-	fleet, fleetIDs := withFleet("acme-fleet", 500)
-	tp := newTestPortal(t, fleet)
-	tp.saveFleetConnectors(t, fleetIDs, urlPublicA)
+	fleet := portaltest.FourMethodStores("acme-fleet", 500)
+	tp := portaltest.Start(t, portaltest.WithStores(portaltest.Merchant, fleet...))
+	var fleetIDs []string
+	for _, s := range fleet {
+		fleetIDs = append(fleetIDs, s.ID)
+	}
+	tp.SaveConnectors(t, portaltest.Merchant, fleetIDs, urlA)
 	var listings []string
 	var mu sync.Mutex
 	cc, _, rc := newCountedCache(t, tp, func(list connectorListing) connectorListing {
@@ -160,8 +160,8 @@ func TestConnectorCacheServesAFewStoresOfALargeMerchantByBatches(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if len(listings) > 4 || len(rc.snapshot()) != 1 {
-		t.Errorf("requests %v; listings:\n%s\nwant the first page and at most three batches, nothing else", rc.snapshot(), strings.Join(listings, "\n"))
+	if len(listings) > 4 || len(rc.Snapshot()) != 1 {
+		t.Errorf("requests %v; listings:\n%s\nwant the first page and at most three batches, nothing else", rc.Snapshot(), strings.Join(listings, "\n"))
 	}
 	for _, l := range listings[1:] {
 		if !strings.Contains(l, `token ""`) || strings.Contains(l, "stores []") {

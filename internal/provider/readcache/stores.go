@@ -1,4 +1,4 @@
-package provider
+package readcache
 
 import (
 	"context"
@@ -8,21 +8,11 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
-// providerData is what Configure hands every resource and data source: the
-// API client and the lookups shared for the life of one provider
-// configuration, i.e. one Terraform walk (plan, apply) of one configuration.
-type providerData struct {
-	client     *client.Client
-	stores     *storeProfiles
-	connectors *connectorCache
-	tests      *testRunCache
-}
-
 // storePageSize is the largest page GET /v1/stores serves: a merchant of up
 // to that many stores is known from one request.
 const storePageSize = 1000
 
-// storeProfiles reads each store at most once per provider configuration for
+// Stores reads each store at most once per provider configuration for
 // the plan-time check of jwo_store_connector. The first lookup lists the
 // merchant's first page of stores (storePageSize of them), so the stores of a
 // whole configuration usually cost one request per walk; a store not on that
@@ -36,7 +26,7 @@ const storePageSize = 1000
 // during the operation is still caught there. A store missing from the page
 // is read on its own, so a 404 always comes from the portal's answer for
 // that store, never from a listing.
-type storeProfiles struct {
+type Stores struct {
 	c  *client.Client
 	mu sync.Mutex
 	m  map[string]*storeLookup
@@ -54,13 +44,14 @@ type storeLookup struct {
 	err   error
 }
 
-func newStoreProfiles(c *client.Client) *storeProfiles {
-	return &storeProfiles{c: c, m: map[string]*storeLookup{}}
+// NewStores is the store lookup of one provider configuration, over c.
+func NewStores(c *client.Client) *Stores {
+	return &Stores{c: c, m: map[string]*storeLookup{}}
 }
 
-// get returns the store, from the first lookup of it in this process. A
+// Get returns the store, from the first lookup of it in this process. A
 // failure other than 404 is not kept: the next caller asks again.
-func (s *storeProfiles) get(ctx context.Context, storeID string) (jwo.Store, error) {
+func (s *Stores) Get(ctx context.Context, storeID string) (jwo.Store, error) {
 	if err := s.listFirstPage(ctx); err != nil {
 		return jwo.Store{}, err
 	}
@@ -98,7 +89,7 @@ func (s *storeProfiles) get(ctx context.Context, storeID string) (jwo.Store, err
 // once; concurrent callers wait for it. A failed listing is forgotten (the
 // stores are then read one by one, and the next lookup lists again), so it
 // fails only the caller whose context ended.
-func (s *storeProfiles) listFirstPage(ctx context.Context) error {
+func (s *Stores) listFirstPage(ctx context.Context) error {
 	s.mu.Lock()
 	l := s.listing
 	lead := l == nil

@@ -1,4 +1,4 @@
-package provider
+package readcache
 
 import (
 	"context"
@@ -17,7 +17,7 @@ const (
 )
 
 // waiters are the Reads that wait for a batched request of a cache that
-// serves the Reads of one walk (connectorCache, testRunCache), by key, with
+// serves the Reads of one walk (Connectors, Runs), by key, with
 // the hint H each is handed: what the request found, or the zero H, which
 // tells the Read to ask the portal itself. The cache's mutex guards it.
 type waiters[K comparable, H any] struct {

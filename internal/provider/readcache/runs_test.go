@@ -1,11 +1,10 @@
-package provider
+package readcache
 
 import (
 	"context"
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -16,35 +15,39 @@ import (
 
 // newCountedRunCache is a test-run cache over a real portal's client,
 // behind a counting endpoint, that asks for the page latest runs first.
-func newCountedRunCache(t *testing.T, tp *testPortal, page int) (*testRunCache, *requestCounter) {
+func newCountedRunCache(t *testing.T, tp *portaltest.Portal, page int) (*Runs, *portaltest.Counter) {
 	t.Helper()
-	url, rc := tp.countingEndpoint(t)
-	c, err := client.New(client.Config{Endpoint: url, Token: tp.OperatorToken, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := newTestRunCache(c)
+	c, rc := countedClient(t, tp, tp.OperatorToken)
+	tc := NewRuns(c)
 	tc.page = page
 	return tc, rc
 }
 
-func mustReadRun(t *testing.T, tc *testRunCache, id string) jwo.ConnectivityTest {
+func mustReadRun(t *testing.T, tc *Runs, id string) jwo.ConnectivityTest {
 	t.Helper()
-	run, err := tc.read(context.Background(), id)
+	run, err := tc.Read(context.Background(), id)
 	if err != nil {
 		t.Fatalf("read run %s: %v", id, err)
 	}
 	return run
 }
 
-// runs saves a LOYALTY connector of accStoreJWO at url and runs n tests of
-// it out of band, oldest first.
-func (tp *testPortal) runs(t *testing.T, url string, n int) []jwo.ConnectivityTest {
+// runs saves a LOYALTY connector of storeJWO at url and runs n tests of it
+// out of band, oldest first.
+func runs(t *testing.T, tp *portaltest.Portal, url string, n int) []jwo.ConnectivityTest {
 	t.Helper()
-	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, url)
+	putConnector(t, tp, storeJWO, jwo.MethodLoyalty, url)
+	ctx := context.Background()
 	var out []jwo.ConnectivityTest
 	for range n {
-		out = append(out, tp.runTest(t, accStoreJWO, jwo.MethodLoyalty, ""))
+		run, err := tp.Operator.StartTest(ctx, storeJWO, jwo.MethodLoyalty, "", "")
+		if err == nil {
+			run, err = tp.Operator.WaitTest(ctx, run.ID)
+		}
+		if err != nil {
+			t.Fatalf("run a test of %s/%s: %v", storeJWO, jwo.MethodLoyalty, err)
+		}
+		out = append(out, run)
 	}
 	return out
 }
@@ -53,8 +56,8 @@ func (tp *testPortal) runs(t *testing.T, url string, n int) []jwo.ConnectivityTe
 // runs, which hold them all; each is the run as its own GET answers it.
 func TestTestRunCacheServesReadsFromTheLatestRuns(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	runs := tp.runs(t, closedLoopbackURL(t), 3)
+	tp := portaltest.Start(t)
+	runs := runs(t, tp, portaltest.ClosedURL(t), 3)
 	tc, rc := newCountedRunCache(t, tp, recentTestsPage)
 	var wg sync.WaitGroup
 	for _, want := range runs {
@@ -66,7 +69,7 @@ func TestTestRunCacheServesReadsFromTheLatestRuns(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if calls := rc.snapshot(); calls["GET /v1/tests"] != 1 || total(calls) != 1 {
+	if calls := rc.Snapshot(); calls["GET /v1/tests"] != 1 || total(calls) != 1 {
 		t.Errorf("requests %v, want the one listing of the latest runs", calls)
 	}
 }
@@ -76,8 +79,8 @@ func TestTestRunCacheServesReadsFromTheLatestRuns(t *testing.T) {
 // removes it from the state is the portal's answer for it.
 func TestTestRunCacheConfirmsAbsenceWithTheRunsOwnAnswer(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	runs := tp.runs(t, closedLoopbackURL(t), 2)
+	tp := portaltest.Start(t)
+	runs := runs(t, tp, portaltest.ClosedURL(t), 2)
 	tc, rc := newCountedRunCache(t, tp, 1) // the latest run only: runs[0] needs a batch
 	ghost := uuid.NewString()
 	var wg sync.WaitGroup
@@ -87,12 +90,12 @@ func TestTestRunCacheConfirmsAbsenceWithTheRunsOwnAnswer(t *testing.T) {
 		}
 	})
 	wg.Go(func() {
-		if _, err := tc.read(context.Background(), ghost); !client.IsNotFound(err) {
+		if _, err := tc.Read(context.Background(), ghost); !client.IsNotFound(err) {
 			t.Errorf("read of a run that does not exist: err = %v, want 404", err)
 		}
 	})
 	wg.Wait()
-	calls := rc.snapshot()
+	calls := rc.Snapshot()
 	if calls["GET /v1/tests"] < 2 || calls["GET /v1/tests/"+ghost] != 1 || calls["GET /v1/tests/"+runs[0].ID] != 0 {
 		t.Errorf("requests %v, want the latest runs, a batch, and one GET of the missing run only", calls)
 	}
@@ -102,8 +105,8 @@ func TestTestRunCacheConfirmsAbsenceWithTheRunsOwnAnswer(t *testing.T) {
 // racing a change could) is still read: absence is never taken from a batch.
 func TestTestRunCacheReadsARunMissingFromABatch(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	runs := tp.runs(t, closedLoopbackURL(t), 2)
+	tp := portaltest.Start(t)
+	runs := runs(t, tp, portaltest.ClosedURL(t), 2)
 	tc, rc := newCountedRunCache(t, tp, 1) // the latest run only: runs[0] needs a batch
 	batch := tc.batch
 	tc.batch = func(ctx context.Context, ids []string) ([]jwo.ConnectivityTest, error) {
@@ -113,7 +116,7 @@ func TestTestRunCacheReadsARunMissingFromABatch(t *testing.T) {
 	if got := mustReadRun(t, tc, runs[0].ID); !equalRuns(got, runs[0]) {
 		t.Errorf("read %s: %+v, want %+v", runs[0].ID, got, runs[0])
 	}
-	if calls := rc.snapshot(); calls["GET /v1/tests"] != 2 || calls["GET /v1/tests/"+runs[0].ID] != 1 {
+	if calls := rc.Snapshot(); calls["GET /v1/tests"] != 2 || calls["GET /v1/tests/"+runs[0].ID] != 1 {
 		t.Errorf("requests %v, want the latest runs, a batch, and the run's own GET", calls)
 	}
 }
@@ -121,12 +124,12 @@ func TestTestRunCacheReadsARunMissingFromABatch(t *testing.T) {
 // Each entry is handed out once: a second Read of a run asks the portal.
 func TestTestRunCacheHandsEachEntryOutOnce(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	runs := tp.runs(t, closedLoopbackURL(t), 1)
+	tp := portaltest.Start(t)
+	runs := runs(t, tp, portaltest.ClosedURL(t), 1)
 	tc, rc := newCountedRunCache(t, tp, recentTestsPage)
 	mustReadRun(t, tc, runs[0].ID)
 	mustReadRun(t, tc, runs[0].ID)
-	if calls := rc.snapshot(); calls["GET /v1/tests"] != 1 || calls["GET /v1/tests/"+runs[0].ID] != 1 {
+	if calls := rc.Snapshot(); calls["GET /v1/tests"] != 1 || calls["GET /v1/tests/"+runs[0].ID] != 1 {
 		t.Errorf("requests %v, want one listing and one GET of the run", calls)
 	}
 }
@@ -135,8 +138,8 @@ func TestTestRunCacheHandsEachEntryOutOnce(t *testing.T) {
 // after it, never replaces the Create's answer.
 func TestTestRunCacheCreateIsNeverHiddenByAnOlderRequest(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	runs := tp.runs(t, closedLoopbackURL(t), 2)
+	tp := portaltest.Start(t)
+	runs := runs(t, tp, portaltest.ClosedURL(t), 2)
 	tc, _ := newCountedRunCache(t, tp, recentTestsPage)
 	answered, release := make(chan struct{}), make(chan struct{})
 	recent := tc.recent
@@ -151,7 +154,7 @@ func TestTestRunCacheCreateIsNeverHiddenByAnOlderRequest(t *testing.T) {
 	<-answered // the listing holds runs[1] as the portal has it
 	created := runs[1]
 	created.Message = "as the Create of this process answered it"
-	tc.created(created)
+	tc.Created(created)
 	close(release)
 	<-first
 	if got := mustReadRun(t, tc, runs[1].ID); got.Message != created.Message {
@@ -163,9 +166,9 @@ func TestTestRunCacheCreateIsNeverHiddenByAnOlderRequest(t *testing.T) {
 // next walk's cache sees it finished.
 func TestTestRunCacheRefreshesARunningRun(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	tp.putConnector(t, accStoreJWO, jwo.MethodLoyalty, portaltest.SilentConnector(t))
-	started, err := tp.Operator.StartTest(context.Background(), accStoreJWO, jwo.MethodLoyalty, "", "")
+	tp := portaltest.Start(t)
+	putConnector(t, tp, storeJWO, jwo.MethodLoyalty, portaltest.SilentConnector(t))
+	started, err := tp.Operator.StartTest(context.Background(), storeJWO, jwo.MethodLoyalty, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +184,7 @@ func TestTestRunCacheRefreshesARunningRun(t *testing.T) {
 	if got := mustReadRun(t, next, started.ID); got.Status != done.Status || !equalRuns(got, done) {
 		t.Errorf("the next walk read %+v, want the finished run %+v", got, done)
 	}
-	if calls := rc.snapshot(); calls["GET /v1/tests"] != 1 || total(calls) != 1 {
+	if calls := rc.Snapshot(); calls["GET /v1/tests"] != 1 || total(calls) != 1 {
 		t.Errorf("requests %v, want the one listing", calls)
 	}
 }
@@ -198,12 +201,12 @@ func equalRuns(a, b jwo.ConnectivityTest) bool {
 // walk would then pay a GET.
 func TestTestRunCacheReadsAMalformedIDOnItsOwn(t *testing.T) {
 	t.Parallel()
-	tp := newTestPortal(t)
-	runs := tp.runs(t, closedLoopbackURL(t), 2)
+	tp := portaltest.Start(t)
+	runs := runs(t, tp, portaltest.ClosedURL(t), 2)
 	tc, rc := newCountedRunCache(t, tp, 1) // the latest run only: runs[0] needs a batch
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if _, err := tc.read(context.Background(), "not-a-run"); !client.IsNotFound(err) {
+		if _, err := tc.Read(context.Background(), "not-a-run"); !client.IsNotFound(err) {
 			t.Errorf("read of a malformed id: err = %v, want 404", err)
 		}
 	})
@@ -213,7 +216,7 @@ func TestTestRunCacheReadsAMalformedIDOnItsOwn(t *testing.T) {
 		}
 	})
 	wg.Wait()
-	calls := rc.snapshot()
+	calls := rc.Snapshot()
 	if calls["GET /v1/tests/not-a-run"] != 1 || calls["GET /v1/tests/"+runs[0].ID] != 0 || calls["GET /v1/tests"] != 2 {
 		t.Errorf("requests %v, want the latest runs, a batch of the run, and one GET of the malformed id", calls)
 	}

@@ -1,4 +1,4 @@
-package provider
+package readcache
 
 import (
 	"context"
@@ -36,7 +36,7 @@ type connectorKey struct {
 	method  jwo.Method
 }
 
-// connectorCache serves the Reads of jwo_store_connector of one provider
+// Connectors serves the Reads of jwo_store_connector of one provider
 // configuration (one Terraform walk) from as few listings as it can: the
 // merchant's first page, then batches of the stores that Reads wait for, and
 // once those have listed walkAfterStores stores, the rest of the merchant.
@@ -54,7 +54,7 @@ type connectorKey struct {
 //     resource leaves the state) always comes from the portal's answer for it;
 //   - a failed listing turns the cache off: every Read is then its own GET,
 //     as without it (and against a portal that has no GET /v1/connectors).
-type connectorCache struct {
+type Connectors struct {
 	list connectorListing
 	get  connectorGet
 
@@ -80,8 +80,14 @@ type readHint struct {
 	found bool
 }
 
-func newConnectorCache(list connectorListing, get connectorGet) *connectorCache {
-	c := &connectorCache{
+// NewConnectors is the connector cache of one provider configuration, over
+// c's merchant listing in the largest pages the API serves.
+func NewConnectors(c *client.Client) *Connectors {
+	return newConnectors(listConnectorsOf(c), c.GetConnector)
+}
+
+func newConnectors(list connectorListing, get connectorGet) *Connectors {
+	c := &Connectors{
 		list:    list,
 		get:     get,
 		entries: map[connectorKey]jwo.Connector{},
@@ -102,9 +108,9 @@ func listConnectorsOf(c *client.Client) connectorListing {
 	}
 }
 
-// read returns the connector as the portal holds it, with GetConnector's
+// Read returns the connector as the portal holds it, with GetConnector's
 // errors (a 404 is client.IsNotFound).
-func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method) (jwo.Connector, error) {
+func (c *Connectors) Read(ctx context.Context, storeID string, m jwo.Method) (jwo.Connector, error) {
 	k := connectorKey{storeID, m}
 	c.mu.Lock()
 	if c.off || c.served[k] {
@@ -122,7 +128,7 @@ func (c *connectorCache) read(ctx context.Context, storeID string, m jwo.Method)
 	return c.answer(ctx, k, h)
 }
 
-func (c *connectorCache) answer(ctx context.Context, k connectorKey, h readHint) (jwo.Connector, error) {
+func (c *Connectors) answer(ctx context.Context, k connectorKey, h readHint) (jwo.Connector, error) {
 	if h.found {
 		return h.conn, nil
 	}
@@ -131,7 +137,7 @@ func (c *connectorCache) answer(ctx context.Context, k connectorKey, h readHint)
 
 // lookup decides k from what is held: ok is false while nothing held can
 // tell. A decided key is handed out: it counts as served. Call with c.mu held.
-func (c *connectorCache) lookup(k connectorKey) (readHint, bool) {
+func (c *Connectors) lookup(k connectorKey) (readHint, bool) {
 	if conn, ok := c.entries[k]; ok {
 		delete(c.entries, k)
 		c.served[k] = true
@@ -144,9 +150,9 @@ func (c *connectorCache) lookup(k connectorKey) (readHint, bool) {
 	return readHint{}, false
 }
 
-// wrote records the answer of a Create or Update of this process: the next
+// Wrote records the answer of a Create or Update of this process: the next
 // Read of the connector gets it, and no listing sent before it overrides it.
-func (c *connectorCache) wrote(conn jwo.Connector) {
+func (c *Connectors) Wrote(conn jwo.Connector) {
 	k := connectorKey{conn.StoreID, conn.Method}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -156,9 +162,9 @@ func (c *connectorCache) wrote(conn jwo.Connector) {
 	delete(c.served, k)
 }
 
-// deleted records a Delete of this process (or its 404): a later Read asks
+// Deleted records a Delete of this process (or its 404): a later Read asks
 // the portal.
-func (c *connectorCache) deleted(storeID string, m jwo.Method) {
+func (c *Connectors) Deleted(storeID string, m jwo.Method) {
 	k := connectorKey{storeID, m}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -170,7 +176,7 @@ func (c *connectorCache) deleted(storeID string, m jwo.Method) {
 
 // fetchLoop sends one listing at a time while Reads wait, and hands each
 // waiting Read its answer as soon as a listing decides it.
-func (c *connectorCache) fetchLoop(ctx context.Context) {
+func (c *Connectors) fetchLoop(ctx context.Context) {
 	for {
 		c.mu.Lock()
 		walk := !c.listed || c.walking
@@ -231,7 +237,7 @@ func (c *connectorCache) fetchLoop(ctx context.Context) {
 // fetch makes one listing: the walk's page at token (next is "" on the
 // last), or every page of a batch (one page, unless the portal's pages are
 // smaller than a batch's connectors).
-func (c *connectorCache) fetch(ctx context.Context, batch []string, token string) ([]jwo.Connector, string, error) {
+func (c *Connectors) fetch(ctx context.Context, batch []string, token string) ([]jwo.Connector, string, error) {
 	if len(batch) == 0 {
 		return c.list(ctx, nil, token)
 	}
@@ -251,7 +257,7 @@ func (c *connectorCache) fetch(ctx context.Context, batch []string, token string
 
 // waitingStores are the stores that waiting Reads need, sorted. Call with
 // c.mu held.
-func (c *connectorCache) waitingStores() []string {
+func (c *Connectors) waitingStores() []string {
 	var out []string
 	for k := range c.waiting.byKey {
 		out = append(out, k.storeID)
@@ -262,7 +268,7 @@ func (c *connectorCache) waitingStores() []string {
 
 // wake answers every waiting Read that what is held now decides; with the
 // cache off, all of them (they ask the portal). Call with c.mu held.
-func (c *connectorCache) wake() {
+func (c *Connectors) wake() {
 	for k := range c.waiting.byKey {
 		h, ok := c.lookup(k)
 		if c.off {

@@ -1,4 +1,4 @@
-package provider
+package readcache
 
 import (
 	"context"
@@ -26,14 +26,14 @@ type runHint struct {
 	found bool
 }
 
-// testRunCache serves the Reads of jwo_connectivity_test of one provider
-// configuration (one Terraform walk) as connectorCache serves those of
+// Runs serves the Reads of jwo_connectivity_test of one provider
+// configuration (one Terraform walk) as Connectors serves those of
 // jwo_store_connector: its first request lists the merchant's latest runs
 // (GET /v1/tests?limit=1000: the runs of a plan right after its apply are
 // there), then batches of the runs that Reads still wait for
-// (GET /v1/tests?test_id=..., up to 100), gathered as connectorCache's
-// batches are. PERFORMANCE.md ("Batched refresh") gives the figures. Its
-// rules are connectorCache's:
+// (GET /v1/tests?test_id=..., up to 100), gathered as the batches of
+// Connectors are. PERFORMANCE.md ("Batched refresh") gives the figures. Its
+// rules are those of Connectors:
 //
 //   - everything it holds was fetched after Configure made it;
 //   - a Create of this process puts its own answer in, and a request sent
@@ -43,7 +43,7 @@ type runHint struct {
 //     leaves the state) always comes from the portal's answer for that run;
 //   - a failed request (a portal without GET /v1/tests, say) turns the cache
 //     off: every Read is then its own GET, as without it.
-type testRunCache struct {
+type Runs struct {
 	recent func(ctx context.Context, limit int) ([]jwo.ConnectivityTest, error)
 	batch  func(ctx context.Context, ids []string) ([]jwo.ConnectivityTest, error)
 	get    runGet
@@ -60,8 +60,9 @@ type testRunCache struct {
 	off     bool                            // a request failed: every Read is a GET
 }
 
-func newTestRunCache(c *client.Client) *testRunCache {
-	tc := &testRunCache{
+// NewRuns is the run cache of one provider configuration, over c.
+func NewRuns(c *client.Client) *Runs {
+	tc := &Runs{
 		recent:  c.RecentTests,
 		batch:   c.GetTests,
 		get:     c.GetTest,
@@ -74,9 +75,9 @@ func newTestRunCache(c *client.Client) *testRunCache {
 	return tc
 }
 
-// read returns the run as the portal holds it, with GetTest's errors (a 404
+// Read returns the run as the portal holds it, with GetTest's errors (a 404
 // is client.IsNotFound).
-func (c *testRunCache) read(ctx context.Context, id string) (jwo.ConnectivityTest, error) {
+func (c *Runs) Read(ctx context.Context, id string) (jwo.ConnectivityTest, error) {
 	c.mu.Lock()
 	// An id that is not a run id (an import's typo) cannot go in a batch,
 	// which would refuse it whole: its own GET answers 404.
@@ -95,7 +96,7 @@ func (c *testRunCache) read(ctx context.Context, id string) (jwo.ConnectivityTes
 	return c.answer(ctx, id, h)
 }
 
-func (c *testRunCache) answer(ctx context.Context, id string, h runHint) (jwo.ConnectivityTest, error) {
+func (c *Runs) answer(ctx context.Context, id string, h runHint) (jwo.ConnectivityTest, error) {
 	if h.found {
 		return h.run, nil
 	}
@@ -105,7 +106,7 @@ func (c *testRunCache) answer(ctx context.Context, id string, h runHint) (jwo.Co
 // lookup decides id from what is held, or from absent (an answer that would
 // have held it did not): ok is false while nothing can tell. A decided id
 // counts as served. Call with c.mu held.
-func (c *testRunCache) lookup(id string, absent bool) (runHint, bool) {
+func (c *Runs) lookup(id string, absent bool) (runHint, bool) {
 	if run, ok := c.entries[id]; ok {
 		delete(c.entries, id)
 		c.served[id] = true
@@ -118,9 +119,9 @@ func (c *testRunCache) lookup(id string, absent bool) (runHint, bool) {
 	return runHint{}, false
 }
 
-// created records the answer of a Create of this process: the next Read of
+// Created records the answer of a Create of this process: the next Read of
 // the run gets it, and no request sent before it overrides it.
-func (c *testRunCache) created(run jwo.ConnectivityTest) {
+func (c *Runs) Created(run jwo.ConnectivityTest) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seq++
@@ -132,7 +133,7 @@ func (c *testRunCache) created(run jwo.ConnectivityTest) {
 // fetchLoop sends one request at a time while Reads wait: first the
 // merchant's latest runs, then batches of the waiting ids. Each waiting Read
 // gets its answer as soon as a request decides it.
-func (c *testRunCache) fetchLoop(ctx context.Context) {
+func (c *Runs) fetchLoop(ctx context.Context) {
 	for {
 		c.mu.Lock()
 		first := !c.listed
