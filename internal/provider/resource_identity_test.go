@@ -119,7 +119,7 @@ func TestStoreConnectorImportByIdentity(t *testing.T) {
 
 // TestAccStoreConnector_identity: Create and refresh record the identity,
 // and an import block with an identity adopts the connector (Terraform and
-// OpenTofu 1.12+; .ci/run runs it on OpenTofu).
+// OpenTofu 1.12+; .ci/run runs it on Terraform 1.15.9 and OpenTofu 1.12.6).
 func TestAccStoreConnector_identity(t *testing.T) {
 	tp := newTestPortal(t)
 	addr := "jwo_store_connector.loyalty"

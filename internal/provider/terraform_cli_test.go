@@ -9,6 +9,7 @@ package provider
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -143,4 +144,61 @@ provider "jwo" {
 // one line of single spaces, so that a sentence can be searched for whole.
 func flattenDiagnostics(out string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
+}
+
+// newCLITestAtLeast is newCLITest for a guarantee that needs Terraform
+// major.minor or newer: on an older binary (or on OpenTofu, which reports
+// the Terraform version it matches) the test skips, as tfversion.SkipBelow
+// does for resource.Test.
+func newCLITestAtLeast(t *testing.T, major, minor int) (*testPortal, string) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
+	}
+	if got := terraformVersion(t); got[0] < major || got[0] == major && got[1] < minor {
+		t.Skipf("needs Terraform %d.%d or newer; TF_ACC_TERRAFORM_PATH is %d.%d.%d", major, minor, got[0], got[1], got[2])
+	}
+	return newCLITest(t)
+}
+
+// terraformVersion is the major, minor and patch of TF_ACC_TERRAFORM_PATH.
+func terraformVersion(t *testing.T) [3]int {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		bin = "terraform"
+	}
+	out, err := exec.Command(bin, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v\n%s", bin, err, out)
+	}
+	var got [3]int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d.%d", &got[0], &got[1], &got[2]); err != nil {
+		t.Fatalf("%s reports version %q: %v", bin, v.Version, err)
+	}
+	return got
+}
+
+// writeFile writes one more file into the working directory.
+func (w *cliWorkspace) writeFile(name, text string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// readFile reads a file terraform wrote into the working directory.
+func (w *cliWorkspace) readFile(name string) string {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(b)
 }
