@@ -11,8 +11,8 @@ export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
 go build -o bin/terraform-provider-jwofloor ./internal/cmd/floorprovider
 go build -o bin/bench ./internal/cmd/bench
 
-echo "== go test -bench ./internal/portal/ (HTTP handler, SQLite on disk)"
-go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-2s}" ./internal/portal/
+echo "== go test -bench ./internal/portal/api/ (HTTP handler, SQLite on disk)"
+go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-2s}" ./internal/portal/api/
 
 echo
 echo "== terraform against the floors (internal/cmd/bench)"

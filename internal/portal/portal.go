@@ -1,5 +1,9 @@
-// Package portal is the reference service of Portal API v1: HTTP API, tokens
-// and roles, SQLite persistence, audit log and connectivity test runner.
+// Package portal is the core of jwo-portal, the reference service of Portal
+// API v1: Service, the one way into every rule of the portal (stores,
+// connectors, runs, catalog, audit, tokens, sessions, seeds); the queue of
+// connectivity runs and the workers that run them; and start-up, on either
+// storage engine. Its front ends live beside it: internal/portal/api (the
+// JSON API) and internal/portal/console (the web console).
 package portal
 
 import (
@@ -8,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"sync"
 	"time"
@@ -21,13 +24,8 @@ import (
 
 // Options configures a Portal.
 type Options struct {
-	DBPath    string
-	Dev       bool // http and loopback connector URLs allowed; tester egress allows loopback
-	RateLimit int  // requests per second per token, burst 2x; 0 = off
-	// AddressRateLimit bounds requests without a valid token (open routes,
-	// failed authentication) per client address, burst 10x; 0 = 10 per
-	// second; negative = off.
-	AddressRateLimit int
+	DBPath string // a SQLite file or a postgres:// URL
+	Dev    bool   // http and loopback connector URLs allowed; tester egress allows loopback
 	// TokenUseInterval is how often the last use of tokens is written; 0 = 1
 	// minute. A request never writes it itself.
 	TokenUseInterval time.Duration
@@ -36,7 +34,7 @@ type Options struct {
 	TestWorkers      int           // size of this replica's test worker pool; 0 = 16
 	// MaxRunsPerMerchant bounds one merchant's connectivity test runs queued
 	// or running, counted in the database over every replica; over it a
-	// start is 429 with Retry-After. 0 = 32.
+	// start is refused as KindBusy with a retry hint. 0 = 32.
 	MaxRunsPerMerchant int
 	TesterTLS          *tls.Config // optional, for tests that serve connectors over TLS
 	// EgressDeny are blocks the tester refuses in every mode (serve
@@ -45,11 +43,6 @@ type Options struct {
 	// OwnAddrs are the portal's own listening addresses: the tester never
 	// calls them, so a connector URL cannot make the portal call itself.
 	OwnAddrs []netip.AddrPort
-	PageSize int // default page size of lists; 0 = 100 (max 1000)
-
-	// Console, when set, makes the web console served under /console/ on
-	// the portal's service layer (console.Handler); nil serves no console.
-	Console func(*Service) http.Handler
 
 	// ReplicaLease is how long this replica's claims on runs hold after its
 	// last renewal (every third of it); 0 = 15s. A replica that dies
@@ -66,6 +59,10 @@ type Options struct {
 	// TestTimeout and TesterTLS. Tests of code above the portal may put a
 	// fake here.
 	Tester TestRunner
+
+	// WaitStarted, when set (tests only), is called as a WaitTest starts
+	// waiting for a run to finish.
+	WaitStarted func()
 }
 
 // TestRunner makes one connectivity test call and classifies it; the
@@ -75,33 +72,25 @@ type TestRunner interface {
 }
 
 const (
-	defaultPageSize    = 100
-	maxPageSize        = 1000
 	defaultTestTimeout = 10 * time.Second
 	// Above Terraform's default parallelism of 10, so that a plan's tests
 	// never queue behind each other in the portal.
 	defaultTestWorkers = 16
 )
 
-// Portal is an open portal: its database, runner and HTTP handler.
+// Portal is an open portal: its database, its Service, and the workers and
+// background tasks of this replica.
 type Portal struct {
-	opts    Options
-	log     *slog.Logger
-	db      *store.DB
-	runner  *runner
-	limiter *rateLimiter
-	// addrLimiter counts requests without a valid token per client address.
-	addrLimiter *rateLimiter
-	tokenUse    *tokenUse
-	metrics     *metrics
-	handler     http.Handler
-	now         func() time.Time
+	opts     Options
+	log      *slog.Logger
+	db       *store.DB
+	svc      *Service
+	runner   *runner
+	tokenUse *tokenUse
 
-	// draining is closed when shutdown begins: long polls answer at once.
+	// draining is closed when shutdown begins: waits for runs end at once.
 	draining  chan struct{}
 	drainOnce sync.Once
-	// parked, when set (tests only), is called as a long poll starts waiting.
-	parked func()
 
 	closeOnce sync.Once
 	closeErr  error
@@ -109,7 +98,7 @@ type Portal struct {
 	// replicaID names this process among the replicas of the database; its
 	// runs carry it (replica.go).
 	replicaID string
-	// finishes wakes long polls when a run finishes on any replica.
+	// finishes wakes waits for runs when a run finishes on any replica.
 	finishes *runWatch
 	// background runs keepAlive and the listener of finished runs.
 	background     sync.WaitGroup
@@ -119,10 +108,6 @@ type Portal struct {
 // Open opens (creating if needed) the database, applies migrations, finishes
 // runs left RUNNING as interrupted, and starts the test runner.
 func Open(ctx context.Context, opts Options) (*Portal, error) {
-	if opts.PageSize <= 0 {
-		opts.PageSize = defaultPageSize
-	}
-	opts.PageSize = min(opts.PageSize, maxPageSize)
 	if opts.TestTimeout <= 0 {
 		opts.TestTimeout = defaultTestTimeout
 	}
@@ -132,11 +117,11 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 	if opts.MaxRunsPerMerchant <= 0 {
 		opts.MaxRunsPerMerchant = defaultMaxRunsPerMerchant
 	}
-	if opts.RateLimit < 0 {
-		return nil, fmt.Errorf("rate limit %d is negative: use 0 to turn it off", opts.RateLimit)
-	}
 	if opts.ReplicaLease <= 0 {
 		opts.ReplicaLease = defaultReplicaLease
+	}
+	if opts.TokenUseInterval <= 0 {
+		opts.TokenUseInterval = defaultTokenUseInterval
 	}
 	log := opts.Logger
 	if log == nil {
@@ -147,22 +132,24 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		return nil, err
 	}
 	p := &Portal{
-		opts:    opts,
-		log:     log,
-		db:      db,
-		limiter: newRateLimiter(opts.RateLimit),
-
-		addrLimiter: newAddressLimiter(opts.AddressRateLimit),
-		tokenUse:    newTokenUse(),
-		metrics:     newMetrics(),
-		now:         store.Now,
-
+		opts:      opts,
+		log:       log,
+		db:        db,
+		tokenUse:  newTokenUse(),
 		draining:  make(chan struct{}),
 		replicaID: uuid.NewString(),
 		finishes:  newRunWatch(),
 	}
+	now := store.Now
 	if opts.Clock != nil {
-		p.now = func() time.Time { return opts.Clock().UTC().Truncate(time.Millisecond) }
+		now = func() time.Time { return opts.Clock().UTC().Truncate(time.Millisecond) }
+	}
+	p.svc = &Service{
+		db: db, now: now, log: log,
+		policy:   jwo.EndpointPolicy{AllowLoopbackHTTP: opts.Dev},
+		runs:     runLimits{maxPerMerchant: opts.MaxRunsPerMerchant, retryAfter: opts.TestTimeout},
+		tokenUse: p.tokenUse, finishes: p.finishes, draining: p.draining, parked: opts.WaitStarted,
+		counts: &runCounters{},
 	}
 	// A run still RUNNING whose replica is gone will never be finished by
 	// it: finish it as interrupted now.
@@ -173,13 +160,10 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 	bg, stopBG := context.WithCancel(context.Background())
 	p.stopBackground = stopBG
 	p.background.Go(func() { p.keepAlive(bg) })
-	if p.opts.TokenUseInterval <= 0 {
-		p.opts.TokenUseInterval = defaultTokenUseInterval
-	}
-	go p.tokenUse.run(p, p.opts.TokenUseInterval)
+	go p.tokenUse.run(db, log, opts.TokenUseInterval)
 	p.runner = newRunner(p, opts.Tester)
+	p.svc.queued = p.runner.queued
 	p.background.Go(func() { db.ListenRuns(bg, store.RunListener{Finished: p.finishes.fire, Queued: p.runner.signal}) })
-	p.handler = p.routes()
 	return p, nil
 }
 
@@ -191,13 +175,13 @@ const (
 	interruptedLostClaim = "the portal lost its connection to the database while it took the run; start a new run"
 )
 
-// Handler is the whole HTTP API, /healthz and /v1/openapi.json included.
-func (p *Portal) Handler() http.Handler { return p.handler }
+// Service is the portal's one service, shared by every front end.
+func (p *Portal) Service() *Service { return p.svc }
 
-// Drain answers the long polls of GET /v1/tests/{id} in progress at once,
-// with the run as it stands, and makes later ones answer without waiting.
-// Call it when a graceful shutdown begins (http.Server.RegisterOnShutdown),
-// since Shutdown waits for every request in flight; Close drains too.
+// Drain ends the waits for runs in progress at once, with the run as it
+// stands, and makes later ones answer without waiting. Call it when a
+// graceful shutdown begins (http.Server.RegisterOnShutdown), since Shutdown
+// waits for every request in flight; Close drains too.
 func (p *Portal) Drain() {
 	p.drainOnce.Do(func() { close(p.draining) })
 }
@@ -215,39 +199,18 @@ func (p *Portal) Close(ctx context.Context) error {
 	return p.closeErr
 }
 
-// Timeouts bound how long one client may hold a connection.
-type Timeouts struct {
-	ReadHeader time.Duration // request line and headers
-	Read       time.Duration // the whole request, body included
-	Write      time.Duration // from the end of the headers to the end of the answer
-	Idle       time.Duration // between requests on a kept-alive connection
-}
-
-// DefaultTimeouts are the production values. A client that trickles its
-// headers or body is cut off; bodies are at most 64 KiB, so these leave room
-// for slow links only.
-var DefaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second}
-
-// NewServer wraps the handler in an http.Server with DefaultTimeouts.
-func NewServer(addr string, h http.Handler) *http.Server {
-	return NewServerWithTimeouts(addr, h, DefaultTimeouts)
-}
-
-// NewServerWithTimeouts is NewServer with other timeouts, for tests that
-// watch a slow client being cut off without waiting seconds for it.
-func NewServerWithTimeouts(addr string, h http.Handler, t Timeouts) *http.Server {
-	return &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: t.ReadHeader,
-		ReadTimeout:       t.Read,
-		WriteTimeout:      t.Write,
-		IdleTimeout:       t.Idle,
-		MaxHeaderBytes:    64 << 10,
+// Administer opens the database at dbPath (a SQLite file or a postgres://
+// URL) for fn, with a Service that serves no requests and runs no runs:
+// the jwo-portal command's seed and token sub-commands. It is safe while
+// portals serve the same database.
+func Administer(ctx context.Context, dbPath string, fn func(*Service) error) error {
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
 	}
-}
-
-// policy is what the deployment allows for endpoint URLs.
-func (p *Portal) policy() jwo.EndpointPolicy {
-	return jwo.EndpointPolicy{AllowLoopbackHTTP: p.opts.Dev}
+	closed := make(chan struct{})
+	close(closed)
+	svc := &Service{db: db, now: store.Now, log: slog.New(slog.DiscardHandler), finishes: newRunWatch(),
+		draining: closed, counts: &runCounters{}}
+	return errors.Join(fn(svc), db.Close())
 }

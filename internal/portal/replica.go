@@ -46,7 +46,7 @@ func (p *Portal) renew(ctx context.Context) error {
 // sweep runs fn, which finishes runs, in a write transaction, then wakes
 // the long polls of the runs it finished and logs them.
 func (p *Portal) sweep(ctx context.Context, msg string, fn func(*store.Tx, time.Time) ([]string, error)) error {
-	now := p.now()
+	now := p.svc.now()
 	var finished []string
 	err := p.db.Write(ctx, func(tx *store.Tx) error {
 		var err error

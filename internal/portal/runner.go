@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
-	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
@@ -28,11 +24,21 @@ const (
 	maxExcerpt = 2048
 )
 
-// defaultMaxRunsPerMerchant bounds one merchant's runs queued or running
-// (in the database, over every replica): well above Terraform's default
-// parallelism of 10, so a plan is never refused, yet small enough that one
-// merchant cannot fill the queue.
-const defaultMaxRunsPerMerchant = 32
+// RunCounts are a replica's counts of connectivity runs since it started.
+type RunCounts struct {
+	Started  uint64 // queued by this replica
+	Finished uint64 // finished by this replica's workers, interrupted ones included
+	Running  int64  // calls in progress on this replica now
+}
+
+type runCounters struct {
+	started, finished atomic.Uint64
+	running           atomic.Int64
+}
+
+func (c *runCounters) read() RunCounts {
+	return RunCounts{Started: c.started.Load(), Finished: c.finished.Load(), Running: c.running.Load()}
+}
 
 // runner executes test runs in the background on TestWorkers goroutines,
 // whatever callers do. Runs are queued in the database (store/queue.go): a
@@ -92,19 +98,9 @@ func newRunner(p *Portal, t TestRunner) *runner {
 	return rn
 }
 
-// tooManyRuns is the answer to a run over the merchant's bound.
-func (p *Portal) tooManyRuns(merchant string) error {
-	secs := max(1, int(math.Ceil(p.opts.TestTimeout.Seconds())))
-	e := newError(http.StatusTooManyRequests, "too-many-runs",
-		"merchant %q has %d connectivity test runs queued or running, the most one merchant may have at once; "+
-			"retry after %d s, when one has finished", merchant, p.opts.MaxRunsPerMerchant, secs)
-	e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
-	return e
-}
-
 // queued is told of a run committed to the queue by this replica.
 func (rn *runner) queued() {
-	rn.p.metrics.testsStarted.Add(1)
+	rn.p.svc.counts.started.Add(1)
 	rn.signal()
 }
 
@@ -193,7 +189,7 @@ func (rn *runner) recoverLostClaims(ctx context.Context) error {
 	}
 	rn.mu.Unlock()
 	o := interrupted(interruptedLostClaim)
-	o.CompletedAt = rn.p.now()
+	o.CompletedAt = rn.p.svc.now()
 	var lost []string
 	err := rn.p.db.Write(ctx, func(tx *store.Tx) error {
 		lost = nil
@@ -235,9 +231,9 @@ func (rn *runner) execute(run store.Test) {
 		rn.finish(run, interrupted(interruptedAtClose))
 		return
 	}
-	rn.p.metrics.testsRunning.Add(1)
+	rn.p.svc.counts.running.Add(1)
 	res := rn.call(run)
-	rn.p.metrics.testsRunning.Add(-1)
+	rn.p.svc.counts.running.Add(-1)
 	if rn.ctx.Err() != nil {
 		// Whatever the call saw, it was cut short by the shutdown.
 		res = interrupted(interruptedAtClose)
@@ -266,7 +262,7 @@ func (rn *runner) call(run store.Test) (res store.Outcome) {
 		Message:         r.Message,
 		HTTPStatus:      r.HTTPStatus,
 		LatencyMS:       r.Latency.Milliseconds(),
-		ResponseExcerpt: truncateUTF8(r.ResponseExcerpt, maxExcerpt),
+		ResponseExcerpt: jwo.TruncateUTF8(r.ResponseExcerpt, maxExcerpt),
 	}
 	if !o.Status.Finished() {
 		// The tester promises a verdict; a run must never stay RUNNING.
@@ -289,7 +285,7 @@ func interrupted(message string) store.Outcome {
 func (rn *runner) finish(run store.Test, o store.Outcome) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
-	o.CompletedAt = rn.p.now()
+	o.CompletedAt = rn.p.svc.now()
 	var applied bool
 	err := rn.p.db.Write(ctx, func(tx *store.Tx) error {
 		done, err := tx.FinishTest(ctx, run.ID, rn.p.replicaID, o)
@@ -314,7 +310,7 @@ func (rn *runner) finish(run store.Test, o store.Outcome) {
 		return
 	}
 	rn.p.finishes.fire(run.ID)
-	rn.p.metrics.testsFinished.Add(1)
+	rn.p.svc.counts.finished.Add(1)
 	rn.p.log.Info("connectivity test finished", "test_id", run.ID, "store_id", run.StoreID, "method", string(run.Method),
 		"status", string(o.Status), "reason", string(o.Reason), "http_status", o.HTTPStatus, "latency_ms", o.LatencyMS,
 		"connector_status_updated", applied)
@@ -348,14 +344,4 @@ func (rn *runner) stop(ctx context.Context) error {
 		rn.finish(run, interrupted(interruptedAtClose))
 	}
 	return fmt.Errorf("%d connectivity test calls did not stop in time; their runs are recorded as interrupted", len(left))
-}
-
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

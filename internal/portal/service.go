@@ -2,25 +2,51 @@ package portal
 
 import (
 	"context"
-	"errors"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
-// Service is the one layer of rules between the portal's two front ends and
-// its database: the JSON API's handlers and the web console both call it, so
-// that a check (who may write, what a connector may hold, when a test may
-// start) is written once. Its methods take the Caller and answer domain
-// values, or an error that AsProblem describes.
-type Service struct{ p *Portal }
+// Service is the one way into the portal's rules: the JSON API, the web
+// console and the jwo-portal command all call it, so that a check (who may
+// write, what a connector may hold, when a run may start) is written once.
+// Its methods take the Caller and answer domain values, or an error that
+// AsError describes; none of them knows HTTP.
+type Service struct {
+	db     *store.DB
+	now    func() time.Time
+	log    *slog.Logger
+	policy jwo.EndpointPolicy
+	runs   runLimits
+	// queued tells this replica's workers that a run was committed to the
+	// queue; nil where no worker runs (the jwo-portal command).
+	queued func()
+	// tokenUse remembers the last use of tokens until it is written; nil
+	// where no request is served.
+	tokenUse *tokenUse
+	// finishes wakes WaitTest when a run finishes on any replica; draining
+	// is closed when the portal shuts down, so that waits end at once.
+	finishes *runWatch
+	draining <-chan struct{}
+	// parked, when set (tests only), is called as a WaitTest starts waiting.
+	parked func()
+	counts *runCounters
+}
 
-// Service is the portal's service layer.
-func (p *Portal) Service() *Service { return &Service{p: p} }
+// runLimits bound the connectivity runs of one merchant.
+type runLimits struct {
+	maxPerMerchant int
+	// retryAfter is what a caller at the bound is told to wait: about the
+	// time one run takes at most.
+	retryAfter time.Duration
+}
 
 // Caller is who acts through the service: a token's merchant, role and name,
 // and the front end the call came through (written into the audit actor).
-// Only the portal makes one, from a token it has checked.
+// Only the service makes one, from a token it has checked.
 type Caller struct{ pr principal }
 
 // Merchant is the merchant whose stores the caller sees.
@@ -32,8 +58,9 @@ func (c Caller) Role() jwo.Role { return c.pr.role }
 // Name is the name of the caller's token.
 func (c Caller) Name() string { return c.pr.name }
 
-// Via is the front end of the call: "" (the JSON API), ViaConsole or ViaTerraform.
-func (c Caller) Via() string { return c.pr.via }
+// TokenID is the public id of the caller's token: what a rate limit counts
+// by, never the secret.
+func (c Caller) TokenID() string { return c.pr.tokenID }
 
 // Front ends that the audit actor names.
 const (
@@ -44,65 +71,35 @@ const (
 // viaSuffix separates a token's name from the front end in an audit actor.
 const viaSuffix = " via "
 
-// actorVia splits an audit actor into the token name and the front end.
-func actorVia(actor string) (name, via string) {
-	if i := strings.LastIndex(actor, viaSuffix); i >= 0 {
-		return actor[:i], actor[i+len(viaSuffix):]
-	}
-	return actor, ""
-}
-
 // ActorVia is the front end an audit event's actor names ("" for the plain API).
 func ActorVia(actor string) string {
-	_, via := actorVia(actor)
-	return via
-}
-
-// providerUserAgent starts the User-Agent of terraform-provider-jwo.
-const providerUserAgent = "terraform-provider-jwo/"
-
-// viaOfUserAgent names the front end of an API request: the provider says
-// who it is in its User-Agent.
-func viaOfUserAgent(ua string) string {
-	if strings.HasPrefix(ua, providerUserAgent) {
-		return ViaTerraform
+	if i := strings.LastIndex(actor, viaSuffix); i >= 0 {
+		return actor[i+len(viaSuffix):]
 	}
 	return ""
 }
 
-// Authenticate checks a pasted token with the same function as the API's
-// Authorization header and answers the caller it stands for, acting through
-// via.
-func (s *Service) Authenticate(ctx context.Context, token, via string) (Caller, error) {
-	pr, err := s.p.authenticateToken(ctx, strings.TrimSpace(token))
-	if err != nil {
-		return Caller{}, err
+// Ping answers whether the database answers.
+func (s *Service) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
+// RunCounts are this replica's counts of runs, for its metrics.
+func (s *Service) RunCounts() RunCounts { return s.counts.read() }
+
+// pageOf cuts a read of up to size+1 rows to a page of size and names the
+// position the next page starts after (the zero value on the last page).
+func pageOf[T any, C comparable](rows []T, size int, position func(T) C) (page []T, next C) {
+	if len(rows) > size {
+		rows = rows[:size]
+		next = position(rows[size-1])
 	}
-	pr.via = via
-	return Caller{pr: pr}, nil
-}
-
-// Preconditions are the conditional headers of a write: If-Match and
-// If-None-Match, as HTTP spells them.
-type Preconditions struct {
-	IfMatch     string
-	IfNoneMatch string
-}
-
-// Problem describes an error of the service as the API answers it.
-type Problem struct {
-	Status int              // HTTP status
-	Kind   string           // last part of the problem type, e.g. "precondition-failed"
-	Detail string           // the sentence the API puts in detail
-	Fields []jwo.FieldError // for 422: what is wrong with which field
-}
-
-// AsProblem describes err; ok is false for a fault of the portal, whose
-// text must not be shown.
-func AsProblem(err error) (Problem, bool) {
-	var ae *apiError
-	if !errors.As(err, &ae) {
-		return Problem{}, false
+	if rows == nil {
+		rows = []T{}
 	}
-	return Problem{Status: ae.status, Kind: ae.kind, Detail: ae.detail, Fields: ae.fields}, true
+	return rows, next
 }
+
+// pageSize keeps a page size within [1, maxPageSize].
+func pageSize(size int) int { return max(1, min(size, MaxPageSize)) }
+
+// MaxPageSize bounds every page of a list.
+const MaxPageSize = 1000

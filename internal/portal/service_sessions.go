@@ -32,8 +32,8 @@ func sessionKey(id string) string {
 // StartSession records a session of the caller under the cookie value id.
 // It keeps the caller's token digest, never the token.
 func (s *Service) StartSession(ctx context.Context, c Caller, id, csrf string, expires time.Time) error {
-	now := s.p.now()
-	return s.p.db.Write(ctx, func(tx *store.Tx) error {
+	now := s.now()
+	return s.db.Write(ctx, func(tx *store.Tx) error {
 		return tx.InsertSession(ctx, store.Session{Key: sessionKey(id), TokenKey: c.pr.key, Via: c.pr.via,
 			CSRF: csrf, CreatedAt: now, ExpiresAt: expires})
 	})
@@ -44,7 +44,7 @@ func (s *Service) StartSession(ctx context.Context, c Caller, id, csrf string, e
 // removed since ends the session (the error is the 401 of the token).
 func (s *Service) ResumeSession(ctx context.Context, id string) (ConsoleSession, error) {
 	var ss store.Session
-	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		ss, err = tx.Session(ctx, sessionKey(id))
 		return err
@@ -55,9 +55,9 @@ func (s *Service) ResumeSession(ctx context.Context, id string) (ConsoleSession,
 	if err != nil {
 		return ConsoleSession{}, err
 	}
-	pr, err := s.p.authenticateDigest(ctx, ss.TokenKey)
+	pr, err := s.authenticateDigest(ctx, ss.TokenKey)
 	if err != nil {
-		if _, ok := AsProblem(err); ok {
+		if IsKind(err, KindBadCredentials) {
 			err = errors.Join(err, s.EndSession(ctx, id))
 		}
 		return ConsoleSession{}, err
@@ -68,5 +68,5 @@ func (s *Service) ResumeSession(ctx context.Context, id string) (ConsoleSession,
 
 // EndSession removes a session; ending one that is gone is no error.
 func (s *Service) EndSession(ctx context.Context, id string) error {
-	return s.p.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, sessionKey(id)) })
+	return s.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, sessionKey(id)) })
 }

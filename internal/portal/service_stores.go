@@ -1,7 +1,10 @@
 package portal
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
@@ -35,27 +38,26 @@ func (f StoreFilter) match(s jwo.Store) bool {
 // stores are read in batches, each batch's connector methods in one query,
 // until the page is full.
 func (s *Service) ListStores(ctx context.Context, c Caller, f StoreFilter, size int, after string) (stores []jwo.Store, next string, err error) {
-	size = max(1, min(size, maxPageSize))
-	stores = []jwo.Store{}
-	err = s.p.db.Read(ctx, func(tx *store.Tx) error {
+	size = pageSize(size)
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		var found []jwo.Store
 		batch := size + 1
 		cursor := after
 		for len(found) <= size {
 			profiles, err := tx.Stores(ctx, c.pr.merchant, cursor, f.StoreType, batch)
-			if err != nil || len(profiles) == 0 {
+			if err != nil {
 				return err
+			}
+			if len(profiles) == 0 {
+				break
 			}
 			configured, err := tx.ConfiguredMethods(ctx, c.pr.merchant, profiles[0].ID, profiles[len(profiles)-1].ID)
 			if err != nil {
 				return err
 			}
 			for _, prof := range profiles {
-				if st := jwo.NewStore(prof, configured[prof.ID]); f.match(st) {
+				if st := jwo.NewStore(prof, configured[prof.ID]); f.match(st) && len(found) <= size {
 					found = append(found, st)
-					if len(found) > size {
-						break
-					}
 				}
 			}
 			if len(profiles) < batch {
@@ -63,13 +65,7 @@ func (s *Service) ListStores(ctx context.Context, c Caller, f StoreFilter, size 
 			}
 			cursor = profiles[len(profiles)-1].ID
 		}
-		if len(found) > size {
-			found = found[:size]
-			next = found[size-1].ID
-		}
-		if found != nil {
-			stores = found
-		}
+		stores, next = pageOf(found, size, func(st jwo.Store) string { return st.ID })
 		return nil
 	})
 	return stores, next, err
@@ -78,8 +74,8 @@ func (s *Service) ListStores(ctx context.Context, c Caller, f StoreFilter, size 
 // Store reads one store of the caller's merchant, with its derived fields.
 func (s *Service) Store(ctx context.Context, c Caller, id string) (jwo.Store, error) {
 	var st jwo.Store
-	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
-		prof, err := loadStore(ctx, tx, c.pr.merchant, id)
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		prof, err := storeFor(ctx, tx, c, id, 0)
 		if err != nil {
 			return err
 		}
@@ -94,8 +90,8 @@ func (s *Service) Store(ctx context.Context, c Caller, id string) (jwo.Store, er
 // is configured, what is missing.
 func (s *Service) Completion(ctx context.Context, c Caller, id string) (jwo.Completion, error) {
 	var comp jwo.Completion
-	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
-		prof, err := loadStore(ctx, tx, c.pr.merchant, id)
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		prof, err := storeFor(ctx, tx, c, id, 0)
 		if err != nil {
 			return err
 		}
@@ -106,71 +102,82 @@ func (s *Service) Completion(ctx context.Context, c Caller, id string) (jwo.Comp
 	return comp, err
 }
 
-// Catalog pages through a store's catalog in SKU order, at most size items
-// after the SKU after; sku, when set, looks up that one item. next is the
-// cursor of the next page ("" on the last).
-func (s *Service) Catalog(ctx context.Context, c Caller, storeID, sku string, size int, after string) (items []jwo.CatalogItem, next string, err error) {
-	size = max(1, min(size, maxPageSize))
-	items = []jwo.CatalogItem{}
-	err = s.p.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := loadStore(ctx, tx, c.pr.merchant, storeID); err != nil {
-			return err
-		}
-		got, err := tx.CatalogItems(ctx, c.pr.merchant, storeID, after, sku, size+1)
-		if err != nil {
-			return err
-		}
-		if len(got) > size {
-			got = got[:size]
-			next = got[size-1].SKU
-		}
-		if got != nil {
-			items = got
-		}
-		return nil
-	})
-	return items, next, err
-}
-
-// Audit pages through the caller's audit log, oldest first: at most size
-// events after the event id after, of one store when storeID is set (a store
-// the merchant does not have simply matches no events). next is the id to
-// continue after (0 on the last page).
-func (s *Service) Audit(ctx context.Context, c Caller, storeID string, size int, after int64) (events []jwo.AuditEvent, next int64, err error) {
-	if storeID != "" {
-		if err := jwo.ValidateStoreID(storeID); err != nil {
-			return nil, 0, badRequest("store_id: %v", err)
-		}
+// CreateStore creates a store in the caller's merchant; admin only. A store
+// of that id is a conflict: a change goes through PatchStore.
+func (s *Service) CreateStore(ctx context.Context, c Caller, prof jwo.StoreProfile) (jwo.Store, error) {
+	if err := requireAdmin(c, "create stores"); err != nil {
+		return jwo.Store{}, err
 	}
-	size = max(1, min(size, maxPageSize))
-	events = []jwo.AuditEvent{}
-	err = s.p.db.Read(ctx, func(tx *store.Tx) error {
-		got, err := tx.AuditEvents(ctx, c.pr.merchant, storeID, after, size+1)
+	prof = normalizeProfile(prof)
+	if errs := jwo.ValidateStoreProfile(prof); len(errs) > 0 {
+		return jwo.Store{}, invalid(errs)
+	}
+	now := s.now()
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Store(ctx, c.pr.merchant, prof.ID); err == nil {
+			return conflict("store-exists", "store %q already exists: change it with PATCH /v1/stores/%s", prof.ID, prof.ID)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := tx.InsertStore(ctx, c.pr.merchant, prof, now); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, change{merchant: c.pr.merchant, actor: c.pr.actor(), action: jwo.ActionStoreCreate,
+			storeID: prof.ID, after: prof, at: now})
+	})
+	if err != nil {
+		return jwo.Store{}, err
+	}
+	return jwo.NewStore(prof, nil), nil
+}
+
+// PatchStore changes the fields of a store that patch sets; admin only. A
+// patch that changes nothing writes nothing, not even an audit event.
+func (s *Service) PatchStore(ctx context.Context, c Caller, id string, patch jwo.StorePatch) (jwo.Store, error) {
+	now := s.now()
+	var st jwo.Store
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		before, err := storeFor(ctx, tx, c, id, WriteStore)
 		if err != nil {
 			return err
 		}
-		if len(got) > size {
-			got = got[:size]
-			next = got[size-1].ID
+		after := normalizeProfile(patch.Apply(before))
+		if errs := jwo.ValidateStoreProfile(after); len(errs) > 0 {
+			return invalid(errs)
 		}
-		if got != nil {
-			events = got
-		}
-		return nil
-	})
-	return events, next, err
-}
-
-// ConnectorWrites lists who created, changed or deleted the connectors of
-// one of the caller's stores, oldest first (the audit events of those
-// actions, without their before and after values).
-func (s *Service) ConnectorWrites(ctx context.Context, c Caller, storeID string) (events []jwo.AuditEvent, err error) {
-	err = s.p.db.Read(ctx, func(tx *store.Tx) error {
-		if _, err := loadStore(ctx, tx, c.pr.merchant, storeID); err != nil {
+		configured, err := configuredMethods(ctx, tx, c.pr.merchant, id)
+		if err != nil {
 			return err
 		}
-		events, err = tx.ConnectorWrites(ctx, c.pr.merchant, storeID)
-		return err
+		st = jwo.NewStore(after, configured)
+		if sameProfile(before, after) {
+			return nil
+		}
+		if err := tx.UpdateStore(ctx, c.pr.merchant, after, now); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, change{merchant: c.pr.merchant, actor: c.pr.actor(), action: jwo.ActionStoreUpdate,
+			storeID: id, before: before, after: after, at: now})
 	})
-	return events, err
+	return st, err
+}
+
+// configuredMethods are the methods of one store with a saved connector.
+func configuredMethods(ctx context.Context, tx *store.Tx, merchant, id string) ([]jwo.Method, error) {
+	m, err := tx.ConfiguredMethods(ctx, merchant, id, id)
+	return m[id], err
+}
+
+// normalizeProfile gives a profile the form it is stored and compared in.
+func normalizeProfile(prof jwo.StoreProfile) jwo.StoreProfile {
+	if prof.EntryMethods == nil {
+		prof.EntryMethods = []jwo.EntryMethod{}
+	}
+	return prof
+}
+
+func sameProfile(a, b jwo.StoreProfile) bool {
+	ja, _ := json.Marshal(normalizeProfile(a))
+	jb, _ := json.Marshal(normalizeProfile(b))
+	return bytes.Equal(ja, jb)
 }

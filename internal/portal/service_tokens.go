@@ -2,7 +2,14 @@ package portal
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
@@ -12,17 +19,17 @@ import (
 // first; admin only. Last use includes what this portal has seen and not
 // written yet.
 func (s *Service) Tokens(ctx context.Context, c Caller) ([]jwo.Token, error) {
-	if err := requireAdmin(c.pr, "list tokens"); err != nil {
+	if err := requireAdmin(c, "list tokens"); err != nil {
 		return nil, err
 	}
 	out := []jwo.Token{}
-	err := s.p.db.Read(ctx, func(tx *store.Tx) error {
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		toks, err := tx.Tokens(ctx, c.pr.merchant)
 		for _, t := range toks {
 			if t.RevokedAt != nil {
 				continue
 			}
-			if at, ok := s.p.tokenUse.latest(t.ID); ok && (t.LastUsedAt == nil || at.After(*t.LastUsedAt)) {
+			if at, ok := s.tokenUse.latest(t.ID); ok && (t.LastUsedAt == nil || at.After(*t.LastUsedAt)) {
 				t.LastUsedAt = &at
 			}
 			out = append(out, tokenView(t))
@@ -38,15 +45,166 @@ func (s *Service) Tokens(ctx context.Context, c Caller) ([]jwo.Token, error) {
 // and the console sessions made from it end with it. A token of another
 // merchant, or one revoked already, is 404.
 func (s *Service) RevokeToken(ctx context.Context, c Caller, id string) error {
-	if err := requireAdmin(c.pr, "revoke tokens"); err != nil {
+	if err := requireAdmin(c, "revoke tokens"); err != nil {
 		return err
 	}
-	err := s.p.db.Write(ctx, func(tx *store.Tx) error {
-		_, err := revoke(ctx, tx, c.pr.merchant, id, c.pr.actor(), s.p.now())
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := revoke(ctx, tx, c.pr.merchant, id, c.pr.actor(), s.now())
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("the merchant has no token %q that is not revoked: GET /v1/tokens lists them", id)
 	}
 	return err
+}
+
+// tokenPrefix marks the portal's tokens so that secret scanners and people
+// recognise one.
+const tokenPrefix = "jwo_"
+
+// Actors of the token events that the jwo-portal command writes: it acts on
+// the database file directly, with no token of its own.
+const (
+	cliCreateActor = "jwo-portal token create"
+	cliRevokeActor = "jwo-portal token revoke"
+)
+
+// maxTokenLifetime bounds --expires-in: ten years is "never" in practice,
+// and a typo of extra digits must not overflow a time.
+const maxTokenLifetime = 10 * 365 * 24 * time.Hour
+
+// TokenSpec is a token to create.
+type TokenSpec struct {
+	Merchant  string
+	Role      jwo.Role
+	Name      string
+	ExpiresIn time.Duration // 0: never expires
+}
+
+// TokenListing is one line of `jwo-portal token list`: a token and the
+// merchant it acts for.
+type TokenListing struct {
+	Merchant string
+	jwo.Token
+}
+
+// IssueToken makes a new random token, stores only its hash and records the
+// creation in the merchant's audit log. It returns the token, which cannot
+// be shown again, and what the token lists show of it. Safe while a server
+// runs on the same database.
+func (s *Service) IssueToken(ctx context.Context, spec TokenSpec) (string, jwo.Token, error) {
+	if err := jwo.ValidateMerchantID(spec.Merchant); err != nil {
+		return "", jwo.Token{}, err
+	}
+	role, err := jwo.ParseRole(string(spec.Role))
+	if err != nil {
+		return "", jwo.Token{}, err
+	}
+	if err := validateTokenName(spec.Name); err != nil {
+		return "", jwo.Token{}, err
+	}
+	if spec.ExpiresIn < 0 || spec.ExpiresIn > maxTokenLifetime {
+		return "", jwo.Token{}, fmt.Errorf("expiry %s is out of range: give a positive duration up to %s, e.g. 720h, or none for a token that never expires",
+			spec.ExpiresIn, maxTokenLifetime)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", jwo.Token{}, err
+	}
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	sum := sha256.Sum256([]byte(token))
+
+	now := s.now()
+	rec := store.Token{MerchantID: spec.Merchant, Role: role, Name: spec.Name, CreatedAt: now}
+	if spec.ExpiresIn > 0 {
+		at := now.Add(spec.ExpiresIn).Truncate(time.Millisecond)
+		rec.ExpiresAt = &at
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.EnsureMerchant(ctx, spec.Merchant, now); err != nil {
+			return err
+		}
+		if rec, err = tx.InsertToken(ctx, sum[:], rec); err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, change{merchant: spec.Merchant, actor: cliCreateActor, action: jwo.ActionTokenCreate,
+			after: tokenView(rec), at: now})
+	})
+	if err != nil {
+		return "", jwo.Token{}, err
+	}
+	return token, tokenView(rec), nil
+}
+
+// AllTokens lists the tokens of one merchant ("" for every merchant) that
+// are not revoked, oldest first, for `jwo-portal token list`. Last use is as
+// the serving portals last wrote it (see tokenUse).
+func (s *Service) AllTokens(ctx context.Context, merchant string) ([]TokenListing, error) {
+	if merchant != "" {
+		if err := jwo.ValidateMerchantID(merchant); err != nil {
+			return nil, err
+		}
+	}
+	var out []TokenListing
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		toks, err := tx.Tokens(ctx, merchant)
+		for _, t := range toks {
+			if t.RevokedAt == nil {
+				out = append(out, TokenListing{Merchant: t.MerchantID, Token: tokenView(t)})
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// RevokeAnyToken revokes a token by its id, in whichever merchant, for
+// `jwo-portal token revoke`. A serving portal refuses the token from its
+// next request on: every request reads the token's row.
+func (s *Service) RevokeAnyToken(ctx context.Context, id string) (TokenListing, error) {
+	var tok store.Token
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		tok, err = revoke(ctx, tx, "", id, cliRevokeActor, s.now())
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return TokenListing{}, fmt.Errorf("no token has the id %q: `jwo-portal token list` shows the ids", id)
+	}
+	return TokenListing{Merchant: tok.MerchantID, Token: tokenView(tok)}, err
+}
+
+// revoke revokes token id, of merchant when it is not "", and records it.
+// A token already revoked, or of another merchant, is ErrNotFound.
+func revoke(ctx context.Context, tx *store.Tx, merchant, id, actor string, now time.Time) (store.Token, error) {
+	tok, err := tx.TokenByID(ctx, id)
+	if err != nil {
+		return store.Token{}, err
+	}
+	if (merchant != "" && tok.MerchantID != merchant) || tok.RevokedAt != nil {
+		return store.Token{}, store.ErrNotFound
+	}
+	if _, err := tx.RevokeToken(ctx, id, now); err != nil {
+		return store.Token{}, err
+	}
+	return tok, recordChange(ctx, tx, change{merchant: tok.MerchantID, actor: actor, action: jwo.ActionTokenRevoke,
+		before: tokenView(tok), at: now})
+}
+
+func tokenView(t store.Token) jwo.Token {
+	return jwo.Token{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, ExpiresAt: t.ExpiresAt}
+}
+
+// validateTokenName: the name is the actor in audit events and logs, so it
+// must be printable and short.
+func validateTokenName(name string) error {
+	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
+		return fmt.Errorf("token name must be 1 to 100 characters")
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			return fmt.Errorf("token name %q contains a control character", name)
+		}
+	}
+	return nil
 }

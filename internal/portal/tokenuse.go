@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -27,7 +28,11 @@ func newTokenUse() *tokenUse {
 	return &tokenUse{seen: map[string]time.Time{}, stop: make(chan struct{}), done: make(chan struct{})}
 }
 
+// touch records a use; a nil tokenUse (no request served) records none.
 func (u *tokenUse) touch(id string, at time.Time) {
+	if u == nil {
+		return
+	}
 	u.mu.Lock()
 	if at.After(u.seen[id]) {
 		u.seen[id] = at
@@ -37,6 +42,9 @@ func (u *tokenUse) touch(id string, at time.Time) {
 
 // latest is the use not yet written, if any.
 func (u *tokenUse) latest(id string) (time.Time, bool) {
+	if u == nil {
+		return time.Time{}, false
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	at, ok := u.seen[id]
@@ -69,21 +77,21 @@ func (u *tokenUse) flush(ctx context.Context, db *store.DB) error {
 }
 
 // run flushes every interval until stopped, then once more.
-func (u *tokenUse) run(p *Portal, every time.Duration) {
+func (u *tokenUse) run(db *store.DB, log *slog.Logger, every time.Duration) {
 	defer close(u.done)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {
 		case <-tick.C:
-			if err := u.flush(context.Background(), p.db); err != nil {
-				p.log.Warn("recording the last use of tokens failed; it is kept for the next try", "error", err.Error())
+			if err := u.flush(context.Background(), db); err != nil {
+				log.Warn("recording the last use of tokens failed; it is kept for the next try", "error", err.Error())
 			}
 		case <-u.stop:
 			ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 			defer cancel()
-			if err := u.flush(ctx, p.db); err != nil {
-				p.log.Warn("recording the last use of tokens at shutdown failed", "error", err.Error())
+			if err := u.flush(ctx, db); err != nil {
+				log.Warn("recording the last use of tokens at shutdown failed", "error", err.Error())
 			}
 			return
 		}

@@ -11,14 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/api"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // withRateLimit starts the portal with a per-token limit of perSecond
 // requests a second (burst 2x), as `jwo-portal serve --rate-limit` does.
 func withRateLimit(perSecond int) testPortalOption {
-	return portaltest.WithOptions(func(o *portal.Options) { o.RateLimit = perSecond })
+	return portaltest.WithAPIOptions(func(o *api.Options) { o.RateLimit = perSecond })
 }
 
 // throttleLog records the portal's 429 answers and their Retry-After.

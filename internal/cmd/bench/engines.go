@@ -84,10 +84,22 @@ func seedStores(ctx context.Context, db string, ids []string) (string, error) {
 	for _, id := range ids {
 		stores = append(stores, fourMethodStore(id))
 	}
-	if err := portal.ApplySeed(ctx, db, seed.File{Merchants: []seed.Merchant{{ID: benchMerchant, Stores: stores}}}); err != nil {
-		return "", err
-	}
-	return portal.CreateToken(ctx, db, benchMerchant, jwo.RoleOperator, "bench-engines")
+	var token string
+	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
+		if err := svc.ApplySeed(ctx, seed.File{Merchants: []seed.Merchant{{ID: benchMerchant, Stores: stores}}}); err != nil {
+			return err
+		}
+		var err error
+		token, err = operatorToken(ctx, svc, benchMerchant, "bench-engines")
+		return err
+	})
+	return token, err
+}
+
+// operatorToken is a new operator token of merchant that never expires.
+func operatorToken(ctx context.Context, svc *portal.Service, merchant, name string) (string, error) {
+	token, _, err := svc.IssueToken(ctx, portal.TokenSpec{Merchant: merchant, Role: jwo.RoleOperator, Name: name})
+	return token, err
 }
 
 func runEngines(ctx context.Context, o options, dir, cliPath string) (engineResults, error) {

@@ -64,7 +64,7 @@ func prepareFixture(ctx context.Context, dir string, scaleStores int, benchStore
 		bench = append(bench, fourMethodStore(id))
 	}
 	f := seed.File{Merchants: []seed.Merchant{{ID: scaleMerchant, Stores: scale}, {ID: benchMerchant, Stores: bench}}}
-	if err := portal.ApplySeed(ctx, fx.dbPath, f); err != nil {
+	if err := portal.Administer(ctx, fx.dbPath, func(svc *portal.Service) error { return svc.ApplySeed(ctx, f) }); err != nil {
 		return fx, fmt.Errorf("seed: %w", err)
 	}
 
@@ -95,10 +95,14 @@ func prepareFixture(ctx context.Context, dir string, scaleStores int, benchStore
 		return fx, err
 	}
 
-	if fx.scaleToken, err = portal.CreateToken(ctx, fx.dbPath, scaleMerchant, jwo.RoleOperator, "bench-scale"); err != nil {
-		return fx, err
-	}
-	fx.benchToken, err = portal.CreateToken(ctx, fx.dbPath, benchMerchant, jwo.RoleOperator, "bench")
+	err = portal.Administer(ctx, fx.dbPath, func(svc *portal.Service) error {
+		var err error
+		if fx.scaleToken, err = operatorToken(ctx, svc, scaleMerchant, "bench-scale"); err != nil {
+			return err
+		}
+		fx.benchToken, err = operatorToken(ctx, svc, benchMerchant, "bench")
+		return err
+	})
 	return fx, err
 }
 

@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/api"
 )
 
 // shutdownGrace is how long in-flight requests get to finish once a
@@ -75,13 +75,13 @@ func newLogger(stderr io.Writer, format string, level slog.Level) *slog.Logger {
 
 // serveMetrics serves the portal's metrics on an address of their own and
 // says where on stdout, after the API's line; the returned func stops it.
-func serveMetrics(addr string, p *portal.Portal, stdout io.Writer, log *slog.Logger) (func(), error) {
+func serveMetrics(addr string, a *api.API, stdout io.Writer, log *slog.Logger) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	_, _ = fmt.Fprintf(stdout, "jwo-portal: metrics on http://%s/metrics\n", ln.Addr())
-	srv := portal.NewServer(ln.Addr().String(), p.MetricsHandler())
+	srv := api.NewServer(ln.Addr().String(), a.MetricsHandler())
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	go func() { _ = srv.Serve(ln) }()
 	return func() {

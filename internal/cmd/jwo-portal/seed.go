@@ -40,7 +40,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := portal.ApplySeed(ctx, db, f); err != nil {
+	if err := portal.Administer(ctx, db, func(svc *portal.Service) error { return svc.ApplySeed(ctx, f) }); err != nil {
 		return err
 	}
 	stores, items := 0, 0

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/api"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
@@ -102,7 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		if err := portal.ApplySeed(ctx, cfg.db, f); err != nil {
+		if err := portal.Administer(ctx, cfg.db, func(svc *portal.Service) error { return svc.ApplySeed(ctx, f) }); err != nil {
 			return err
 		}
 		log.Info("seed applied", "file", cfg.seed, "merchants", len(f.Merchants))
@@ -127,29 +127,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	p, err := portal.Open(ctx, portal.Options{
 		DBPath:       cfg.db,
 		Dev:          cfg.dev,
-		RateLimit:    int(cfg.rateLimit),
 		Logger:       log,
 		TestTimeout:  time.Duration(cfg.testTimeout),
 		ReplicaLease: time.Duration(cfg.lease),
 		EgressDeny:   cfg.egressDeny,
 		OwnAddrs:     ownAddrs(ln),
-		Console: func(svc *portal.Service) http.Handler {
-			return console.New(svc, console.Options{Logger: log})
-		},
 	})
 	if err != nil {
 		return errors.Join(err, ln.Close())
+	}
+	svc := p.Service()
+	a, err := api.New(svc, api.Options{Logger: log, RateLimit: int(cfg.rateLimit),
+		Console: console.New(svc, console.Options{Logger: log})})
+	if err != nil {
+		return errors.Join(err, ln.Close(), p.Close(context.Background()))
 	}
 	mode := "production"
 	if cfg.dev {
 		mode = "dev"
 	}
 	log.Info("serving the Portal API and the web console (/console/)", "addr", ln.Addr().String(), "db", store.Display(cfg.db), "mode", mode, "rate_limit", int(cfg.rateLimit))
-	srv := portal.NewServer(ln.Addr().String(), p.Handler())
+	srv := api.NewServer(ln.Addr().String(), a.Handler())
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	srv.RegisterOnShutdown(p.Drain) // long polls must not hold up the shutdown
 	if cfg.metricsAddr != "" {
-		stopMetrics, err := serveMetrics(cfg.metricsAddr, p, stdout, log)
+		stopMetrics, err := serveMetrics(cfg.metricsAddr, a, stdout, log)
 		if err != nil {
 			return errors.Join(err, ln.Close(), p.Close(context.Background()))
 		}

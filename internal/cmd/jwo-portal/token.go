@@ -101,7 +101,12 @@ func runTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	token, _, err := portal.IssueToken(ctx, cfg.db, portal.TokenSpec{Merchant: cfg.merchant, Role: cfg.role, Name: cfg.name, ExpiresIn: cfg.expires})
+	var token string
+	err = portal.Administer(ctx, cfg.db, func(svc *portal.Service) error {
+		var err error
+		token, _, err = svc.IssueToken(ctx, portal.TokenSpec{Merchant: cfg.merchant, Role: cfg.role, Name: cfg.name, ExpiresIn: cfg.expires})
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -125,7 +130,12 @@ func runTokenList(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := c.parseWithDB(args, &db, stdout); err != nil {
 		return err
 	}
-	toks, err := portal.ListTokens(ctx, db, merchant)
+	var toks []portal.TokenListing
+	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
+		var err error
+		toks, err = svc.AllTokens(ctx, merchant)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -171,7 +181,12 @@ func runTokenRevoke(ctx context.Context, args []string, stdout io.Writer) error 
 	if id == "" {
 		return usagef(c.name, "--id is required: 'jwo-portal token list' shows the ids")
 	}
-	t, err := portal.RevokeToken(ctx, db, id)
+	var t portal.TokenListing
+	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
+		var err error
+		t, err = svc.RevokeAnyToken(ctx, id)
+		return err
+	})
 	if err != nil {
 		return err
 	}

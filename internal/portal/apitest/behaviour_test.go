@@ -10,7 +10,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // TestConcurrentIfMatch: writers racing with If-Match on the same version;
@@ -175,7 +175,7 @@ func TestPagination(t *testing.T) {
 
 // TestRateLimit: a portal with a rate limit answers 429 with Retry-After.
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, func(o *portal.Options) { o.RateLimit = 1 })
+	e := newEnv(t, func(s *portaltest.Setup) { s.API.RateLimit = 1 })
 	ctx := t.Context()
 	var limited error
 	for range 20 {
@@ -199,7 +199,7 @@ func TestRateLimit(t *testing.T) {
 // (stores, catalog, audit log) takes several pages, and walking them gives
 // each item once, in order.
 func TestSmallDefaultPages(t *testing.T) {
-	e := newEnv(t, func(o *portal.Options) { o.PageSize = 2 })
+	e := newEnv(t, func(s *portaltest.Setup) { s.API.PageSize = 2 })
 	ctx := t.Context()
 
 	page, err := e.viewer.ListStores(ctx, client.StoreFilter{}, "")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
@@ -23,10 +22,10 @@ import (
 func TestFloodingMerchantCannotDelayAnother(t *testing.T) {
 	t.Parallel()
 	const timeout = 2 * time.Second
-	e := newEnv(t, func(o *portal.Options) {
-		o.TestWorkers = 2
-		o.TestTimeout = timeout
-		o.MaxRunsPerMerchant = 8
+	e := newEnv(t, func(s *portaltest.Setup) {
+		s.Options.TestWorkers = 2
+		s.Options.TestTimeout = timeout
+		s.Options.MaxRunsPerMerchant = 8
 	})
 	ctx := t.Context()
 	conn, _ := sampleConnector(t)

@@ -18,7 +18,6 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/openapi/openapitest"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
@@ -54,7 +53,7 @@ type env struct {
 	viewer, operator, admin, other *client.Client
 }
 
-type envOption func(*portal.Options)
+type envOption func(*portaltest.Setup)
 
 // engine is the engine of the suite's current run: TestMain runs the whole
 // suite once per engine.
@@ -66,12 +65,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp := portaltest.Start(t, portaltest.WithEngine(engine), portaltest.WithOptions(func(o *portal.Options) {
-		o.TestTimeout = 3 * time.Second
+	tp := portaltest.Start(t, portaltest.WithEngine(engine), func(s *portaltest.Setup) {
+		s.Options.TestTimeout = 3 * time.Second
 		for _, f := range opts {
-			f(o)
+			f(s)
 		}
-	}))
+	})
 	e := &env{t: t, tp: tp, db: tp.DB, srv: tp.Server, v: v}
 	// Registered after the portal's, so it runs before the portal closes.
 	t.Cleanup(func() { record(v.Seen()) })

@@ -6,7 +6,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
 // In production, every host spelling that the tester would dial as an IP is
@@ -14,7 +14,7 @@ import (
 // without them.
 func TestSavedHostsFollowTheDialersRule(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(o *portal.Options) { o.Dev = false })
+	e := newEnv(t, func(s *portaltest.Setup) { s.Options.Dev = false })
 	ctx := t.Context()
 	for _, u := range []string{"https://0x7f.0.0.0x1/", "https://0177.0.0.0x1/", "https://169.254.169.0xfe/", "https://2130706433/prod"} {
 		_, _, err := e.operator.PutConnector(ctx, storeFull, jwo.MethodIdentity, jwo.ConnectorInput{EndpointURL: u, EndpointType: jwo.EndpointPublic}, client.Precondition{})

@@ -13,7 +13,6 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
@@ -63,7 +62,7 @@ func (op matrixOp) expect(p string) []int {
 
 func TestRoleMatrix(t *testing.T) {
 	logs := &portaltest.SyncBuffer{}
-	e := newEnv(t, func(o *portal.Options) { o.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
+	e := newEnv(t, func(s *portaltest.Setup) { s.Options.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
 	ctx := t.Context()
 	unreachable := closedPort(t)
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
 
@@ -111,7 +110,7 @@ func TestEveryAnswerIsNosniff(t *testing.T) {
 func TestAccessLogTruncatesLongPaths(t *testing.T) {
 	t.Parallel()
 	logs := &portaltest.SyncBuffer{}
-	e := newEnv(t, func(o *portal.Options) { o.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
+	e := newEnv(t, func(s *portaltest.Setup) { s.Options.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
 	long := "/v1/stores/" + strings.Repeat("x", 10000)
 	ans, _ := e.raw(http.MethodGet, long, e.tp.ViewerToken, nil)
 	if ans.StatusCode < 400 {
@@ -140,7 +139,7 @@ func TestAccessLogTruncatesLongPaths(t *testing.T) {
 // caller with a token from the same address is not held back.
 func TestUnauthenticatedRequestsAreLimitedPerAddress(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(o *portal.Options) { o.AddressRateLimit = 1 })
+	e := newEnv(t, func(s *portaltest.Setup) { s.API.AddressRateLimit = 1 })
 	var statuses []int
 	for range 12 {
 		ans, _ := e.raw(http.MethodGet, "/v1/stores", "jwo_guessed-token", nil)

@@ -118,10 +118,10 @@ func TestTokensListAndRevoke(t *testing.T) {
 func TestExpiredTokenIs401(t *testing.T) {
 	t.Parallel()
 	var offset atomic.Int64
-	e := newEnv(t, func(o *portal.Options) {
-		o.Clock = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	e := newEnv(t, func(s *portaltest.Setup) {
+		s.Options.Clock = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	})
-	token, info, err := portal.IssueToken(t.Context(), e.db, portal.TokenSpec{Merchant: acme, Role: jwo.RoleViewer, Name: "short-lived", ExpiresIn: time.Hour})
+	token, info, err := portaltest.IssueToken(t.Context(), e.db, portal.TokenSpec{Merchant: acme, Role: jwo.RoleViewer, Name: "short-lived", ExpiresIn: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,9 +149,9 @@ func TestExpiredTokenIs401(t *testing.T) {
 // by GET /v1/tokens at once, and written once per TokenUseInterval.
 func TestLastUseIsWrittenOncePerInterval(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(o *portal.Options) { o.TokenUseInterval = time.Hour })
+	e := newEnv(t, func(s *portaltest.Setup) { s.Options.TokenUseInterval = time.Hour })
 	stored := func() *time.Time {
-		toks, err := portal.ListTokens(t.Context(), e.db, acme)
+		toks, err := portaltest.ListTokens(t.Context(), e.db, acme)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,13 +189,13 @@ func TestLastUseIsWrittenOncePerInterval(t *testing.T) {
 // no request to trigger the write.
 func TestLastUseIsWrittenWithinTheInterval(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(o *portal.Options) { o.TokenUseInterval = 50 * time.Millisecond })
+	e := newEnv(t, func(s *portaltest.Setup) { s.Options.TokenUseInterval = 50 * time.Millisecond })
 	if _, err := e.viewer.ListStores(t.Context(), client.StoreFilter{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		toks, err := portal.ListTokens(t.Context(), e.db, acme)
+		toks, err := portaltest.ListTokens(t.Context(), e.db, acme)
 		if err != nil {
 			t.Fatal(err)
 		}

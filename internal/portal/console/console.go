@@ -41,9 +41,6 @@ type Console struct {
 	mux   *http.ServeMux
 }
 
-// Handler is the console with default options, the form portal.Options.Console takes.
-func Handler(svc *portal.Service) http.Handler { return New(svc, Options{}) }
-
 // New makes the console of a service.
 func New(svc *portal.Service, opts Options) *Console {
 	if opts.SessionTTL <= 0 {
@@ -159,7 +156,7 @@ func (c *Console) session(w http.ResponseWriter, r *http.Request) (rq request, r
 	if errors.Is(err, portal.ErrNoSession) {
 		return request{}, "expired", nil
 	}
-	if p, ok := portal.AsProblem(err); ok && p.Status == http.StatusUnauthorized {
+	if p, ok := refusalOf(err); ok && p.Status == http.StatusUnauthorized {
 		return request{}, "token", nil
 	}
 	return request{}, "", err
@@ -230,7 +227,7 @@ func (c *Console) fault(w http.ResponseWriter, r *http.Request, err error) {
 // problem answers an error of the service: in the portal's words when it
 // has them.
 func (c *Console) problem(w http.ResponseWriter, r *http.Request, rq request, err error) {
-	p, ok := portal.AsProblem(err)
+	p, ok := refusalOf(err)
 	if !ok {
 		c.fault(w, r, err)
 		return
@@ -272,7 +269,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	caller, err := c.svc.Authenticate(r.Context(), r.PostForm.Get("token"), portal.ViaConsole)
 	if err != nil {
-		if p, ok := portal.AsProblem(err); ok {
+		if p, ok := refusalOf(err); ok {
 			c.renderSignIn(w, r, p.Status, p.Detail)
 			return
 		}

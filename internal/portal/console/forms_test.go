@@ -11,7 +11,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/api"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
@@ -233,7 +233,7 @@ func TestSessionCookieIsSecureUnderTLS(t *testing.T) {
 // API requests without a valid token.
 func TestSignInIsRateLimitedPerAddress(t *testing.T) {
 	t.Parallel()
-	tp := startConsole(t, console.Options{}, portaltest.WithOptions(func(o *portal.Options) { o.AddressRateLimit = 1 }))
+	tp := startConsole(t, console.Options{}, portaltest.WithAPIOptions(func(o *api.Options) { o.AddressRateLimit = 1 }))
 	a := newAgent(t, tp)
 	a.Get("/console/sign-in")
 	limited := 0

@@ -190,9 +190,9 @@ func (c *Console) saveConnector(w http.ResponseWriter, r *http.Request, rq reque
 		EndpointType: jwo.EndpointType(r.PostForm.Get("endpoint_type")),
 	}
 	version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
-	pre := portal.Preconditions{IfNoneMatch: "*"}
+	pre := portal.OnlyIfAbsent()
 	if version > 0 {
-		pre = portal.Preconditions{IfMatch: `"` + strconv.FormatInt(version, 10) + `"`}
+		pre = portal.OnlyIfVersion(version)
 	}
 	_, _, err := c.svc.PutConnector(ctx, rq.caller, id, m, in, pre)
 	if err == nil {
@@ -238,8 +238,8 @@ func (c *Console) saveConnector(w http.ResponseWriter, r *http.Request, rq reque
 // refused reads the store page again after the service refused a form:
 // the refusal in the portal's words and the page as it now stands. It
 // answers itself (ok false) when there is no such page to show.
-func (c *Console) refused(w http.ResponseWriter, r *http.Request, rq request, err error, id string, edit jwo.Method) (*storeView, portal.Problem, bool) {
-	p, ok := portal.AsProblem(err)
+func (c *Console) refused(w http.ResponseWriter, r *http.Request, rq request, err error, id string, edit jwo.Method) (*storeView, refusal, bool) {
+	p, ok := refusalOf(err)
 	if !ok {
 		c.fault(w, r, err)
 		return nil, p, false
@@ -320,7 +320,7 @@ func (c *Console) details(w http.ResponseWriter, r *http.Request, rq request) {
 		Started: r.URL.Query().Get("started") != ""}
 	if conn, err := c.svc.Connector(ctx, rq.caller, id, m); err == nil {
 		dv.Connector = &conn
-	} else if p, ok := portal.AsProblem(err); !ok || p.Status != http.StatusNotFound {
+	} else if p, ok := refusalOf(err); !ok || p.Status != http.StatusNotFound {
 		c.problem(w, r, rq, err)
 		return
 	}

@@ -1,15 +1,12 @@
 package console_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
@@ -19,17 +16,9 @@ import (
 func TestSessionsWorkAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	a := startConsole(t, console.Options{}, portaltest.WithEngine(portaltest.Postgres))
-	p, err := portal.Open(context.Background(), portal.Options{DBPath: a.DB, Dev: true,
-		Console: func(svc *portal.Service) http.Handler { return console.New(svc, console.Options{}) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = p.Close(ctx)
-	})
-	b := portaltest.Serve(t, p.Handler())
+	b := portaltest.Start(t, portaltest.WithConsole(console.Options{}), portaltest.WithEngine(portaltest.Engine{
+		Name: "postgres", NewDatabase: func(testing.TB) string { return a.DB },
+	})).URL
 
 	agent := a.ConsoleAgent(t)
 	agent.SignIn(a.ViewerToken)
@@ -43,15 +32,15 @@ func TestSessionsWorkAcrossReplicas(t *testing.T) {
 		body, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(body)
 	}
-	if _, body := get(b.URL); !strings.Contains(body, `id="stores"`) {
+	if _, body := get(b); !strings.Contains(body, `id="stores"`) {
 		t.Fatalf("replica B does not know replica A's session:\n%s", body)
 	}
 	cookie := agent.SessionCookie()
 	agent.Post("/console/sign-out", url.Values{})
 	// The signed-out cookie, replayed to replica B, is no session there.
-	u, _ := url.Parse(b.URL + "/console/")
+	u, _ := url.Parse(b + "/console/")
 	agent.Client.Jar.SetCookies(u, []*http.Cookie{cookie})
-	if _, body := get(b.URL); strings.Contains(body, `id="stores"`) || !strings.Contains(body, `id="token"`) {
+	if _, body := get(b); strings.Contains(body, `id="stores"`) || !strings.Contains(body, `id="token"`) {
 		t.Fatal("replica B still serves a session signed out on replica A")
 	}
 }

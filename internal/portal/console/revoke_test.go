@@ -15,7 +15,7 @@ import (
 // checks that the store list opens.
 func signedInWith(t *testing.T, tp *portaltest.Portal, spec portal.TokenSpec) (*portaltest.ConsoleAgent, jwo.Token) {
 	t.Helper()
-	token, tok, err := portal.IssueToken(context.Background(), tp.DB, spec)
+	token, tok, err := portaltest.IssueToken(context.Background(), tp.DB, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestRevokingTheTokenEndsItsSession(t *testing.T) {
 	t.Parallel()
 	tp := startConsole(t, console.Options{})
 	a, tok := signedInWith(t, tp, portal.TokenSpec{Merchant: portaltest.Merchant, Role: jwo.RoleOperator, Name: "revoked-later"})
-	if _, err := portal.RevokeToken(context.Background(), tp.DB, tok.ID); err != nil {
+	if err := portaltest.RevokeToken(context.Background(), tp.DB, tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	expectSessionEnded(t, a)

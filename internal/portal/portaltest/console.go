@@ -10,15 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 )
 
 // WithConsole serves the web console under /console/ with these options.
 func WithConsole(opts console.Options) Option {
-	return WithOptions(func(o *portal.Options) {
-		o.Console = func(svc *portal.Service) http.Handler { return console.New(svc, opts) }
-	})
+	return func(s *Setup) { s.Console = &opts }
 }
 
 // ConsoleAgent is a browser without a browser for the console: a cookie

@@ -12,6 +12,8 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/api"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 )
 
@@ -22,6 +24,7 @@ type Portal struct {
 	Engine Engine
 
 	Portal *portal.Portal
+	API    *api.API
 	Server *httptest.Server
 
 	// Tokens of Merchant, one per role, and of OtherMerchant's admin (empty
@@ -44,6 +47,8 @@ type Setup struct {
 	Engine  Engine
 	Seed    seed.File
 	Options portal.Options // DBPath is set from the engine
+	API     api.Options
+	Console *console.Options // nil: no console
 	// Client changes the settings of every client Portal.Client makes,
 	// the ready ones included.
 	Client func(*client.Config)
@@ -73,6 +78,9 @@ func WithStores(merchant string, stores ...seed.Store) Option {
 
 // WithOptions changes the portal's options.
 func WithOptions(f func(*portal.Options)) Option { return func(s *Setup) { f(&s.Options) } }
+
+// WithAPIOptions changes the options of the JSON API.
+func WithAPIOptions(f func(*api.Options)) Option { return func(s *Setup) { f(&s.API) } }
 
 // WithProductionMode starts the portal without Dev: connector URLs must be
 // https off loopback, as in a real deployment. Connectivity tests then have
@@ -115,9 +123,7 @@ func Start(t testing.TB, opts ...Option) *Portal {
 	tp.DB = s.Engine.NewDatabase(t)
 	s.Options.DBPath = tp.DB
 
-	if err := portal.ApplySeed(ctx, tp.DB, s.Seed); err != nil {
-		t.Fatalf("seed portal: %v", err)
-	}
+	ApplySeed(t, tp.DB, s.Seed)
 	p, err := portal.Open(ctx, s.Options)
 	if err != nil {
 		t.Fatalf("open portal: %v", err)
@@ -132,7 +138,19 @@ func Start(t testing.TB, opts ...Option) *Portal {
 	})
 	// Registered after the portal's cleanup, so it runs first: the server
 	// stops taking requests before the portal closes.
-	tp.Server = Serve(t, p.Handler())
+	if s.API.Logger == nil {
+		s.API.Logger = s.Options.Logger
+	}
+	if s.Console != nil {
+		if s.Console.Logger == nil {
+			s.Console.Logger = s.Options.Logger
+		}
+		s.API.Console = console.New(p.Service(), *s.Console)
+	}
+	if tp.API, err = api.New(p.Service(), s.API); err != nil {
+		t.Fatalf("api: %v", err)
+	}
+	tp.Server = Serve(t, tp.API.Handler())
 	tp.URL = tp.Server.URL
 
 	// A seed of its own (WithSeed) may lack a merchant: its tokens are then
@@ -175,7 +193,7 @@ func (tp *Portal) Token(merchant string, role jwo.Role) string {
 	if tok, ok := tp.tokens[key]; ok {
 		return tok
 	}
-	tok, err := portal.CreateToken(context.Background(), tp.DB, merchant, role, TokenName(merchant, role))
+	tok, _, err := IssueToken(context.Background(), tp.DB, portal.TokenSpec{Merchant: merchant, Role: role, Name: TokenName(merchant, role)})
 	if err != nil {
 		tp.t.Fatalf("create %s token of %s: %v", role, merchant, err)
 	}
@@ -243,4 +261,4 @@ func (tp *Portal) AddStores(prefix string, n int) []string {
 
 // Handler is the portal's HTTP handler, for tests that serve it behind a
 // proxy or a counter of their own.
-func (tp *Portal) Handler() http.Handler { return tp.Portal.Handler() }
+func (tp *Portal) Handler() http.Handler { return tp.API.Handler() }

@@ -3,7 +3,6 @@ package replicas
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +18,7 @@ import (
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
@@ -172,7 +171,6 @@ const merchant = "acme"
 // each, and mints an operator and an admin token.
 func newFixture(t *testing.T, db string, n int) fixture {
 	t.Helper()
-	ctx := context.Background()
 	f := fixture{db: db}
 	var stores []seed.Store
 	for i := range n {
@@ -185,16 +183,9 @@ func newFixture(t *testing.T, db string, n int) fixture {
 			Catalog: []jwo.CatalogItem{{SKU: "WATER-500", Barcode: "036000291452", BarcodeType: jwo.BarcodeUPC, Name: "Water"}},
 		})
 	}
-	if err := portal.ApplySeed(ctx, db, seed.File{Merchants: []seed.Merchant{{ID: merchant, Stores: stores}}}); err != nil {
-		t.Fatal(err)
-	}
-	var err error
-	if f.operator, err = portal.CreateToken(ctx, db, merchant, jwo.RoleOperator, "replica-operator"); err != nil {
-		t.Fatal(err)
-	}
-	if f.admin, err = portal.CreateToken(ctx, db, merchant, jwo.RoleAdmin, "replica-admin"); err != nil {
-		t.Fatal(err)
-	}
+	portaltest.ApplySeed(t, db, seed.File{Merchants: []seed.Merchant{{ID: merchant, Stores: stores}}})
+	f.operator = portaltest.CreateToken(t, db, merchant, jwo.RoleOperator, "replica-operator")
+	f.admin = portaltest.CreateToken(t, db, merchant, jwo.RoleAdmin, "replica-admin")
 	return f
 }
 

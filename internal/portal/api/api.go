@@ -1,0 +1,101 @@
+// Package api is Portal API v1 over HTTP: routing, middleware, the
+// Authorization header, rate limits, problem+json answers, conditional
+// requests, the OpenAPI document, health and metrics. Every rule is the
+// portal's Service's: a handler reads a request, calls the Service and
+// writes what it answers.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+)
+
+// Options configures the API.
+type Options struct {
+	Logger    *slog.Logger // nil = discard
+	RateLimit int          // requests per second per token, burst 2x; 0 = off
+	// AddressRateLimit bounds requests without a valid token (open routes,
+	// failed authentication, console sign-ins) per client address, burst
+	// 10x; 0 = 10 per second; negative = off.
+	AddressRateLimit int
+	PageSize         int // default page size of lists; 0 = 100 (max portal.MaxPageSize)
+	// Console, when set, is served under /console/ (internal/portal/console
+	// on the same Service); nil serves no console.
+	Console http.Handler
+}
+
+const defaultPageSize = 100
+
+// API is the HTTP face of one portal's Service.
+type API struct {
+	svc         *portal.Service
+	log         *slog.Logger
+	pageSize    int
+	limiter     *rateLimiter
+	addrLimiter *rateLimiter // requests without a valid token, per client address
+	metrics     *metrics
+	handler     http.Handler
+}
+
+// New builds the API over svc.
+func New(svc *portal.Service, opts Options) (*API, error) {
+	if opts.RateLimit < 0 {
+		return nil, fmt.Errorf("rate limit %d is negative: use 0 to turn it off", opts.RateLimit)
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = defaultPageSize
+	}
+	a := &API{
+		svc:         svc,
+		log:         opts.Logger,
+		pageSize:    min(opts.PageSize, portal.MaxPageSize),
+		limiter:     newRateLimiter(opts.RateLimit),
+		addrLimiter: newAddressLimiter(opts.AddressRateLimit),
+		metrics:     newMetrics(),
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	a.handler = a.routes(opts.Console)
+	return a, nil
+}
+
+// Handler is the whole HTTP API, /healthz, /v1/openapi.json and the
+// console (when given) included.
+func (a *API) Handler() http.Handler { return a.handler }
+
+// Timeouts bound how long one client may hold a connection.
+type Timeouts struct {
+	ReadHeader time.Duration // request line and headers
+	Read       time.Duration // the whole request, body included
+	Write      time.Duration // from the end of the headers to the end of the answer
+	Idle       time.Duration // between requests on a kept-alive connection
+}
+
+// DefaultTimeouts are the production values. A client that trickles its
+// headers or body is cut off; bodies are at most 64 KiB, so these leave room
+// for slow links only.
+var DefaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second}
+
+// NewServer wraps the handler in an http.Server with DefaultTimeouts.
+func NewServer(addr string, h http.Handler) *http.Server {
+	return NewServerWithTimeouts(addr, h, DefaultTimeouts)
+}
+
+// NewServerWithTimeouts is NewServer with other timeouts, for tests that
+// watch a slow client being cut off without waiting seconds for it.
+func NewServerWithTimeouts(addr string, h http.Handler, t Timeouts) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
