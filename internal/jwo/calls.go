@@ -58,6 +58,23 @@ type LoyaltyResponse struct {
 	ScanResult ScanResult `json:"scanResult"`
 }
 
+// ScanDetailsRequest is POSTed to /v1/identity/scan/details after a resolved
+// scan, with the scanResult the scan answered.
+type ScanDetailsRequest struct {
+	StoreID    string     `json:"storeId"`
+	ScanResult ScanResult `json:"scanResult"`
+}
+
+// GetShopperRequest is POSTed to /v1/identity/shopper when an associate
+// resolves a shopper from the shopper's key.
+type GetShopperRequest struct {
+	RequestID      string    `json:"requestId"`
+	ShopperKey     string    `json:"shopperKey"`
+	ShopperKeyType string    `json:"shopperKeyType"`
+	StoreID        string    `json:"storeId"`
+	Timestamp      time.Time `json:"timestamp"`
+}
+
 type Quantity struct {
 	Value string `json:"value"`
 	Unit  string `json:"unit"`
@@ -73,6 +90,7 @@ type CartItem struct {
 // OrderingRequest is POSTed to /v1/order/purchases; receivers must answer the
 // same purchaseId for the same idempotentShoppingTripId.
 type OrderingRequest struct {
+	RequestID                string     `json:"requestId"`
 	IdempotentShoppingTripID string     `json:"idempotentShoppingTripId"`
 	StoreID                  string     `json:"storeId"`
 	ShoppingTripStartTime    time.Time  `json:"shoppingTripStartTime"`
@@ -145,6 +163,7 @@ func TestPayload(m Method, storeID, sku string, ids SyntheticIDs) any {
 		}
 	case MethodOrdering:
 		return OrderingRequest{
+			RequestID:                ids.RequestID,
 			IdempotentShoppingTripID: ids.TripID,
 			StoreID:                  storeID,
 			ShoppingTripStartTime:    at.Add(-5 * time.Minute),

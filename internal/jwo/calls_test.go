@@ -31,7 +31,7 @@ func TestTestPayloadShapes(t *testing.T) {
 			}
 		case MethodOrdering:
 			items := got["cartItems"].([]any)
-			if got["idempotentShoppingTripId"] != "trip-1" || len(items) != 1 || items[0].(map[string]any)["id"] != "WATER-500" || items[0].(map[string]any)["type"] != "SKU" {
+			if got["idempotentShoppingTripId"] != "trip-1" || got["requestId"] != "req-1" || len(items) != 1 || items[0].(map[string]any)["id"] != "WATER-500" || items[0].(map[string]any)["type"] != "SKU" {
 				t.Errorf("ordering payload %s", raw)
 			}
 		case MethodFraudAndAbuse:

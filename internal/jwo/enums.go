@@ -205,13 +205,62 @@ const (
 	ReasonHTTPStatus  FailureReason = "http_status"
 	ReasonInvalidBody FailureReason = "invalid_body"
 	ReasonInterrupted FailureReason = "interrupted"
+	// ReasonConformance: a CONFORMANCE run reached the connector but a
+	// required case did not pass.
+	ReasonConformance FailureReason = "conformance"
 )
 
 // FailureReasons lists the reasons an UNSUCCESSFUL run can have; a
 // successful or running run has ReasonNone.
 var FailureReasons = []FailureReason{
 	ReasonDNS, ReasonConnect, ReasonTLS, ReasonTimeout, ReasonHTTPStatus, ReasonInvalidBody, ReasonInterrupted,
+	ReasonConformance,
 }
+
+// Unreachable is true for the reasons that say no answer came at all: a
+// suite that meets one on its first case stops there.
+func (r FailureReason) Unreachable() bool {
+	return r == ReasonDNS || r == ReasonConnect || r == ReasonTLS || r == ReasonTimeout
+}
+
+// Suite is what a test run checks: CONNECTIVITY sends one call and asks only
+// for a JSON answer; CONFORMANCE runs every documented case of the method.
+type Suite string
+
+const (
+	SuiteConnectivity Suite = "CONNECTIVITY"
+	SuiteConformance  Suite = "CONFORMANCE"
+)
+
+var Suites = []Suite{SuiteConnectivity, SuiteConformance}
+
+func (s Suite) Valid() bool { return slices.Contains(Suites, s) }
+
+// ParseSuite reads the suite of POST .../tests: empty means CONNECTIVITY,
+// the default; any other value must be one of Suites, spelled in upper case
+// like every enum of the API.
+func ParseSuite(s string) (Suite, error) {
+	if s == "" {
+		return SuiteConnectivity, nil
+	}
+	if Suite(s).Valid() {
+		return Suite(s), nil
+	}
+	return "", fmt.Errorf("unknown suite %q: use one of %s", s, joinQuoted(Suites))
+}
+
+// CaseStatus is the outcome of one case of a CONFORMANCE run.
+type CaseStatus string
+
+const (
+	CasePassed  CaseStatus = "PASSED"
+	CaseFailed  CaseStatus = "FAILED"
+	CaseSkipped CaseStatus = "SKIPPED"
+)
+
+var CaseStatuses = []CaseStatus{CasePassed, CaseFailed, CaseSkipped}
+
+func (s CaseStatus) Valid() bool { return slices.Contains(CaseStatuses, s) }
 
 // Valid accepts ReasonNone too: it is what every run that did not fail has.
 func (r FailureReason) Valid() bool { return r == ReasonNone || slices.Contains(FailureReasons, r) }

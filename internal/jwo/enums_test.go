@@ -111,6 +111,8 @@ func TestEnumListsAndValid(t *testing.T) {
 		"AuditAction":        {Strings(AuditActions), func(s string) bool { return AuditAction(s).Valid() }},
 		"BarcodeType":        {Strings(BarcodeTypes), func(s string) bool { return BarcodeType(s).Valid() }},
 		"Role":               {Strings(Roles), func(s string) bool { return Role(s).Valid() }},
+		"Suite":              {Strings(Suites), func(s string) bool { return Suite(s).Valid() }},
+		"CaseStatus":         {Strings(CaseStatuses), func(s string) bool { return CaseStatus(s).Valid() }},
 	}
 	for name, e := range enums {
 		if len(e.values) < 2 {
@@ -137,7 +139,7 @@ func TestEnumListsAndValid(t *testing.T) {
 		}
 	}
 	// The counts the Portal API documents.
-	for name, n := range map[string]int{"Method": 4, "ConnectivityStatus": 3, "TestStatus": 3, "FailureReason": 7, "AuditAction": 9, "Role": 3} {
+	for name, n := range map[string]int{"Method": 4, "ConnectivityStatus": 3, "TestStatus": 3, "FailureReason": 8, "AuditAction": 9, "Role": 3, "Suite": 2, "CaseStatus": 3} {
 		if got := len(enums[name].values); got != n {
 			t.Errorf("%s lists %d values, want %d", name, got, n)
 		}
