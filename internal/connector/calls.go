@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
@@ -31,10 +33,13 @@ var answers = map[jwo.Method]answer{
 
 // answerIdentity recognises every well-formed key as a shopper; the visitor
 // id is derived from the key so that the same key is the same shopper.
-func answerIdentity(_ *Connector, body []byte) (int, any) {
+func answerIdentity(c *Connector, body []byte) (int, any) {
 	var req jwo.IdentityRequest
-	if status, msg := read(body, &req); status != 0 {
+	if status, msg := c.read(body, &req, "identity.unknown_fields_ignored"); status != 0 {
 		return status, msg
+	}
+	if req.IdentityKey == "" && c.violate["identity.missing_key_refused"] {
+		return http.StatusOK, jwo.IdentityResponse{VisitorDetails: jwo.VisitorDetails{ID: "shopper-without-key", Type: "SHOPPER"}}
 	}
 	if msg := missing(map[string]string{"requestId": req.RequestID, "storeId": req.StoreID, "identityKey": req.IdentityKey}); msg != nil {
 		return http.StatusBadRequest, msg
@@ -42,25 +47,69 @@ func answerIdentity(_ *Connector, body []byte) (int, any) {
 	if len(req.IdentityKey) > maxIdentityKey || !isBase64(req.IdentityKey) {
 		return http.StatusBadRequest, message{Message: fmt.Sprintf("identityKey must be Base64 of at most %d characters", maxIdentityKey)}
 	}
-	return http.StatusOK, jwo.IdentityResponse{
-		VisitorDetails: jwo.VisitorDetails{ID: "shopper-" + digest(req.IdentityKey), Type: "SHOPPER"},
+	visitor := jwo.VisitorDetails{ID: "shopper-" + digest(req.IdentityKey), Type: "SHOPPER"}
+	if c.breaks("identity.answer", body, &req) {
+		visitor.Type = "VISITOR"
 	}
+	return http.StatusOK, jwo.IdentityResponse{VisitorDetails: visitor}
+}
+
+// answerGetShopper resolves every well-formed shopper key, like
+// answerIdentity; the answer's shape is the identity answer's.
+func answerGetShopper(c *Connector, body []byte) (int, any) {
+	var req jwo.GetShopperRequest
+	if status, msg := read(body, &req); status != 0 {
+		return status, msg
+	}
+	if c.violate["identity.get_shopper"] {
+		return http.StatusInternalServerError, message{Message: "GetShopper is broken on purpose (--violate identity.get_shopper)"}
+	}
+	if msg := missing(map[string]string{"requestId": req.RequestID, "storeId": req.StoreID, "shopperKey": req.ShopperKey}); msg != nil {
+		return http.StatusBadRequest, msg
+	}
+	return http.StatusOK, jwo.IdentityResponse{VisitorDetails: jwo.VisitorDetails{ID: "shopper-" + digest(req.ShopperKey), Type: "SHOPPER"}}
 }
 
 // answerLoyalty accepts every scan as a loyalty member, again with an id
 // derived from what was scanned.
-func answerLoyalty(_ *Connector, body []byte) (int, any) {
+func answerLoyalty(c *Connector, body []byte) (int, any) {
 	var req jwo.LoyaltyRequest
-	if status, msg := read(body, &req); status != 0 {
+	if status, msg := c.read(body, &req, "loyalty.unknown_fields_ignored"); status != 0 {
 		return status, msg
 	}
 	if msg := missing(map[string]string{"requestId": req.RequestID, "storeId": req.StoreID, "scanEvent.id": req.ScanEvent.ID}); msg != nil {
 		return http.StatusBadRequest, msg
 	}
-	return http.StatusOK, jwo.LoyaltyResponse{
+	res := jwo.LoyaltyResponse{
 		Resolution: "ACCEPTED",
 		ScanResult: jwo.ScanResult{ID: "loyalty-" + digest(req.ScanEvent.ID), Type: "LOYALTY"},
 	}
+	if c.breaks("loyalty.scan", body, &req) {
+		res.Resolution = ""
+	}
+	return http.StatusOK, res
+}
+
+// scanDetails is the sample's answer to GetScanDetails.
+type scanDetails struct {
+	Provider string `json:"provider"`
+	ID       string `json:"id"`
+}
+
+// answerScanDetails gives the loyalty provider of any scan result it is
+// asked about.
+func answerScanDetails(c *Connector, body []byte) (int, any) {
+	var req jwo.ScanDetailsRequest
+	if status, msg := read(body, &req); status != 0 {
+		return status, msg
+	}
+	if c.violate["loyalty.scan_details"] {
+		return http.StatusInternalServerError, message{Message: "scan details are broken on purpose (--violate loyalty.scan_details)"}
+	}
+	if msg := missing(map[string]string{"storeId": req.StoreID, "scanResult.id": req.ScanResult.ID}); msg != nil {
+		return http.StatusBadRequest, msg
+	}
+	return http.StatusOK, scanDetails{Provider: "jwo-portal sample connector", ID: req.ScanResult.ID}
 }
 
 // answerOrdering creates a purchase, or returns the one already made for the
@@ -68,42 +117,112 @@ func answerLoyalty(_ *Connector, body []byte) (int, any) {
 // empty cart is still a purchase (a shopper who took nothing).
 func answerOrdering(c *Connector, body []byte) (int, any) {
 	var req jwo.OrderingRequest
-	if status, msg := read(body, &req); status != 0 {
+	if status, msg := c.read(body, &req, "ordering.unknown_fields_ignored"); status != 0 {
 		return status, msg
 	}
-	if msg := missing(map[string]string{"idempotentShoppingTripId": req.IdempotentShoppingTripID, "storeId": req.StoreID}); msg != nil {
+	if c.violate["ordering.empty_body_refused"] && isEmptyOrder(req) {
+		return http.StatusCreated, jwo.OrderingResponse{PurchaseID: newPurchaseID()}
+	}
+	if msg := c.orderingProblem(req); msg != nil {
 		return http.StatusBadRequest, msg
 	}
+	if len(req.CartItems) == 0 && c.violate["ordering.empty_cart"] {
+		return http.StatusBadRequest, message{Message: "cartItems must not be empty (--violate ordering.empty_cart)"}
+	}
+	id, first := c.trips.purchase(req.IdempotentShoppingTripID)
+	switch {
+	case !first && c.violate["ordering.retry_is_idempotent"]:
+		id = newPurchaseID()
+	case first && len(req.CartItems) > 0 && c.breaks("ordering.purchase", body, &req):
+		return http.StatusOK, jwo.OrderingResponse{PurchaseID: id}
+	}
+	return http.StatusCreated, jwo.OrderingResponse{PurchaseID: id}
+}
+
+// orderingProblem is the 400 answer of a request the documentation calls
+// bad, nil for a good one; each check can be switched off by its violation.
+func (c *Connector) orderingProblem(req jwo.OrderingRequest) any {
+	required := map[string]string{"idempotentShoppingTripId": req.IdempotentShoppingTripID}
+	if !c.violate["ordering.missing_field_refused"] {
+		required["storeId"] = req.StoreID
+	}
+	if msg := missing(required); msg != nil {
+		return msg
+	}
+	// requestId is checked when given: older callers of the sample (the
+	// connectivity test before it sent one) leave it out.
+	if req.RequestID != "" && uuid.Validate(req.RequestID) != nil && !c.violate["ordering.bad_request_id_refused"] {
+		return message{Message: fmt.Sprintf("requestId %q is not a UUID", req.RequestID)}
+	}
+	if !req.ShoppingTripStartTime.IsZero() && req.ShoppingTripEndTime.Before(req.ShoppingTripStartTime) && !c.violate["ordering.end_before_start_refused"] {
+		return message{Message: "shoppingTripEndTime is before shoppingTripStartTime"}
+	}
+	lines := map[string]bool{}
 	for i, item := range req.CartItems {
 		if item.ID == "" {
-			return http.StatusBadRequest, message{Message: fmt.Sprintf("cartItems[%d].id is required", i)}
+			return message{Message: fmt.Sprintf("cartItems[%d].id is required", i)}
 		}
 		if item.Type != "SKU" && item.Type != "SCANCODE" {
-			return http.StatusBadRequest, message{Message: fmt.Sprintf("cartItems[%d].type %q must be \"SKU\" or \"SCANCODE\"", i, item.Type)}
+			return message{Message: fmt.Sprintf("cartItems[%d].type %q must be \"SKU\" or \"SCANCODE\"", i, item.Type)}
 		}
+		if item.LineItemID != "" && lines[item.LineItemID] && !c.violate["ordering.duplicate_line_item_refused"] {
+			return message{Message: fmt.Sprintf("cartItems[%d].lineItemId %q is given twice", i, item.LineItemID)}
+		}
+		lines[item.LineItemID] = true
 	}
-	return http.StatusCreated, jwo.OrderingResponse{PurchaseID: c.trips.purchase(req.IdempotentShoppingTripID)}
+	return nil
+}
+
+func isEmptyOrder(req jwo.OrderingRequest) bool {
+	return req.RequestID == "" && req.IdempotentShoppingTripID == "" && req.StoreID == "" && len(req.CartItems) == 0 &&
+		req.ShoppingTripStartTime.IsZero() && req.ShoppingTripEndTime.IsZero()
 }
 
 // answerFraudAndAbuse follows Amazon's recommendation, as a retailer with the
 // AMAZON_RECOMMENDATION strategy and no extra rules of its own would.
-func answerFraudAndAbuse(_ *Connector, body []byte) (int, any) {
+func answerFraudAndAbuse(c *Connector, body []byte) (int, any) {
 	var req jwo.FraudAndAbuseRequest
-	if status, msg := read(body, &req); status != 0 {
+	if status, msg := c.read(body, &req, "fraud_and_abuse.unknown_fields_ignored"); status != 0 {
 		return status, msg
 	}
-	if msg := missing(map[string]string{"requestId": req.RequestID, "storeId": req.StoreID, "shopperIdentity.id": req.ShopperIdentity.ID}); msg != nil {
+	required := map[string]string{"requestId": req.RequestID, "shopperIdentity.id": req.ShopperIdentity.ID}
+	if !c.violate["fraud_and_abuse.missing_field_refused"] {
+		required["storeId"] = req.StoreID
+	}
+	if msg := missing(required); msg != nil {
 		return http.StatusBadRequest, msg
 	}
 	risks := req.Recommendation.ShopperRisks
 	if risks == nil {
 		risks = []string{}
 	}
+	if c.breaks("fraud_and_abuse.authorization", body, &req) {
+		return http.StatusOK, map[string]any{"authorizationConditions": []string{}, "shopperRisks": risks}
+	}
 	return http.StatusOK, jwo.FraudAndAbuseResponse{
 		ShopperAuthorized:       req.Recommendation.ShopperAuthorized,
 		AuthorizationConditions: []string{},
 		ShopperRisks:            risks,
 	}
+}
+
+// read decodes the body like read, and when the connector violates the
+// method's unknown-fields case, refuses a body with fields it does not know.
+func (c *Connector) read(body []byte, v any, unknownCase string) (int, any) {
+	if status, msg := read(body, v); status != 0 {
+		return status, msg
+	}
+	if c.violate[unknownCase] && hasUnknownFields(body, v) {
+		return http.StatusBadRequest, message{Message: "request has fields this connector does not know (--violate " + unknownCase + ")"}
+	}
+	return 0, nil
+}
+
+// breaks says whether the main case of a method is violated for this
+// request: only for a body without unknown fields, so that the method's
+// unknown-fields case, which expects the same answer, still passes.
+func (c *Connector) breaks(caseID string, body []byte, v any) bool {
+	return c.violate[caseID] && !hasUnknownFields(body, v)
 }
 
 // read decodes the body; a non-zero status is the error answer to send.

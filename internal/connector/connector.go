@@ -35,6 +35,10 @@ type Options struct {
 	Fail map[jwo.Method]int
 	// Logger receives one line per call; nil = discard.
 	Logger *slog.Logger
+	// Violate lists conformance case ids (jwo.CaseIDs) the connector breaks,
+	// each in the way that fails exactly that case, so that every case of
+	// the suite can be shown failing.
+	Violate []string
 }
 
 // Connector serves the four connector calls; it is an http.Handler and is
@@ -43,6 +47,8 @@ type Connector struct {
 	mux    *http.ServeMux
 	logger *slog.Logger
 	trips  *tripMemory
+	// violate is fixed by New, so it is read without the lock.
+	violate map[string]bool
 
 	mu      sync.Mutex
 	faults  map[jwo.Method]Fault
@@ -66,6 +72,13 @@ func New(opts Options) *Connector {
 		latency: opts.Latency,
 		calls:   map[jwo.Method]*atomic.Int64{},
 		closed:  make(chan struct{}),
+		violate: map[string]bool{},
+	}
+	for _, id := range opts.Violate {
+		if _, err := jwo.FindCase(id); err != nil {
+			panic("connector: " + err.Error())
+		}
+		c.violate[id] = true
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -75,8 +88,12 @@ func New(opts Options) *Connector {
 	}
 	for _, m := range jwo.Methods {
 		c.calls[m] = new(atomic.Int64)
-		c.mux.Handle(m.CallPath(), c.method(m))
+		c.mux.Handle(m.CallPath(), c.method(m, answers[m]))
 	}
+	// The documented operations beyond each method's own call, counted as
+	// calls of the method whose connector serves them.
+	c.mux.Handle(jwo.ScanDetailsPath, c.method(jwo.MethodLoyalty, answerScanDetails))
+	c.mux.Handle(jwo.GetShopperPath, c.method(jwo.MethodIdentity, answerGetShopper))
 	c.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, message{Message: "no connector call at " + r.URL.Path})
 	})
@@ -134,9 +151,9 @@ func (c *Connector) snapshot(m jwo.Method) (Fault, time.Duration) {
 	return c.faults[m], c.latency
 }
 
-// method serves one call path: count, wait, misbehave if told to, else answer.
-func (c *Connector) method(m jwo.Method) http.Handler {
-	answer := answers[m]
+// method serves one call path of method m: count, wait, misbehave if told
+// to, else answer.
+func (c *Connector) method(m jwo.Method, answer answer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.calls[m].Add(1)
 		start := time.Now()
@@ -207,7 +224,20 @@ func bodyAllowed(status int) bool {
 // decode reads one JSON value into v, ignoring unknown fields as the
 // documentation asks receivers to.
 func decode(body []byte, v any) error {
+	return decodeJSON(body, v, false)
+}
+
+// hasUnknownFields is true when a body that decodes into v also names
+// fields v does not have.
+func hasUnknownFields(body []byte, v any) bool {
+	return decodeJSON(body, v, true) != nil
+}
+
+func decodeJSON(body []byte, v any, strict bool) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		return err
 	}

@@ -166,6 +166,10 @@ func TestBadRequests(t *testing.T) {
 		{"ordering item id", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","cartItems":[{"type":"SKU"}]}`, "cartItems[0].id"},
 		{"ordering item type", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","cartItems":[{"id":"x","type":"BOX"}]}`, "cartItems[0].type"},
 		{"fraud shopper", jwo.MethodFraudAndAbuse, `{"requestId":"r","storeId":"s"}`, "shopperIdentity.id"},
+		{"ordering request id", jwo.MethodOrdering, `{"requestId":"r-1","idempotentShoppingTripId":"t","storeId":"s"}`, `requestId "r-1" is not a UUID`},
+		{"ordering end before start", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","shoppingTripStartTime":"2026-01-02T10:00:00Z","shoppingTripEndTime":"2026-01-02T09:00:00Z"}`, "shoppingTripEndTime is before shoppingTripStartTime"},
+		{"ordering duplicate line", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","cartItems":[{"id":"x","type":"SKU","lineItemId":"l"},{"id":"y","type":"SKU","lineItemId":"l"}]}`, `cartItems[1].lineItemId "l" is given twice`},
+		{"ordering empty object", jwo.MethodOrdering, `{}`, "idempotentShoppingTripId, storeId"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,6 +181,40 @@ func TestBadRequests(t *testing.T) {
 				t.Errorf("message %q does not contain %q", got.Message, tt.want)
 			}
 		})
+	}
+}
+
+// Two items without a lineItemId are no duplicate, and a trip that ends when
+// it starts is no trip that ends before.
+func TestOrderingEdgesThatAreNotBad(t *testing.T) {
+	srv := start(t, New(Options{}))
+	order(t, srv, `{"idempotentShoppingTripId":"t-1","storeId":"s","cartItems":[{"id":"x","type":"SKU"},{"id":"y","type":"SCANCODE"}]}`)
+	order(t, srv, `{"requestId":"5f0c6a8e-4d1b-4f3a-9d7e-2b1c0a9e8f7d","idempotentShoppingTripId":"t-2","storeId":"s","shoppingTripStartTime":"2026-01-02T10:00:00Z","shoppingTripEndTime":"2026-01-02T10:00:00Z"}`)
+}
+
+// The documented operations beyond the four calls: scan details and
+// GetShopper.
+func TestScanDetailsAndGetShopper(t *testing.T) {
+	srv := start(t, New(Options{}))
+	for _, tc := range []struct {
+		path, body string
+		status     int
+		want       string
+	}{
+		{jwo.ScanDetailsPath, `{"storeId":"s","scanResult":{"id":"l-1","type":"LOYALTY"}}`, 200, `"id":"l-1"`},
+		{jwo.ScanDetailsPath, `{"storeId":"s"}`, 400, "scanResult.id"},
+		{jwo.GetShopperPath, `{"requestId":"r","storeId":"s","shopperKey":"a2V5","shopperKeyType":"QR_CODE"}`, 200, `"type":"SHOPPER"`},
+		{jwo.GetShopperPath, `{"requestId":"r","storeId":"s"}`, 400, "shopperKey"},
+	} {
+		resp, err := srv.Client().Post(srv.URL+tc.path, "application/json", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s %s: %d %s, want %d with %s", tc.path, tc.body, resp.StatusCode, b, tc.status, tc.want)
+		}
 	}
 }
 

@@ -84,19 +84,19 @@ func TestTripMemoryIsBounded(t *testing.T) {
 	mem := newTripMemory(limit)
 	ids := make([]string, trips)
 	for i := range trips {
-		ids[i] = mem.purchase(fmt.Sprintf("trip-%d", i))
+		ids[i], _ = mem.purchase(fmt.Sprintf("trip-%d", i))
 		if n := mem.len(); n != min(i+1, limit) {
 			t.Fatalf("after %d trips the memory holds %d, want %d", i+1, n, min(i+1, limit))
 		}
 	}
 	// Asking for a remembered trip changes nothing, so check those first.
 	for i := trips - limit; i < trips; i++ {
-		if got := mem.purchase(fmt.Sprintf("trip-%d", i)); got != ids[i] {
+		if got, _ := mem.purchase(fmt.Sprintf("trip-%d", i)); got != ids[i] {
 			t.Errorf("trip-%d, one of the newest %d, was forgotten: purchase %q, want %q", i, limit, got, ids[i])
 		}
 	}
 	for _, i := range []int{trips - limit - 1, 0} {
-		if got := mem.purchase(fmt.Sprintf("trip-%d", i)); got == ids[i] {
+		if got, _ := mem.purchase(fmt.Sprintf("trip-%d", i)); got == ids[i] {
 			t.Errorf("trip-%d was kept beyond the limit of %d", i, limit)
 		}
 	}

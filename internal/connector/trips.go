@@ -20,16 +20,16 @@ func newTripMemory(limit int) *tripMemory {
 	return &tripMemory{limit: limit, ids: make(map[string]string, limit)}
 }
 
-// purchase returns the purchase id of the trip, making one on its first call.
-// The lock spans lookup and insert so that concurrent retries of one trip
-// still agree.
-func (t *tripMemory) purchase(tripID string) string {
+// purchase returns the purchase id of the trip, making one on its first call
+// (then first is true). The lock spans lookup and insert so that concurrent
+// retries of one trip still agree.
+func (t *tripMemory) purchase(tripID string) (id string, first bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if id, ok := t.ids[tripID]; ok {
-		return id
+		return id, false
 	}
-	id := "purchase-" + rand.Text()
+	id = newPurchaseID()
 	if len(t.order) < t.limit {
 		t.order = append(t.order, tripID)
 	} else {
@@ -38,8 +38,10 @@ func (t *tripMemory) purchase(tripID string) string {
 		t.next = (t.next + 1) % t.limit
 	}
 	t.ids[tripID] = id
-	return id
+	return id, true
 }
+
+func newPurchaseID() string { return "purchase-" + rand.Text() }
 
 func (t *tripMemory) len() int {
 	t.mu.Lock()

@@ -56,3 +56,27 @@ func TestConnectorAddressInUse(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and the listen error", code, stderr)
 	}
 }
+
+func TestConnectorViolate(t *testing.T) {
+	s := startServing(t, runConnector, "--addr", "127.0.0.1:0", "--violate", "ordering.retry_is_idempotent", "--violate", "identity.missing_key_refused")
+	order := `{"idempotentShoppingTripId":"trip-v","storeId":"s","cartItems":[]}`
+	_, first := call(t, http.MethodPost, s.URL+jwo.MethodOrdering.CallPath(), "", order)
+	status, again := call(t, http.MethodPost, s.URL+jwo.MethodOrdering.CallPath(), "", order)
+	if status != http.StatusCreated || first == again {
+		t.Errorf("retry answered %d %s after %s, want 201 with a new purchaseId", status, again, first)
+	}
+	status, body := call(t, http.MethodPost, s.URL+jwo.MethodIdentity.CallPath(), "", `{"requestId":"r","storeId":"s"}`)
+	if status != http.StatusOK || !strings.Contains(body, "visitorDetails") {
+		t.Errorf("identity without a key answered %d %s, want the gate opened", status, body)
+	}
+	if !strings.Contains(s.stderr.String(), "violate=ordering.retry_is_idempotent,identity.missing_key_refused") {
+		t.Errorf("stderr does not log the violations:\n%s", s.stderr.String())
+	}
+}
+
+func TestConnectorViolateRefusesAnUnknownCase(t *testing.T) {
+	code, _, stderr := runCLI(t, "connector", "--addr", "127.0.0.1:0", "--violate", "ordering.retry")
+	if code != exitUsage || !strings.Contains(stderr, `unknown case "ordering.retry": use one of identity.answer`) {
+		t.Errorf("exit %d, stderr %q; want a usage error naming the cases", code, stderr)
+	}
+}

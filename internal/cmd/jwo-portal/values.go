@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -138,5 +139,21 @@ func (l *prefixList) Set(s string) error {
 		p = netip.PrefixFrom(a, a.BitLen())
 	}
 	*l = append(*l, p.Masked())
+	return nil
+}
+
+// caseList collects repeated --violate CASE_ID flags, each a conformance
+// case id.
+type caseList []string
+
+func (l *caseList) String() string { return strings.Join(*l, ",") }
+
+func (l *caseList) Set(s string) error {
+	if _, err := jwo.FindCase(s); err != nil {
+		return err
+	}
+	if !slices.Contains(*l, s) {
+		*l = append(*l, s)
+	}
 	return nil
 }
