@@ -2,13 +2,11 @@ package portal
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
 )
@@ -22,60 +20,28 @@ func (h *holdingTester) Run(ctx context.Context, c tester.Call) tester.Result {
 	return tester.Result{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonTimeout, Message: ctx.Err().Error()}
 }
 
-// openHoldingOneCall is a portal with one worker whose calls last until
-// they are cancelled, a store whose ORDERING connector is saved, and an
-// operator of its merchant; it returns once a first run's call is made.
+// openHoldingOneCall is a portal (openTestPortal) with one worker whose
+// calls last until they are cancelled; it returns once a first ORDERING
+// run's call is being made.
 func openHoldingOneCall(t *testing.T) (p *Portal, op Caller, running jwo.ConnectivityTest) {
 	t.Helper()
-	ctx := t.Context()
-	db := filepath.Join(t.TempDir(), "portal.db")
-	var token string
-	err := Administer(ctx, db, func(svc *Service) error {
-		err := svc.ApplySeed(ctx, seed.File{Merchants: []seed.Merchant{{ID: "acme", Stores: []seed.Store{{
-			StoreProfile: jwo.StoreProfile{ID: "acme-dash-01", Name: "Acme Dash 1", StoreType: jwo.StoreTypeDashCart, Region: "us-west-2",
-				EntryMethods: []jwo.EntryMethod{}, FraudAndAbuseStrategy: jwo.FraudAmazonManaged, OrderDelegation: true},
-			Catalog: []jwo.CatalogItem{{SKU: "WATER-500", Barcode: "036000291452", BarcodeType: jwo.BarcodeUPC, Name: "Water"}},
-		}}}}})
-		if err != nil {
-			return err
-		}
-		token, _, err = svc.IssueToken(ctx, TokenSpec{Merchant: "acme", Role: jwo.RoleOperator, Name: "otto-operator"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	held := &holdingTester{}
-	p, err = Open(ctx, Options{DBPath: db, Dev: true, Tester: held, TestWorkers: 1, TestTimeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = p.Close(cctx)
-	})
-	svc := p.Service()
-	if op, err = svc.Authenticate(ctx, token, ""); err != nil {
-		t.Fatal(err)
-	}
-	in := jwo.ConnectorInput{EndpointURL: "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod", EndpointType: jwo.EndpointPublic}
-	if _, _, err := svc.PutConnector(ctx, op, "acme-dash-01", jwo.MethodOrdering, in, Preconditions{}); err != nil {
-		t.Fatal(err)
-	}
-	running = startOrderingRun(t, svc, op)
+	tp := openTestPortal(t, func(o *Options) { o.Tester, o.TestWorkers, o.TestTimeout = held, 1, time.Minute })
+	op = tp.callers["operator"]
+	tp.saveOrdering(t)
+	running = startOrderingRun(t, tp.svc, op)
 	for deadline := time.Now().Add(5 * time.Second); held.calls.Load() == 0; {
 		if time.Now().After(deadline) {
 			t.Fatal("the first run's call was never made")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	return p, op, running
+	return tp.Portal, op, running
 }
 
 func startOrderingRun(t *testing.T, svc *Service, op Caller) jwo.ConnectivityTest {
 	t.Helper()
-	run, err := svc.StartTest(t.Context(), op, "acme-dash-01", jwo.MethodOrdering, jwo.TestInput{SKU: "WATER-500"}, "")
+	run, err := svc.StartTest(t.Context(), op, dashStore, jwo.MethodOrdering, jwo.TestInput{SKU: "WATER-500"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,27 +68,27 @@ func New(svc *portal.Service, opts Options) (*API, error) {
 // console (when given) included.
 func (a *API) Handler() http.Handler { return a.handler }
 
-// Timeouts bound how long one client may hold a connection.
-type Timeouts struct {
+// timeouts bound how long one client may hold a connection.
+type timeouts struct {
 	ReadHeader time.Duration // request line and headers
 	Read       time.Duration // the whole request, body included
 	Write      time.Duration // from the end of the headers to the end of the answer
 	Idle       time.Duration // between requests on a kept-alive connection
 }
 
-// DefaultTimeouts are the production values. A client that trickles its
+// defaultTimeouts are the production values. A client that trickles its
 // headers or body is cut off; bodies are at most 64 KiB, so these leave room
 // for slow links only.
-var DefaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second}
+var defaultTimeouts = timeouts{ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second, Idle: 120 * time.Second}
 
-// NewServer wraps the handler in an http.Server with DefaultTimeouts.
+// NewServer wraps the handler in an http.Server with defaultTimeouts.
 func NewServer(addr string, h http.Handler) *http.Server {
-	return NewServerWithTimeouts(addr, h, DefaultTimeouts)
+	return newServerWithTimeouts(addr, h, defaultTimeouts)
 }
 
-// NewServerWithTimeouts is NewServer with other timeouts, for tests that
+// newServerWithTimeouts is NewServer with other timeouts, for tests that
 // watch a slow client being cut off without waiting seconds for it.
-func NewServerWithTimeouts(addr string, h http.Handler, t Timeouts) *http.Server {
+func newServerWithTimeouts(addr string, h http.Handler, t timeouts) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,

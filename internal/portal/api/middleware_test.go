@@ -199,8 +199,8 @@ func TestNewServerSetsTimeouts(t *testing.T) {
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.Addr != "127.0.0.1:0" {
 		t.Errorf("server %+v", s)
 	}
-	d := DefaultTimeouts
+	d := defaultTimeouts
 	if s.ReadHeaderTimeout != d.ReadHeader || s.ReadTimeout != d.Read || s.WriteTimeout != d.Write || s.IdleTimeout != d.Idle {
-		t.Errorf("server timeouts %v %v %v %v, want DefaultTimeouts %+v", s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, d)
+		t.Errorf("server timeouts %v %v %v %v, want defaultTimeouts %+v", s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, d)
 	}
 }

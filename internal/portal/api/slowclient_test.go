@@ -12,8 +12,8 @@ import (
 )
 
 // slowClientTimeouts are short so that the test sees the cut-off at once;
-// production uses DefaultTimeouts, which TestNewServerSetsTimeouts checks.
-var slowClientTimeouts = Timeouts{ReadHeader: 300 * time.Millisecond, Read: 600 * time.Millisecond, Write: 5 * time.Second, Idle: 5 * time.Second}
+// production uses defaultTimeouts, which TestNewServerSetsTimeouts checks.
+var slowClientTimeouts = timeouts{ReadHeader: 300 * time.Millisecond, Read: 600 * time.Millisecond, Write: 5 * time.Second, Idle: 5 * time.Second}
 
 // A client that trickles its headers (slowloris) or its body is cut off by
 // the server's timeouts while it is still sending, and nothing it sent is
@@ -24,7 +24,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServerWithTimeouts(ln.Addr().String(), e.api.Handler(), slowClientTimeouts)
+	srv := newServerWithTimeouts(ln.Addr().String(), e.api.Handler(), slowClientTimeouts)
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 

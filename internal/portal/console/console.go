@@ -26,7 +26,7 @@ var staticFS embed.FS
 
 // Options configures the console.
 type Options struct {
-	SessionTTL time.Duration    // from sign-in; 0 = DefaultSessionTTL
+	SessionTTL time.Duration    // from sign-in; 0 = defaultSessionTTL
 	Now        func() time.Time // nil = time.Now
 	Logger     *slog.Logger     // nil = discard
 }
@@ -44,7 +44,7 @@ type Console struct {
 // New makes the console of a service.
 func New(svc *portal.Service, opts Options) *Console {
 	if opts.SessionTTL <= 0 {
-		opts.SessionTTL = DefaultSessionTTL
+		opts.SessionTTL = defaultSessionTTL
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -16,8 +16,8 @@ const (
 	// there is a session to hold it.
 	signInCookie = "jwo_signin"
 	cookiePath   = "/console/"
-	// DefaultSessionTTL is how long a session lasts from sign-in.
-	DefaultSessionTTL = 8 * time.Hour
+	// defaultSessionTTL is how long a session lasts from sign-in.
+	defaultSessionTTL = 8 * time.Hour
 )
 
 func randomToken() string {
