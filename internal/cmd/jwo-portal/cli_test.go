@@ -204,3 +204,16 @@ func TestSeedFlagsAfterTheFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want the file's open error", code, stderr)
 	}
 }
+
+func TestServeTrustedProxyValues(t *testing.T) {
+	cfg, err := parseServe([]string{"--db", "x.db", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "fd00::1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.trusted.String(); got != "10.0.0.0/8,fd00::1/128" {
+		t.Errorf("--trusted-proxy = %s", got)
+	}
+	if _, err := parseServe([]string{"--db", "x.db", "--trusted-proxy", "lb.internal"}, nil); err == nil || !strings.Contains(err.Error(), "CIDR") {
+		t.Errorf("--trusted-proxy lb.internal: %v, want an error asking for a CIDR block", err)
+	}
+}

@@ -56,3 +56,49 @@ func TestServeRateLimitFlag(t *testing.T) {
 		t.Errorf("another token got %d, want 200: buckets are per token", r.StatusCode)
 	}
 }
+
+// --trusted-proxy reaches the portal: behind a proxy on 127.0.0.1, the
+// client that X-Forwarded-For names has its own failed-authentication
+// budget; without the flag the header is ignored and all share one.
+func TestServeTrustedProxyFlag(t *testing.T) {
+	for _, trusted := range []bool{true, false} {
+		args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "portal.db")}
+		if trusted {
+			args = append(args, "--trusted-proxy", "127.0.0.1/32", "--trusted-proxy", "::1")
+		}
+		s := startServing(t, runServe, args...)
+		guess := func(client string) int {
+			t.Helper()
+			req, err := http.NewRequest(http.MethodGet, s.URL+"/v1/stores", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer jwo_guessed")
+			req.Header.Set("X-Forwarded-For", client)
+			resp, err := testClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			return resp.StatusCode
+		}
+		// The default budget: 10 a second, bursts of 100.
+		limited := false
+		for range 300 {
+			if guess("203.0.113.1") == http.StatusTooManyRequests {
+				limited = true
+				break
+			}
+		}
+		if !limited {
+			t.Fatalf("trusted=%v: 300 bad tokens in a row were never limited", trusted)
+		}
+		want := http.StatusUnauthorized
+		if !trusted {
+			want = http.StatusTooManyRequests
+		}
+		if got := guess("203.0.113.2"); got != want {
+			t.Errorf("trusted=%v: another client behind the proxy got %d, want %d", trusted, got, want)
+		}
+	}
+}

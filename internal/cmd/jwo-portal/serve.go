@@ -16,6 +16,7 @@ import (
 
 const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
          [--tls-cert FILE --tls-key FILE] [--metrics-addr HOST:PORT] [--egress-deny CIDR]...
+         [--trusted-proxy CIDR]...
 
 Serves the Portal API v1 until SIGINT or SIGTERM, then finishes in-flight
 requests and closes the database. Without --dev it runs in production mode:
@@ -26,7 +27,9 @@ pair is reloaded when its files change or on SIGHUP); production mode
 warns when it serves plain http on an address other than loopback.
 --metrics-addr serves the Prometheus metrics on an address of their own
 (they are never on the API's). --egress-deny adds a block the tester never
-calls, in every mode. Logs go to stderr; the listening address (and the
+calls, in every mode. --trusted-proxy names a load balancer whose
+X-Forwarded-For header names the client for the per-address limits (from
+any other peer the header is ignored). Logs go to stderr; the listening address (and the
 metrics address) is printed on stdout.
 `
 
@@ -41,6 +44,7 @@ type serveConfig struct {
 	logFormat   string
 	logLevel    levelValue
 	egressDeny  prefixList
+	trusted     prefixList
 	metricsAddr string
 	tlsCert     string
 	tlsKey      string
@@ -60,6 +64,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key of --tls-cert, PEM `FILE`")
 	c.fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "`HOST:PORT` to serve the Prometheus metrics on, apart from the API (default: not served)")
 	c.fs.Var(&cfg.egressDeny, "egress-deny", "`CIDR` the connectivity tester must never call, in every mode (repeatable)")
+	c.fs.Var(&cfg.trusted, "trusted-proxy", "`CIDR` of proxies whose X-Forwarded-For names the client for the per-address limits (repeatable; default: none, the header is ignored)")
 	c.fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
 	c.fs.Var(&cfg.logLevel, "log-level", "log `LEVEL`: debug, info, warn or error")
 	args, err := c.parse(args, stdout)
@@ -137,7 +142,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.Join(err, ln.Close())
 	}
 	svc := p.Service()
-	a, err := api.New(svc, api.Options{Logger: log, RateLimit: int(cfg.rateLimit),
+	a, err := api.New(svc, api.Options{Logger: log, RateLimit: int(cfg.rateLimit), TrustedProxies: cfg.trusted,
 		Console: console.New(svc, console.Options{Logger: log})})
 	if err != nil {
 		return errors.Join(err, ln.Close(), p.Close(context.Background()))

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
@@ -18,11 +19,18 @@ import (
 type Options struct {
 	Logger    *slog.Logger // nil = discard
 	RateLimit int          // requests per second per token, burst 2x; 0 = off
-	// AddressRateLimit bounds requests without a valid token (open routes,
-	// failed authentication, console sign-ins) per client address, burst
-	// 10x; 0 = 10 per second; negative = off.
+	// AddressRateLimit bounds, per client address, each of two budgets
+	// of requests without a valid token: the open routes (the OpenAPI
+	// document, the console's pages before sign-in) and failed
+	// authentications (a bad or missing token, a console sign-in, an
+	// unknown console session), burst 10x; 0 = 10 per second; negative =
+	// off. /healthz is in no budget.
 	AddressRateLimit int
-	PageSize         int // default page size of lists; 0 = 100 (max portal.MaxPageSize)
+	// TrustedProxies are the addresses of proxies (load balancers) whose
+	// X-Forwarded-For names the client; from any other peer the header is
+	// ignored.
+	TrustedProxies []netip.Prefix
+	PageSize       int // default page size of lists; 0 = 100 (max portal.MaxPageSize)
 	// Console, when set, is served under /console/ (internal/portal/console
 	// on the same Service); nil serves no console.
 	Console http.Handler
@@ -35,10 +43,13 @@ type API struct {
 	svc         *portal.Service
 	log         *slog.Logger
 	pageSize    int
-	limiter     *rateLimiter
-	addrLimiter *rateLimiter // requests without a valid token, per client address
-	metrics     *metrics
-	handler     http.Handler
+	limiter     *rateLimiter // per token
+	openLimiter *rateLimiter // open routes, per client address
+	authLimiter *rateLimiter // failed authentications, per client address
+
+	trustedProxies []netip.Prefix
+	metrics        *metrics
+	handler        http.Handler
 }
 
 // New builds the API over svc.
@@ -54,8 +65,11 @@ func New(svc *portal.Service, opts Options) (*API, error) {
 		log:         opts.Logger,
 		pageSize:    min(opts.PageSize, portal.MaxPageSize),
 		limiter:     newRateLimiter(opts.RateLimit),
-		addrLimiter: newAddressLimiter(opts.AddressRateLimit),
+		openLimiter: newAddressLimiter(opts.AddressRateLimit, "a client address on the open routes"),
+		authLimiter: newAddressLimiter(opts.AddressRateLimit, "a client address without a valid token"),
 		metrics:     newMetrics(),
+
+		trustedProxies: opts.TrustedProxies,
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)

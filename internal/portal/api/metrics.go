@@ -35,7 +35,7 @@ func (m *metrics) countRequest(route string, code int) {
 // only the operator's monitoring reaches, never on the API's.
 func (a *API) MetricsHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", a.serve("GET /metrics", false, a.metricsText))
+	mux.Handle("GET /metrics", a.serve("GET /metrics", openRoute, a.metricsText))
 	return withRequestInfo(withNoStore(mux))
 }
 

@@ -20,10 +20,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // are the API's paths.
 func (a *API) routes(console http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	open := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, false, h)) }
-	authed := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, true, h)) }
+	open := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, openRoute, h)) }
+	authed := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, authedRoute, h)) }
 
-	open("GET /healthz", a.healthz)
+	// A health checker behind the same address as a flood must still see
+	// the truth: /healthz is in no budget (it reads one row).
+	mux.Handle("GET /healthz", a.serve("GET /healthz", healthRoute, a.healthz))
 	open("GET /v1/openapi.json", a.openAPI)
 
 	authed("GET /v1/stores", a.listStores)
@@ -59,7 +61,7 @@ func (a *API) routes(console http.Handler) http.Handler {
 			// A pasted token is a request with a token not yet checked:
 			// the same per-address limit as the API's slows a guesser.
 			if r.Method == http.MethodPost && r.URL.Path == consoleSignIn {
-				if err := a.addrLimiter.allow(clientAddress(r)); err != nil {
+				if err := a.authLimiter.allow(a.addressOf(r)); err != nil {
 					a.writeError(w, r, err)
 					return
 				}
@@ -77,23 +79,33 @@ func (a *API) routes(console http.Handler) http.Handler {
 	return h
 }
 
+// routeKind says which budget a route's requests count against.
+type routeKind int
+
+const (
+	healthRoute routeKind = iota // no budget
+	openRoute                    // the open routes' budget, per client address
+	authedRoute                  // per token; failed authentications per client address
+)
+
 // serve adapts a handlerFunc: it names the route for logs and metrics,
-// authenticates and rate-limits when asked, and writes a returned error.
-func (a *API) serve(pattern string, auth bool, h handlerFunc) http.Handler {
+// authenticates and rate-limits as its kind says, and writes a returned
+// error.
+func (a *API) serve(pattern string, kind routeKind, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requestInfoFrom(r.Context()).route = pattern
-		if !auth {
-			if err := a.addrLimiter.allow(clientAddress(r)); err != nil {
+		if kind == openRoute {
+			if err := a.openLimiter.allow(a.addressOf(r)); err != nil {
 				a.writeError(w, r, err)
 				return
 			}
 		}
-		if auth {
+		if kind == authedRoute {
 			c, err := a.authenticate(r)
 			if err == nil {
 				err = a.limiter.allow(c.TokenID())
 			} else if portal.IsKind(err, portal.KindNoCredentials) || portal.IsKind(err, portal.KindBadCredentials) {
-				if limited := a.addrLimiter.allow(clientAddress(r)); limited != nil {
+				if limited := a.authLimiter.allow(a.addressOf(r)); limited != nil {
 					err = limited
 				}
 			}
