@@ -219,7 +219,14 @@ func EquivalentEndpointURLs(a, b string) bool {
 // CallURL is where Amazon sends a method's call: the saved endpoint URL with
 // the method's path appended.
 func CallURL(endpointURL string, m Method) string {
-	return strings.TrimRight(endpointURL, "/") + m.CallPath()
+	return OperationURL(endpointURL, m.CallPath())
+}
+
+// OperationURL is the URL of any documented operation of a connector (a
+// method's call, scan details, GetShopper): its path appended to the saved
+// endpoint URL.
+func OperationURL(endpointURL, path string) string {
+	return strings.TrimRight(endpointURL, "/") + path
 }
 
 func validateHostname(host string) error {

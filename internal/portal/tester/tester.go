@@ -155,12 +155,28 @@ func (t *Tester) run(ctx context.Context, c Call) Result {
 		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: the payload could not be encoded: %v.", err))
 	}
 
+	var res Result
+	if failure := t.post(ctx, target, payload, func(a answer, fc failureContext) {
+		a.method, a.endpointType = c.Method, c.EndpointType
+		res = classifyAnswer(a, fc)
+	}); failure != nil {
+		return *failure
+	}
+	return res
+}
+
+// post sends one JSON POST under the call timeout, no redirects followed and
+// the body capped. It hands an answer to onAnswer while the call's context
+// still lives (a read error is classified against it), and returns the
+// classified failure of a call that got no answer.
+func (t *Tester) post(ctx context.Context, target *url.URL, payload []byte, onAnswer func(answer, failureContext)) *Result {
 	callCtx, cancel := context.WithTimeout(ctx, t.opts.Timeout)
 	defer cancel()
 	var hs handshake
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(callCtx, hs.trace()), http.MethodPost, target.String(), bytes.NewReader(payload))
 	if err != nil {
-		return failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: %v.", err))
+		res := failed(jwo.ReasonConnect, fmt.Sprintf("No call was made: %v.", err))
+		return &res
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -171,41 +187,45 @@ func (t *Tester) run(ctx context.Context, c Call) Result {
 	if err != nil {
 		fc.tlsErr = hs.err()
 		reason, msg := classifyError(err, fc)
-		return failed(reason, msg)
+		res := failed(reason, msg)
+		return &res
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	a := answer{
-		status:       resp.StatusCode,
-		location:     resp.Header.Get("Location"),
-		body:         body,
-		tooLarge:     len(body) > maxBody,
-		readErr:      readErr,
-		method:       c.Method,
-		endpointType: c.EndpointType,
+		status:   resp.StatusCode,
+		location: resp.Header.Get("Location"),
+		body:     body,
+		tooLarge: len(body) > maxBody,
+		readErr:  readErr,
 	}
 	if a.tooLarge {
 		a.body = body[:maxBody]
 	}
-	return classifyAnswer(a, fc)
+	onAnswer(a, fc)
+	return nil
 }
 
 // callURL is the URL Amazon would call, refused early when no request could
 // be made of it (the dialer refuses what the egress policy forbids).
 func callURL(c Call) (*url.URL, error) {
-	if strings.TrimSpace(c.EndpointURL) == "" {
+	return pathURL(c.EndpointURL, c.Method.CallPath())
+}
+
+// pathURL is the endpoint URL with a documented operation's path appended.
+func pathURL(endpointURL, path string) (*url.URL, error) {
+	if strings.TrimSpace(endpointURL) == "" {
 		return nil, errors.New("the connector has no endpoint URL")
 	}
-	raw := jwo.CallURL(strings.TrimSpace(c.EndpointURL), c.Method)
-	u, err := url.Parse(raw)
+	u, err := url.Parse(jwo.OperationURL(strings.TrimSpace(endpointURL), path))
 	if err != nil {
-		return nil, fmt.Errorf("the endpoint URL %q is not a valid URL", c.EndpointURL)
+		return nil, fmt.Errorf("the endpoint URL %q is not a valid URL", endpointURL)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("the endpoint URL %q must start with https://", c.EndpointURL)
+		return nil, fmt.Errorf("the endpoint URL %q must start with https://", endpointURL)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("the endpoint URL %q has no host", c.EndpointURL)
+		return nil, fmt.Errorf("the endpoint URL %q has no host", endpointURL)
 	}
 	return u, nil
 }
