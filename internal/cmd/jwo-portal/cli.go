@@ -23,23 +23,25 @@ const (
 type runFunc func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 var commands = map[string]runFunc{
-	"serve":     runServe,
-	"connector": runConnector,
-	"token":     runToken,
-	"seed":      runSeed,
-	"migrate":   runMigrate,
+	"serve":       runServe,
+	"connector":   runConnector,
+	"token":       runToken,
+	"seed":        runSeed,
+	"migrate":     runMigrate,
+	"conformance": runConformance,
 }
 
 const mainUsage = `jwo-portal runs the reference Portal API v1 service and its helpers.
 
 Usage:
   jwo-portal serve     --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
-  jwo-portal connector --addr 127.0.0.1:8788 [--latency DURATION] [--fail METHOD=STATUS]...
+  jwo-portal connector --addr 127.0.0.1:8788 [--latency DURATION] [--fail METHOD=STATUS]... [--violate CASE_ID]...
   jwo-portal token create --db PATH|URL --merchant ID --role viewer|operator|admin --name NAME [--expires-in DURATION]
   jwo-portal token list   --db PATH|URL [--merchant ID]
   jwo-portal token revoke --db PATH|URL --id TOKEN_ID
   jwo-portal seed      --db PATH|URL FILE
   jwo-portal migrate   --db PATH|URL
+  jwo-portal conformance --url URL --method METHOD [--sku SKU] [--store-id ID] [--timeout D] [--json]
 
 Commands:
   serve      serve the Portal API over HTTP until SIGINT or SIGTERM
@@ -47,6 +49,7 @@ Commands:
   token      create, list and revoke API tokens (never showing a secret again)
   seed       load merchants, stores and catalog items from a YAML or JSON file
   migrate    apply the database's schema migrations and exit
+  conformance  run the CONFORMANCE suite of one method against a connector URL
 
 --db (or JWO_PORTAL_DB) is a SQLite file path or a postgres:// URL.
 
@@ -72,7 +75,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	run, ok := commands[name]
 	if !ok {
 		return report(stderr, "", &usageError{
-			msg: fmt.Sprintf("unknown command %q: use serve, connector, token, seed or migrate", name),
+			msg: fmt.Sprintf("unknown command %q: use serve, connector, token, seed, migrate or conformance", name),
 		})
 	}
 	return report(stderr, name, run(ctx, rest, stdout, stderr))
