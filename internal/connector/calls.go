@@ -154,8 +154,8 @@ func (c *Connector) orderingProblem(req jwo.OrderingRequest) any {
 	if req.RequestID != "" && uuid.Validate(req.RequestID) != nil && !c.violate["ordering.bad_request_id_refused"] {
 		return message{Message: fmt.Sprintf("requestId %q is not a UUID", req.RequestID)}
 	}
-	if !req.ShoppingTripStartTime.IsZero() && req.ShoppingTripEndTime.Before(req.ShoppingTripStartTime) && !c.violate["ordering.end_before_start_refused"] {
-		return message{Message: "shoppingTripEndTime is before shoppingTripStartTime"}
+	if trip := req.ShoppingTrip; !trip.StartTime.IsZero() && trip.EndTime.Before(trip.StartTime) && !c.violate["ordering.end_before_start_refused"] {
+		return message{Message: "shoppingTrip.endTime is before shoppingTrip.startTime"}
 	}
 	lines := map[string]bool{}
 	for i, item := range req.CartItems {
@@ -175,7 +175,7 @@ func (c *Connector) orderingProblem(req jwo.OrderingRequest) any {
 
 func isEmptyOrder(req jwo.OrderingRequest) bool {
 	return req.RequestID == "" && req.IdempotentShoppingTripID == "" && req.StoreID == "" && len(req.CartItems) == 0 &&
-		req.ShoppingTripStartTime.IsZero() && req.ShoppingTripEndTime.IsZero()
+		req.ShoppingTrip.StartTime.IsZero() && req.ShoppingTrip.EndTime.IsZero()
 }
 
 // answerFraudAndAbuse follows Amazon's recommendation, as a retailer with the

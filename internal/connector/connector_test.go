@@ -167,7 +167,7 @@ func TestBadRequests(t *testing.T) {
 		{"ordering item type", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","cartItems":[{"id":"x","type":"BOX"}]}`, "cartItems[0].type"},
 		{"fraud shopper", jwo.MethodFraudAndAbuse, `{"requestId":"r","storeId":"s"}`, "shopperIdentity.id"},
 		{"ordering request id", jwo.MethodOrdering, `{"requestId":"r-1","idempotentShoppingTripId":"t","storeId":"s"}`, `requestId "r-1" is not a UUID`},
-		{"ordering end before start", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","shoppingTripStartTime":"2026-01-02T10:00:00Z","shoppingTripEndTime":"2026-01-02T09:00:00Z"}`, "shoppingTripEndTime is before shoppingTripStartTime"},
+		{"ordering end before start", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","shoppingTrip":{"startTime":"2026-01-02T10:00:00Z","endTime":"2026-01-02T09:00:00Z"}}`, "shoppingTrip.endTime is before shoppingTrip.startTime"},
 		{"ordering duplicate line", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s","cartItems":[{"id":"x","type":"SKU","lineItemId":"l"},{"id":"y","type":"SKU","lineItemId":"l"}]}`, `cartItems[1].lineItemId "l" is given twice`},
 		{"ordering empty object", jwo.MethodOrdering, `{}`, "idempotentShoppingTripId, storeId"},
 	}
@@ -189,7 +189,7 @@ func TestBadRequests(t *testing.T) {
 func TestOrderingEdgesThatAreNotBad(t *testing.T) {
 	srv := start(t, New(Options{}))
 	order(t, srv, `{"idempotentShoppingTripId":"t-1","storeId":"s","cartItems":[{"id":"x","type":"SKU"},{"id":"y","type":"SCANCODE"}]}`)
-	order(t, srv, `{"requestId":"5f0c6a8e-4d1b-4f3a-9d7e-2b1c0a9e8f7d","idempotentShoppingTripId":"t-2","storeId":"s","shoppingTripStartTime":"2026-01-02T10:00:00Z","shoppingTripEndTime":"2026-01-02T10:00:00Z"}`)
+	order(t, srv, `{"requestId":"5f0c6a8e-4d1b-4f3a-9d7e-2b1c0a9e8f7d","idempotentShoppingTripId":"t-2","storeId":"s","shoppingTrip":{"startTime":"2026-01-02T10:00:00Z","endTime":"2026-01-02T10:00:00Z"}}`)
 }
 
 // The documented operations beyond the four calls: scan details and

@@ -98,7 +98,7 @@ func TestOrderingPayloadTripStartsFiveMinutesBefore(t *testing.T) {
 	if !ok {
 		t.Fatal("the Ordering payload is not an OrderingRequest")
 	}
-	if !req.ShoppingTripStartTime.Equal(at.Add(-5*time.Minute)) || !req.ShoppingTripEndTime.Equal(at) {
-		t.Errorf("trip %v to %v, want 09:25 to 09:30", req.ShoppingTripStartTime, req.ShoppingTripEndTime)
+	if trip := req.ShoppingTrip; !trip.StartTime.Equal(at.Add(-5*time.Minute)) || !trip.EndTime.Equal(at) || len(trip.AuthEvents) != 1 || !trip.AuthEvents[0].Timestamp.Equal(trip.StartTime) {
+		t.Errorf("trip %+v, want 09:25 to 09:30 with one entry at 09:25", trip)
 	}
 }

@@ -87,15 +87,40 @@ type CartItem struct {
 	LineItemID string   `json:"lineItemId"`
 }
 
+// TripAuthEvent is how a shopper was let in: payloadType FINANCIAL for a
+// card tapped at the gate, SCAN_CODE for a QR code.
+type TripAuthEvent struct {
+	ID          string    `json:"id"`
+	Timestamp   time.Time `json:"timestamp"`
+	Location    string    `json:"location"`
+	PayloadType string    `json:"payloadType"`
+}
+
+// ShoppingTrip is when a trip began and ended and how the shopper entered.
+type ShoppingTrip struct {
+	StartTime  time.Time       `json:"startTime"`
+	EndTime    time.Time       `json:"endTime"`
+	AuthEvents []TripAuthEvent `json:"authEvents"`
+}
+
 // OrderingRequest is POSTed to /v1/order/purchases; receivers must answer the
 // same purchaseId for the same idempotentShoppingTripId.
 type OrderingRequest struct {
-	RequestID                string     `json:"requestId"`
-	IdempotentShoppingTripID string     `json:"idempotentShoppingTripId"`
-	StoreID                  string     `json:"storeId"`
-	ShoppingTripStartTime    time.Time  `json:"shoppingTripStartTime"`
-	ShoppingTripEndTime      time.Time  `json:"shoppingTripEndTime"`
-	CartItems                []CartItem `json:"cartItems"`
+	RequestID                string       `json:"requestId"`
+	IdempotentShoppingTripID string       `json:"idempotentShoppingTripId"`
+	StoreID                  string       `json:"storeId"`
+	ShoppingTrip             ShoppingTrip `json:"shoppingTrip"`
+	CartItems                []CartItem   `json:"cartItems"`
+}
+
+// OrderingTrip is the trip of a test purchase: five minutes up to at, the
+// shopper let in by a card at the gate (event id eventID).
+func OrderingTrip(at time.Time, eventID string) ShoppingTrip {
+	start := at.UTC().Add(-5 * time.Minute)
+	return ShoppingTrip{
+		StartTime: start, EndTime: at.UTC(),
+		AuthEvents: []TripAuthEvent{{ID: eventID, Timestamp: start, Location: "ENTRY", PayloadType: "FINANCIAL"}},
+	}
 }
 
 type OrderingResponse struct {
@@ -166,8 +191,7 @@ func TestPayload(m Method, storeID, sku string, ids SyntheticIDs) any {
 			RequestID:                ids.RequestID,
 			IdempotentShoppingTripID: ids.TripID,
 			StoreID:                  storeID,
-			ShoppingTripStartTime:    at.Add(-5 * time.Minute),
-			ShoppingTripEndTime:      at,
+			ShoppingTrip:             OrderingTrip(at, ids.EventID),
 			CartItems:                []CartItem{{ID: sku, Type: "SKU", Quantity: Quantity{Value: "1", Unit: "unit"}, LineItemID: ids.EventID}},
 		}
 	case MethodFraudAndAbuse:

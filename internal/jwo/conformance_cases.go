@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // The documentation each case comes from (the product's public developer
@@ -228,7 +227,8 @@ func addUnknownToItem(m map[string]any) {
 // endBeforeStart swaps the trip's times: it now ends five minutes before it
 // starts.
 func endBeforeStart(m map[string]any) {
-	m["shoppingTripStartTime"], m["shoppingTripEndTime"] = m["shoppingTripEndTime"], m["shoppingTripStartTime"]
+	trip := m["shoppingTrip"].(map[string]any)
+	trip["startTime"], trip["endTime"] = trip["endTime"], trip["startTime"]
 }
 
 // duplicateLineItem sends the cart's item twice under the same lineItemId.
@@ -289,7 +289,6 @@ func loyaltyRequest(in CaseInput) LoyaltyRequest {
 // orderingRequest is a trip of n items (0 or 1) of the given SKU, marked as
 // a conformance run's in its trip and line item ids.
 func orderingRequest(in CaseInput, n int) OrderingRequest {
-	at := in.IDs.At.UTC()
 	items := []CartItem{}
 	for i := range n {
 		items = append(items, CartItem{
@@ -301,8 +300,7 @@ func orderingRequest(in CaseInput, n int) OrderingRequest {
 		RequestID:                in.IDs.RequestID,
 		IdempotentShoppingTripID: conformanceTag + "-" + in.IDs.TripID,
 		StoreID:                  in.StoreID,
-		ShoppingTripStartTime:    at.Add(-5 * time.Minute),
-		ShoppingTripEndTime:      at,
+		ShoppingTrip:             OrderingTrip(in.IDs.At, in.IDs.EventID),
 		CartItems:                items,
 	}
 }

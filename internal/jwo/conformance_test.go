@@ -187,8 +187,8 @@ var requestChecks = map[string]func(t *testing.T, m map[string]any){
 		}
 	},
 	"ordering.end_before_start_refused": func(t *testing.T, m map[string]any) {
-		if m["shoppingTripStartTime"] != "2026-01-02T02:04:05Z" || m["shoppingTripEndTime"] != "2026-01-02T01:59:05Z" {
-			t.Errorf("times %v .. %v", m["shoppingTripStartTime"], m["shoppingTripEndTime"])
+		if field(m, "shoppingTrip", "startTime") != "2026-01-02T02:04:05Z" || field(m, "shoppingTrip", "endTime") != "2026-01-02T01:59:05Z" {
+			t.Errorf("trip %v", m["shoppingTrip"])
 		}
 	},
 	"ordering.duplicate_line_item_refused": func(t *testing.T, m map[string]any) {
@@ -229,8 +229,12 @@ func purchaseOf(n int) func(t *testing.T, m map[string]any) {
 	return func(t *testing.T, m map[string]any) {
 		t.Helper()
 		tagged(t, "idempotentShoppingTripId", m["idempotentShoppingTripId"])
-		if m["requestId"] != caseInput.IDs.RequestID || m["shoppingTripEndTime"] != "2026-01-02T02:04:05Z" || m["shoppingTripStartTime"] != "2026-01-02T01:59:05Z" || m[UnknownField] != nil {
+		if m["requestId"] != caseInput.IDs.RequestID || field(m, "shoppingTrip", "endTime") != "2026-01-02T02:04:05Z" || field(m, "shoppingTrip", "startTime") != "2026-01-02T01:59:05Z" || m[UnknownField] != nil {
 			t.Errorf("ordering request %v", m)
+		}
+		events, _ := field(m, "shoppingTrip", "authEvents").([]any)
+		if len(events) != 1 || events[0].(map[string]any)["id"] != "ev-1" || events[0].(map[string]any)["payloadType"] != "FINANCIAL" || events[0].(map[string]any)["location"] != "ENTRY" {
+			t.Errorf("authEvents = %v", events)
 		}
 		items, ok := m["cartItems"].([]any)
 		if !ok || len(items) != n {
