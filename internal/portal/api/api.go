@@ -33,7 +33,18 @@ type Options struct {
 	PageSize       int // default page size of lists; 0 = 100 (max portal.MaxPageSize)
 	// Console, when set, is served under /console/ (internal/portal/console
 	// on the same Service); nil serves no console.
-	Console http.Handler
+	Console Console
+}
+
+// Console is the web console the API serves under /console/, under the
+// API's rate limits: Session tells whose request it is before it is served.
+type Console interface {
+	http.Handler
+	// Session resolves the console session of the request's cookie and
+	// returns the request to serve, which carries it; tokenID is the id of
+	// its token ("" without a live session), unknown whether the request
+	// brought a session cookie that names no live session.
+	Session(w http.ResponseWriter, r *http.Request) (next *http.Request, tokenID string, unknown bool)
 }
 
 const defaultPageSize = 100

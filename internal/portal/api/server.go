@@ -9,16 +9,13 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/openapi"
 )
 
-// consoleSignIn is the console's sign-in form: where a token is pasted.
-const consoleSignIn = "/console/sign-in"
-
 // handlerFunc is a handler that returns its error; serve writes it as a
 // problem document.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // routes builds the handler: the middleware around a ServeMux whose patterns
 // are the API's paths.
-func (a *API) routes(console http.Handler) http.Handler {
+func (a *API) routes(console Console) http.Handler {
 	mux := http.NewServeMux()
 	open := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, openRoute, h)) }
 	authed := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, authedRoute, h)) }
@@ -54,20 +51,7 @@ func (a *API) routes(console http.Handler) http.Handler {
 	authed("DELETE /v1/tokens/{token_id}", a.deleteToken)
 
 	if console != nil {
-		// The console authenticates by its own session cookie, with the
-		// same token check as the API (Service.ResumeSession).
-		mux.Handle("/console/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			requestInfoFrom(r.Context()).route = "/console/"
-			// A pasted token is a request with a token not yet checked:
-			// the same per-address limit as the API's slows a guesser.
-			if r.Method == http.MethodPost && r.URL.Path == consoleSignIn {
-				if err := a.authLimiter.allow(a.addressOf(r)); err != nil {
-					a.writeError(w, r, err)
-					return
-				}
-			}
-			console.ServeHTTP(w, r)
-		}))
+		mux.Handle("/console/", a.consoleLimits(console))
 	}
 
 	h := a.dispatch(mux)

@@ -55,7 +55,7 @@ func New(svc *portal.Service, opts Options) *Console {
 	c := &Console{svc: svc, ttl: opts.SessionTTL, now: opts.Now, log: opts.Logger,
 		pages: parsePages(), mux: http.NewServeMux()}
 	static, _ := fs.Sub(staticFS, "static")
-	c.mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
+	c.mux.Handle("GET /console/static/", c.noListing(http.StripPrefix(staticPrefix, http.FileServerFS(static))))
 	c.mux.HandleFunc("GET /console/sign-in", c.signInPage)
 	c.mux.HandleFunc("POST /console/sign-in", c.signIn)
 	c.mux.HandleFunc("POST /console/sign-out", c.signedIn(c.signOut))
@@ -138,9 +138,18 @@ type request struct {
 
 type signedInHandler func(w http.ResponseWriter, r *http.Request, rq request)
 
-// session resumes the session of the request's cookie. reason says why
-// there is none ("" when the browser never had one).
+// session is the session of the request's cookie: the one Session
+// resolved on the way in, or resolved now. reason says why there is none
+// ("" when the browser never had one).
 func (c *Console) session(w http.ResponseWriter, r *http.Request) (rq request, reason string, err error) {
+	if res, ok := r.Context().Value(resolvedKey{}).(*resolved); ok {
+		return res.rq, res.reason, res.err
+	}
+	return c.resume(w, r)
+}
+
+// resume resumes the session of the request's cookie.
+func (c *Console) resume(w http.ResponseWriter, r *http.Request) (rq request, reason string, err error) {
 	id := cookieValue(r, SessionCookie)
 	if id == "" {
 		return request{}, "", nil
