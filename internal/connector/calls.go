@@ -185,23 +185,24 @@ func answerFraudAndAbuse(c *Connector, body []byte) (int, any) {
 	if status, msg := c.read(body, &req, "fraud_and_abuse.unknown_fields_ignored"); status != 0 {
 		return status, msg
 	}
-	required := map[string]string{"requestId": req.RequestID, "shopperIdentity.id": req.ShopperIdentity.ID}
+	required := map[string]string{"shopperIdentity.id": req.ShopperIdentity.ID}
 	if !c.violate["fraud_and_abuse.missing_field_refused"] {
 		required["storeId"] = req.StoreID
 	}
 	if msg := missing(required); msg != nil {
 		return http.StatusBadRequest, msg
 	}
-	risks := req.Recommendation.ShopperRisks
+	recommendation := req.ShopperInteraction.Recommendation
+	risks := recommendation.ShopperRisks
 	if risks == nil {
 		risks = []string{}
 	}
 	if c.breaks("fraud_and_abuse.authorization", body, &req) {
-		return http.StatusOK, map[string]any{"authorizationConditions": []string{}, "shopperRisks": risks}
+		return http.StatusOK, map[string]any{"authorizationConditions": []jwo.AuthorizationCondition{}, "shopperRisks": risks}
 	}
 	return http.StatusOK, jwo.FraudAndAbuseResponse{
-		ShopperAuthorized:       req.Recommendation.ShopperAuthorized,
-		AuthorizationConditions: []string{},
+		ShopperAuthorized:       recommendation.ShopperAuthorized,
+		AuthorizationConditions: []jwo.AuthorizationCondition{},
 		ShopperRisks:            risks,
 	}
 }

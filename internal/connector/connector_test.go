@@ -157,7 +157,7 @@ func TestBadRequests(t *testing.T) {
 		{"empty body", jwo.MethodLoyalty, ``, "not the documented JSON object"},
 		{"an array", jwo.MethodOrdering, `[]`, "not the documented JSON object"},
 		{"trailing data", jwo.MethodOrdering, `{"idempotentShoppingTripId":"t","storeId":"s"} {}`, "unexpected data"},
-		{"wrong field type", jwo.MethodFraudAndAbuse, `{"requestId":7}`, "not the documented JSON object"},
+		{"wrong field type", jwo.MethodFraudAndAbuse, `{"storeId":7}`, "not the documented JSON object"},
 		{"identity ids", jwo.MethodIdentity, `{"keyChannel":"OPTICAL"}`, "identityKey, requestId, storeId"},
 		{"identity key not Base64", jwo.MethodIdentity, `{"requestId":"r","storeId":"s","identityKey":"not base64!"}`, "identityKey must be Base64"},
 		{"identity key too long", jwo.MethodIdentity, `{"requestId":"r","storeId":"s","identityKey":"` + strings.Repeat("A", 1004) + `"}`, "at most 1000"},

@@ -2,6 +2,7 @@ package jwo
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"time"
 )
 
@@ -127,34 +128,68 @@ type OrderingResponse struct {
 	PurchaseID string `json:"purchaseId"`
 }
 
-type Amount struct {
-	Amount       string `json:"amount"`
-	CurrencyCode string `json:"currencyCode"`
+// Money is an amount as the Fraud and Abuse API writes it: a JSON number
+// and an ISO 4217 currency code.
+type Money struct {
+	Value        json.Number `json:"value"`
+	CurrencyCode string      `json:"currencyCode"`
 }
 
 type ShopperIdentity struct {
-	ID     string `json:"id"`
-	IDType string `json:"idType"`
+	ID string `json:"id"`
 }
 
+// AuthorizationCondition is a condition of an authorization: ADJUST the
+// pre-authorized amount to Amount.
+type AuthorizationCondition struct {
+	Type   string `json:"type"`
+	Amount Money  `json:"amount"`
+}
+
+// Recommendation is Amazon's own decision, which the retailer may follow.
 type Recommendation struct {
-	ShopperAuthorized bool     `json:"shopperAuthorized"`
-	ShopperRisks      []string `json:"shopperRisks"`
+	ShopperAuthorized       bool                     `json:"shopperAuthorized"`
+	AuthorizationConditions []AuthorizationCondition `json:"authorizationConditions"`
+	ShopperRisks            []string                 `json:"shopperRisks"`
+}
+
+// GateAuthenticationEvent is how the shopper identified at the gate.
+type GateAuthenticationEvent struct {
+	ID              string    `json:"id"`
+	Type            string    `json:"type"`
+	InteractionType string    `json:"interactionType"`
+	Timestamp       time.Time `json:"timestamp"`
+	Location        string    `json:"location"`
+}
+
+type ShopperInteraction struct {
+	ShoppingTripID          string                  `json:"shoppingTripId"`
+	GateAuthenticationEvent GateAuthenticationEvent `json:"gateAuthenticationEvent"`
+	Recommendation          Recommendation          `json:"recommendation"`
 }
 
 // FraudAndAbuseRequest is POSTed to /v1/fraudandabuse/shopperauthorization.
 type FraudAndAbuseRequest struct {
-	RequestID        string          `json:"requestId"`
-	StoreID          string          `json:"storeId"`
-	ShopperIdentity  ShopperIdentity `json:"shopperIdentity"`
-	AuthorizedAmount Amount          `json:"authorizedAmount"`
-	Recommendation   Recommendation  `json:"recommendation"`
+	StoreID            string             `json:"storeId"`
+	ShopperIdentity    ShopperIdentity    `json:"shopperIdentity"`
+	AuthorizedAmount   Money              `json:"authorizedAmount"`
+	ShopperInteraction ShopperInteraction `json:"shopperInteraction"`
 }
 
 type FraudAndAbuseResponse struct {
-	ShopperAuthorized       bool     `json:"shopperAuthorized"`
-	AuthorizationConditions []string `json:"authorizationConditions"`
-	ShopperRisks            []string `json:"shopperRisks"`
+	ShopperAuthorized       bool                     `json:"shopperAuthorized"`
+	AuthorizationConditions []AuthorizationCondition `json:"authorizationConditions"`
+	ShopperRisks            []string                 `json:"shopperRisks"`
+}
+
+// FraudAndAbuseInteraction is the interaction of a test authorization: a card
+// tapped at the gate at at, and Amazon's recommendation to let the shopper in.
+func FraudAndAbuseInteraction(at time.Time, tripID, eventID string) ShopperInteraction {
+	return ShopperInteraction{
+		ShoppingTripID:          tripID,
+		GateAuthenticationEvent: GateAuthenticationEvent{ID: eventID, Type: "CREDIT_CARD", InteractionType: "TAP", Timestamp: at.UTC(), Location: "ENTRY"},
+		Recommendation:          Recommendation{ShopperAuthorized: true, AuthorizationConditions: []AuthorizationCondition{}, ShopperRisks: []string{}},
+	}
 }
 
 // SyntheticIDs are the fresh identifiers of one test call; the caller makes
@@ -196,11 +231,10 @@ func TestPayload(m Method, storeID, sku string, ids SyntheticIDs) any {
 		}
 	case MethodFraudAndAbuse:
 		return FraudAndAbuseRequest{
-			RequestID:        ids.RequestID,
-			StoreID:          storeID,
-			ShopperIdentity:  ShopperIdentity{ID: ids.EventID, IDType: "SHOPPER"},
-			AuthorizedAmount: Amount{Amount: "0.00", CurrencyCode: "USD"},
-			Recommendation:   Recommendation{ShopperAuthorized: true, ShopperRisks: []string{}},
+			StoreID:            storeID,
+			ShopperIdentity:    ShopperIdentity{ID: ids.EventID},
+			AuthorizedAmount:   Money{Value: "0", CurrencyCode: "USD"},
+			ShopperInteraction: FraudAndAbuseInteraction(at, ids.TripID, ids.RequestID),
 		}
 	}
 	return nil

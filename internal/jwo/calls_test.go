@@ -35,7 +35,8 @@ func TestTestPayloadShapes(t *testing.T) {
 				t.Errorf("ordering payload %s", raw)
 			}
 		case MethodFraudAndAbuse:
-			if got["shopperIdentity"] == nil || got["authorizedAmount"] == nil || got["recommendation"] == nil {
+			interaction, _ := got["shopperInteraction"].(map[string]any)
+			if got["shopperIdentity"] == nil || got["authorizedAmount"].(map[string]any)["value"] != 0.0 || interaction["shoppingTripId"] != "trip-1" || interaction["recommendation"] == nil {
 				t.Errorf("fraud payload %s", raw)
 			}
 		}

@@ -307,10 +307,9 @@ func orderingRequest(in CaseInput, n int) OrderingRequest {
 
 func fraudRequest(in CaseInput) FraudAndAbuseRequest {
 	return FraudAndAbuseRequest{
-		RequestID:        in.IDs.RequestID,
-		StoreID:          in.StoreID,
-		ShopperIdentity:  ShopperIdentity{ID: conformanceTag + "-" + in.IDs.EventID, IDType: "SHOPPER"},
-		AuthorizedAmount: Amount{Amount: "0.00", CurrencyCode: "USD"},
-		Recommendation:   Recommendation{ShopperAuthorized: true, ShopperRisks: []string{}},
+		StoreID:            in.StoreID,
+		ShopperIdentity:    ShopperIdentity{ID: conformanceTag + "-" + in.IDs.EventID},
+		AuthorizedAmount:   Money{Value: "0", CurrencyCode: "USD"},
+		ShopperInteraction: FraudAndAbuseInteraction(in.IDs.At, conformanceTag+"-"+in.IDs.TripID, in.IDs.RequestID),
 	}
 }

@@ -199,7 +199,9 @@ var requestChecks = map[string]func(t *testing.T, m map[string]any){
 	},
 	"fraud_and_abuse.authorization": func(t *testing.T, m map[string]any) {
 		tagged(t, "shopperIdentity.id", field(m, "shopperIdentity", "id"))
-		if field(m, "recommendation", "shopperAuthorized") != true || m["authorizedAmount"] == nil || m[UnknownField] != nil {
+		tagged(t, "shopperInteraction.shoppingTripId", field(m, "shopperInteraction", "shoppingTripId"))
+		if field(m, "shopperInteraction", "recommendation", "shopperAuthorized") != true || field(m, "authorizedAmount", "value") != 0.0 ||
+			field(m, "shopperInteraction", "gateAuthenticationEvent", "timestamp") != "2026-01-02T02:04:05Z" || m[UnknownField] != nil {
 			t.Errorf("fraud request %v", m)
 		}
 	},

@@ -83,7 +83,10 @@ func TestRunSucceedsForEachMethod(t *testing.T) {
 			if req.StoreID != storeID || req.ShopperIdentity.ID == "" {
 				t.Errorf("fraud and abuse request = %+v", req)
 			}
-			requireUUID(t, "requestId", req.RequestID)
+			requireUUID(t, "shopperInteraction.shoppingTripId", req.ShopperInteraction.ShoppingTripID)
+			if r := req.ShopperInteraction.Recommendation; !r.ShopperAuthorized || req.AuthorizedAmount.CurrencyCode != "USD" {
+				t.Errorf("fraud and abuse recommendation %+v, amount %+v", r, req.AuthorizedAmount)
+			}
 		}},
 	}
 	for _, tc := range cases {
