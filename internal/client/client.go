@@ -92,6 +92,7 @@ type ConnectorFilter struct {
 	Method             jwo.Method
 	StoreType          jwo.StoreType
 	ConnectivityStatus jwo.ConnectivityStatus
+	LastChangedVia     jwo.ChangeSource
 	PageSize           int
 }
 

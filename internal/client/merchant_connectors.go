@@ -37,6 +37,9 @@ func (f ConnectorFilter) query(pageToken string) (url.Values, error) {
 	if f.ConnectivityStatus != "" {
 		q.Set("connectivity_status", string(f.ConnectivityStatus))
 	}
+	if f.LastChangedVia != "" {
+		q.Set("last_changed_via", string(f.LastChangedVia))
+	}
 	if f.PageSize > 0 {
 		q.Set("page_size", strconv.Itoa(f.PageSize))
 	}

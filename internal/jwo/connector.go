@@ -5,13 +5,21 @@ import (
 	"time"
 )
 
+// Change is a save of a connector: when, by whom (a token's name) and
+// through which front end.
+type Change struct {
+	At  time.Time
+	By  string
+	Via ChangeSource
+}
+
 // NewConnector is the connector a first save of in creates: version 1 and
 // UNTESTED, since no run has tested it yet.
-func NewConnector(storeID string, m Method, in ConnectorInput, at time.Time, by string) Connector {
+func NewConnector(storeID string, m Method, in ConnectorInput, ch Change) Connector {
 	return Connector{
 		StoreID: storeID, Method: m, EndpointURL: in.EndpointURL, EndpointType: in.EndpointType,
 		ConnectivityStatus: ConnectivityUntested, Version: 1,
-		CreatedAt: at, UpdatedAt: at, UpdatedBy: by,
+		CreatedAt: ch.At, UpdatedAt: ch.At, UpdatedBy: ch.By, LastChangedVia: ch.Via,
 	}
 }
 
@@ -26,16 +34,17 @@ func (c Connector) ChangedBy(in ConnectorInput) bool {
 
 // Saved is c after in is saved over it, and whether that changed it. A
 // change takes the new URL and type, moves the version (and with it the
-// ETag) by one and sets the status back to UNTESTED, because no run has
-// tested the new endpoint; no change leaves c as it is.
-func (c Connector) Saved(in ConnectorInput, at time.Time, by string) (Connector, bool) {
+// ETag) by one, sets the status back to UNTESTED, because no run has
+// tested the new endpoint, and records who changed it through what; no
+// change leaves c as it is, its last change's source included.
+func (c Connector) Saved(in ConnectorInput, ch Change) (Connector, bool) {
 	if !c.ChangedBy(in) {
 		return c, false
 	}
 	c.EndpointURL, c.EndpointType = in.EndpointURL, in.EndpointType
 	c.Version++
 	c.ConnectivityStatus = ConnectivityUntested
-	c.UpdatedAt, c.UpdatedBy = at, by
+	c.UpdatedAt, c.UpdatedBy, c.LastChangedVia = ch.At, ch.By, ch.Via
 	return c, true
 }
 

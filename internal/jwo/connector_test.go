@@ -9,10 +9,11 @@ func TestConnectorSaved(t *testing.T) {
 	created := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	later := created.Add(time.Hour)
 	const url = "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod"
-	base := NewConnector("acme-sea-01", MethodOrdering, ConnectorInput{EndpointURL: url, EndpointType: EndpointPublic}, created, "otto")
+	base := NewConnector("acme-sea-01", MethodOrdering, ConnectorInput{EndpointURL: url, EndpointType: EndpointPublic},
+		Change{At: created, By: "otto", Via: ChangedViaTerraform})
 	if base.Version != 1 || base.ConnectivityStatus != ConnectivityUntested || base.EndpointURL != url ||
 		base.EndpointType != EndpointPublic || base.StoreID != "acme-sea-01" || base.Method != MethodOrdering ||
-		!base.CreatedAt.Equal(created) || !base.UpdatedAt.Equal(created) || base.UpdatedBy != "otto" {
+		!base.CreatedAt.Equal(created) || !base.UpdatedAt.Equal(created) || base.UpdatedBy != "otto" || base.LastChangedVia != ChangedViaTerraform {
 		t.Fatalf("NewConnector = %+v", base)
 	}
 	base.ConnectivityStatus, base.LastTestID = ConnectivitySuccessful, "run-1"
@@ -33,7 +34,7 @@ func TestConnectorSaved(t *testing.T) {
 			if got := base.ChangedBy(tc.in); got != tc.changed {
 				t.Errorf("ChangedBy = %t, want %t", got, tc.changed)
 			}
-			got, changed := base.Saved(tc.in, later, "ada")
+			got, changed := base.Saved(tc.in, Change{At: later, By: "ada", Via: ChangedViaConsole})
 			if changed != tc.changed {
 				t.Errorf("Saved changed = %t, want %t", changed, tc.changed)
 			}
@@ -41,7 +42,7 @@ func TestConnectorSaved(t *testing.T) {
 			if tc.changed {
 				want.EndpointURL, want.EndpointType = tc.in.EndpointURL, tc.in.EndpointType
 				want.Version, want.ConnectivityStatus = 2, ConnectivityUntested
-				want.UpdatedAt, want.UpdatedBy = later, "ada"
+				want.UpdatedAt, want.UpdatedBy, want.LastChangedVia = later, "ada", ChangedViaConsole
 			}
 			if got != want {
 				t.Errorf("Saved = %+v\nwant    %+v", got, want)

@@ -177,6 +177,21 @@ var ConnectivityStatuses = []ConnectivityStatus{ConnectivityUntested, Connectivi
 
 func (c ConnectivityStatus) Valid() bool { return slices.Contains(ConnectivityStatuses, c) }
 
+// ChangeSource is the front end through which a connector's endpoint was
+// last changed: Terraform (the provider's User-Agent), the web console, or
+// any other client of the API.
+type ChangeSource string
+
+const (
+	ChangedViaTerraform ChangeSource = "TERRAFORM"
+	ChangedViaConsole   ChangeSource = "CONSOLE"
+	ChangedViaAPI       ChangeSource = "API"
+)
+
+var ChangeSources = []ChangeSource{ChangedViaTerraform, ChangedViaConsole, ChangedViaAPI}
+
+func (c ChangeSource) Valid() bool { return slices.Contains(ChangeSources, c) }
+
 // TestStatus is the status of one connectivity test run.
 type TestStatus string
 

@@ -72,6 +72,9 @@ type Connector struct {
 	CreatedAt          time.Time          `json:"created_at"`
 	UpdatedAt          time.Time          `json:"updated_at"`
 	UpdatedBy          string             `json:"updated_by"`
+	// LastChangedVia is the front end of the last change of the endpoint
+	// URL or type: the question "was this clicked in, or is it in code?".
+	LastChangedVia ChangeSource `json:"last_changed_via"`
 }
 
 // ConnectorList is the answer of GET /v1/stores/{store_id}/connectors.

@@ -34,6 +34,18 @@ func (pr principal) actor() string {
 	return pr.name + viaSuffix + pr.via
 }
 
+// change is a save by the caller at at, through its front end.
+func (c Caller) change(at time.Time) jwo.Change {
+	via := jwo.ChangedViaAPI
+	switch c.pr.via {
+	case ViaTerraform:
+		via = jwo.ChangedViaTerraform
+	case ViaConsole:
+		via = jwo.ChangedViaConsole
+	}
+	return jwo.Change{At: at, By: c.pr.name, Via: via}
+}
+
 // Authenticate checks a token, however it was presented (an Authorization
 // header, the console's sign-in form), and answers the caller it stands
 // for, acting through via. The token is hashed at once and forgotten.

@@ -139,14 +139,14 @@ func (s *Service) PutConnector(ctx context.Context, c Caller, storeID string, m 
 		ch := change{merchant: c.pr.merchant, actor: c.pr.actor(), storeID: storeID, method: m, at: now}
 		switch {
 		case !exists:
-			sc := store.Connector{UID: uuid.NewString(), Connector: jwo.NewConnector(storeID, m, in, now, c.pr.name)}
+			sc := store.Connector{UID: uuid.NewString(), Connector: jwo.NewConnector(storeID, m, in, c.change(now))}
 			if err := tx.InsertConnector(ctx, c.pr.merchant, sc); err != nil {
 				return err
 			}
 			saved, created = sc.Connector, true
 			ch.action, ch.after = jwo.ActionConnectorCreate, sc.Connector
 		default:
-			next, changed := old.Saved(in, now, c.pr.name)
+			next, changed := old.Saved(in, c.change(now))
 			if !changed {
 				saved = old.Connector
 				return nil
@@ -196,6 +196,7 @@ type ConnectorFilter struct {
 	Method             jwo.Method
 	StoreType          jwo.StoreType
 	ConnectivityStatus jwo.ConnectivityStatus
+	LastChangedVia     jwo.ChangeSource
 }
 
 // connectorCursor is the position of a connector in the merchant-wide list:
@@ -216,7 +217,7 @@ func parseConnectorCursor(s string) (storeID string, m jwo.Method, ok bool) {
 func (s *Service) MerchantConnectors(ctx context.Context, c Caller, f ConnectorFilter, size int, after string) (list []jwo.Connector, next string, err error) {
 	size = pageSize(size)
 	q := store.ConnectorQuery{StoreIDs: f.StoreIDs, Method: f.Method, StoreType: f.StoreType,
-		ConnectivityStatus: f.ConnectivityStatus, Limit: size + 1}
+		ConnectivityStatus: f.ConnectivityStatus, LastChangedVia: f.LastChangedVia, Limit: size + 1}
 	if after != "" {
 		var ok bool
 		if q.AfterStoreID, q.AfterMethod, ok = parseConnectorCursor(after); !ok {

@@ -79,7 +79,7 @@ func prepareFixture(ctx context.Context, dir string, scaleStores int, benchStore
 				c := store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
 					StoreID: scaleStoreID(i), Method: m, EndpointURL: connectorURL, EndpointType: jwo.EndpointPublic,
 					ConnectivityStatus: jwo.ConnectivityUntested, Version: 1,
-					CreatedAt: now, UpdatedAt: now, UpdatedBy: "bench-fixture",
+					CreatedAt: now, UpdatedAt: now, UpdatedBy: "bench-fixture", LastChangedVia: jwo.ChangedViaAPI,
 				}}
 				if err := tx.InsertConnector(ctx, scaleMerchant, c); err != nil {
 					return fmt.Errorf("connector %s/%s: %w", c.StoreID, m, err)

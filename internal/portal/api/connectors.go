@@ -84,14 +84,17 @@ func parseConnectorFilter(q url.Values) (portal.ConnectorFilter, error) {
 	if f.StoreType, err = enumParam(q, "store_type", "a store type", jwo.StoreTypes); err != nil {
 		return f, err
 	}
-	f.ConnectivityStatus, err = enumParam(q, "connectivity_status", "a connectivity status", jwo.ConnectivityStatuses)
+	if f.ConnectivityStatus, err = enumParam(q, "connectivity_status", "a connectivity status", jwo.ConnectivityStatuses); err != nil {
+		return f, err
+	}
+	f.LastChangedVia, err = enumParam(q, "last_changed_via", "a change source", jwo.ChangeSources)
 	return f, err
 }
 
 // listMerchantConnectors is GET /v1/connectors: every connector of the
 // token's merchant, for adopting what the portal holds in bulk.
 func (a *API) listMerchantConnectors(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "store_id", "method", "store_type", "connectivity_status", "page_size", "page_token")
+	q, err := queryParams(r, "store_id", "method", "store_type", "connectivity_status", "last_changed_via", "page_size", "page_token")
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,7 @@ func (tp *Portal) SaveConnectors(t testing.TB, merchant string, storeIDs []strin
 				if err := tx.InsertConnector(ctx, merchant, store.Connector{UID: uuid.NewString(), Connector: jwo.Connector{
 					StoreID: id, Method: m, EndpointURL: url, EndpointType: jwo.EndpointPublic,
 					ConnectivityStatus: jwo.ConnectivityUntested, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: "fleet",
+					LastChangedVia: jwo.ChangedViaAPI,
 				}}); err != nil {
 					return err
 				}

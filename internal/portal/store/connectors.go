@@ -16,9 +16,9 @@ var (
 		WHERE merchant_id = ? AND store_id = ? AND method = ?`)
 	qConnectors = sqlQuery(`SELECT ` + connectorColumns + ` FROM connectors
 		WHERE merchant_id = ? AND store_id = ?`)
-	qInsertConnector = sqlQuery(`INSERT INTO connectors (merchant_id, ` + connectorColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	qInsertConnector = sqlQuery(`INSERT INTO connectors (merchant_id, ` + connectorColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	qUpdateConnector = sqlQuery(`UPDATE connectors SET endpoint_url = ?, endpoint_type = ?, connectivity_status = ?, version = ?,
-		updated_at = ?, updated_by = ? WHERE merchant_id = ? AND store_id = ? AND method = ? AND uid = ?`)
+		updated_at = ?, updated_by = ?, last_changed_via = ? WHERE merchant_id = ? AND store_id = ? AND method = ? AND uid = ?`)
 	qDeleteConnector = sqlQuery(`DELETE FROM connectors WHERE merchant_id = ? AND store_id = ? AND method = ?`)
 	qSetLastTest     = sqlQuery(`UPDATE connectors SET last_test_id = ? WHERE merchant_id = ? AND store_id = ? AND method = ? AND uid = ?`)
 	qApplyRunStatus  = sqlQuery(`UPDATE connectors SET connectivity_status = ?
@@ -34,14 +34,15 @@ type Connector struct {
 	UID string
 }
 
-const connectorColumns = `store_id, method, uid, endpoint_url, endpoint_type, connectivity_status, last_test_id, version, created_at, updated_at, updated_by`
+const connectorColumns = `store_id, method, uid, endpoint_url, endpoint_type, connectivity_status, last_test_id, version, created_at, updated_at, updated_by, last_changed_via`
 
 func scanConnector(s scanner) (Connector, error) {
 	var c Connector
-	var method, typ, status, created, updated string
-	if err := s.Scan(&c.StoreID, &method, &c.UID, &c.EndpointURL, &typ, &status, &c.LastTestID, &c.Version, &created, &updated, &c.UpdatedBy); err != nil {
+	var method, typ, status, created, updated, via string
+	if err := s.Scan(&c.StoreID, &method, &c.UID, &c.EndpointURL, &typ, &status, &c.LastTestID, &c.Version, &created, &updated, &c.UpdatedBy, &via); err != nil {
 		return Connector{}, err
 	}
+	c.LastChangedVia = jwo.ChangeSource(via)
 	c.Method = jwo.Method(method)
 	c.EndpointType = jwo.EndpointType(typ)
 	c.ConnectivityStatus = jwo.ConnectivityStatus(status)
@@ -88,7 +89,7 @@ func (t *Tx) Connectors(ctx context.Context, merchant, storeID string) ([]Connec
 func (t *Tx) InsertConnector(ctx context.Context, merchant string, c Connector) error {
 	_, err := t.exec(ctx, qInsertConnector,
 		merchant, c.StoreID, string(c.Method), c.UID, c.EndpointURL, string(c.EndpointType), string(c.ConnectivityStatus),
-		c.LastTestID, c.Version, formatTime(c.CreatedAt), formatTime(c.UpdatedAt), c.UpdatedBy)
+		c.LastTestID, c.Version, formatTime(c.CreatedAt), formatTime(c.UpdatedAt), c.UpdatedBy, string(c.LastChangedVia))
 	return err
 }
 
@@ -96,7 +97,7 @@ func (t *Tx) InsertConnector(ctx context.Context, merchant string, c Connector) 
 func (t *Tx) UpdateConnector(ctx context.Context, merchant string, c Connector) error {
 	res, err := t.exec(ctx, qUpdateConnector,
 		c.EndpointURL, string(c.EndpointType), string(c.ConnectivityStatus), c.Version,
-		formatTime(c.UpdatedAt), c.UpdatedBy, merchant, c.StoreID, string(c.Method), c.UID)
+		formatTime(c.UpdatedAt), c.UpdatedBy, string(c.LastChangedVia), merchant, c.StoreID, string(c.Method), c.UID)
 	if err != nil {
 		return err
 	}
@@ -165,6 +166,7 @@ type ConnectorQuery struct {
 	Method             jwo.Method
 	StoreType          jwo.StoreType
 	ConnectivityStatus jwo.ConnectivityStatus
+	LastChangedVia     jwo.ChangeSource
 	AfterStoreID       string // cursor: the last row of the previous page
 	AfterMethod        jwo.Method
 	Limit              int
@@ -177,6 +179,7 @@ var qMerchantConnectors = sqlQuery(`SELECT ` + connectorColumns + ` FROM connect
 	WHERE merchant_id = ? AND (store_id > ? OR (store_id = ? AND method > ?))
 	AND (? = '' OR method = ?)
 	AND (? = '' OR connectivity_status = ?)
+	AND (? = '' OR last_changed_via = ?)
 	AND (? = '' OR store_id IN (SELECT id FROM stores WHERE stores.merchant_id = connectors.merchant_id AND store_type = ?))
 	AND (? = 0 OR store_id IN (?` + strings.Repeat(", ?", jwo.MaxFilterStoreIDs-1) + `))
 	ORDER BY store_id, method LIMIT ?`)
@@ -189,7 +192,7 @@ func (t *Tx) MerchantConnectors(ctx context.Context, merchant string, q Connecto
 	}
 	args := []any{merchant, q.AfterStoreID, q.AfterStoreID, string(q.AfterMethod),
 		string(q.Method), string(q.Method), string(q.ConnectivityStatus), string(q.ConnectivityStatus),
-		string(q.StoreType), string(q.StoreType), len(q.StoreIDs)}
+		string(q.LastChangedVia), string(q.LastChangedVia), string(q.StoreType), string(q.StoreType), len(q.StoreIDs)}
 	args = idSlots(args, q.StoreIDs, jwo.MaxFilterStoreIDs)
 	rows, err := t.query(ctx, qMerchantConnectors, append(args, q.Limit)...)
 	if err != nil {

@@ -31,6 +31,7 @@ func newConnector(version int64) Connector {
 	return Connector{UID: "uid-1", Connector: jwo.Connector{
 		StoreID: "s-1", Method: jwo.MethodIdentity, EndpointURL: "https://a.example/v1", EndpointType: jwo.EndpointPublic,
 		ConnectivityStatus: jwo.ConnectivityUntested, Version: version, CreatedAt: now, UpdatedAt: now, UpdatedBy: "alice",
+		LastChangedVia: jwo.ChangedViaTerraform,
 	}}
 }
 

@@ -41,6 +41,9 @@ func TestMerchantConnectors(t *testing.T) {
 			} {
 				c := newConnector(1)
 				c.UID, c.StoreID, c.Method, c.ConnectivityStatus = fmt.Sprint("uid-", i), k.store, k.m, k.status
+				if k.store == "s-0" {
+					c.LastChangedVia = jwo.ChangedViaConsole
+				}
 				if err := tx.InsertConnector(ctx, k.merchant, c); err != nil {
 					return err
 				}
@@ -64,6 +67,8 @@ func TestMerchantConnectors(t *testing.T) {
 			{"method", ConnectorQuery{Method: jwo.MethodOrdering}, []string{"s-0/ORDERING", "s-1/ORDERING"}},
 			{"status", ConnectorQuery{ConnectivityStatus: jwo.ConnectivitySuccessful}, []string{"s-1/ORDERING"}},
 			{"store type", ConnectorQuery{StoreType: jwo.StoreTypeDashCart}, []string{"s-0/ORDERING"}},
+			{"clicked in", ConnectorQuery{LastChangedVia: jwo.ChangedViaConsole}, []string{"s-0/ORDERING"}},
+			{"in code", ConnectorQuery{LastChangedVia: jwo.ChangedViaTerraform}, []string{"s-1/IDENTITY", "s-1/ORDERING"}},
 			{"ids", ConnectorQuery{StoreIDs: []string{"s-0"}}, []string{"s-0/ORDERING"}},
 			{"a full list of ids", ConnectorQuery{StoreIDs: full}, []string{"s-1/IDENTITY", "s-1/ORDERING"}},
 			{"unknown id", ConnectorQuery{StoreIDs: []string{"s-9"}}, []string{}},
