@@ -125,6 +125,7 @@ func TestStatusesHeadersAndProblems(t *testing.T) {
 	conn := jwo.Connector{
 		StoreID: "s1", Method: jwo.MethodOrdering, EndpointURL: "http://127.0.0.1:1", EndpointType: jwo.EndpointPublic,
 		ConnectivityStatus: jwo.ConnectivityUntested, Version: 3, CreatedAt: now, UpdatedAt: now, UpdatedBy: "ops",
+		LastChangedVia: jwo.ChangedViaAPI,
 	}
 	etag := func(h http.Header, tag string) http.Header { h.Set("ETag", tag); return h }
 	run := jwo.ConnectivityTest{
