@@ -280,7 +280,7 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 				}
 				delta := diffCounters(before, after)
 				r.applyRequests = delta.total()
-				r.throttled += delta.code(http.StatusTooManyRequests)
+				r.throttled += delta.throttled()
 			}
 		}
 	}
@@ -311,7 +311,7 @@ func (b *bench) applyRows(ctx context.Context, n int) (applyResult, error) {
 			if v == ours {
 				delta := diffCounters(before, after)
 				r.refreshRequests = max(r.refreshRequests, delta.total())
-				r.throttled += delta.code(http.StatusTooManyRequests)
+				r.throttled += delta.throttled()
 			}
 			log.Printf("N=%d plan  %-26s %s", n, v, d.Round(time.Millisecond))
 		}
@@ -360,7 +360,7 @@ func (b *bench) connectivityRow(ctx context.Context) (testsResult, error) {
 			delta := diffCounters(before, after)
 			r.polls = delta.route("GET /v1/tests/{test_id}")
 			r.requests = delta.total()
-			r.throttled += delta.code(http.StatusTooManyRequests)
+			r.throttled += delta.throttled()
 			if r.successful, err = ws.output(ctx, "successful"); err != nil {
 				return r, err
 			}

@@ -180,10 +180,10 @@ func (d counterDelta) route(pattern string) float64 {
 	return t
 }
 
-// code sums one status code over all routes.
-func (d counterDelta) code(code int) float64 {
+// throttled sums the 429 answers over all routes.
+func (d counterDelta) throttled() float64 {
 	var t float64
-	suffix := " " + strconv.Itoa(code)
+	suffix := " " + strconv.Itoa(http.StatusTooManyRequests)
 	for k, v := range d {
 		if strings.HasSuffix(k, suffix) {
 			t += v

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,7 +79,7 @@ func (b *bench) scaleRow(ctx context.Context, n int) (scaleResult, error) {
 		}
 		r.plan = append(r.plan, d)
 		r.requests = max(r.requests, delta.total())
-		r.throttled += delta.code(http.StatusTooManyRequests)
+		r.throttled += delta.throttled()
 		log.Printf("N=%d of the fleet: plan %s, %.0f requests", n, d.Round(time.Millisecond), delta.total())
 	}
 	return r, nil
@@ -113,7 +112,7 @@ func (l *limitedPlans) plan(ctx context.Context, b *bench) error {
 	}
 	l.r.plan = append(l.r.plan, d)
 	l.r.requests = max(l.r.requests, delta.total())
-	l.r.throttled += delta.code(http.StatusTooManyRequests)
+	l.r.throttled += delta.throttled()
 	log.Printf("N=%d plan  through --rate-limit %d      %s, %.0f requests", l.r.n, limitedRate, d.Round(time.Millisecond), delta.total())
 	return nil
 }

@@ -47,7 +47,7 @@ func TestServeEgressRefusesItselfAndOperatorBlocks(t *testing.T) {
 	c := startServing(t, runConnector, "--addr", "127.0.0.1:0")
 
 	db := filepath.Join(t.TempDir(), "portal.db")
-	p := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeFile(t, "seed.yaml", seedYAML))
+	p := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeSeed(t, seedYAML))
 	token := createToken(t, db, "acme", "operator")
 	if run := runOrdering(t, p.URL, token, p.URL); run.Status != jwo.TestUnsuccessful || !strings.Contains(run.Message, "the portal's own listening address") {
 		t.Errorf("a run against the portal itself: %s %s %q; want refused as the portal's own address", run.Status, run.Reason, run.Message)
@@ -57,7 +57,7 @@ func TestServeEgressRefusesItselfAndOperatorBlocks(t *testing.T) {
 	}
 
 	denied := filepath.Join(t.TempDir(), "denied.db")
-	d := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", denied, "--dev", "--seed", writeFile(t, "seed.yaml", seedYAML),
+	d := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", denied, "--dev", "--seed", writeSeed(t, seedYAML),
 		"--egress-deny", "10.0.0.0/8", "--egress-deny", "127.0.0.1")
 	token = createToken(t, denied, "acme", "operator")
 	if run := runOrdering(t, d.URL, token, c.URL); run.Status != jwo.TestUnsuccessful || !strings.Contains(run.Message, "127.0.0.1/32, which the operator denies") {

@@ -31,7 +31,7 @@ func TestSeedAndServeCreatePrivateFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	seeded := filepath.Join(dir, "seeded.db")
-	if code, _, stderr := runCLI(t, "seed", "--db", seeded, writeFile(t, "seed.yaml", seedYAML)); code != exitOK {
+	if code, _, stderr := runCLI(t, "seed", "--db", seeded, writeSeed(t, seedYAML)); code != exitOK {
 		t.Fatalf("seed: exit %d: %s", code, stderr)
 	}
 	checkPrivate(t, seeded, "seed")

@@ -79,7 +79,7 @@ func TestServeWithSeedAndATokenCreatedWhileServing(t *testing.T) {
 }
 
 func serveSeedAndCreateToken(t *testing.T, db string) {
-	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeFile(t, "seed.yaml", seedYAML))
+	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeSeed(t, seedYAML))
 
 	if status, body := call(t, http.MethodGet, s.URL+"/healthz", "", ""); status != http.StatusOK {
 		t.Errorf("GET /healthz: %d %s", status, body)
@@ -172,7 +172,7 @@ func TestTokenCreate(t *testing.T) {
 
 func TestSeedCommandIsIdempotent(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "portal.db")
-	path := writeFile(t, "seed.yaml", seedYAML)
+	path := writeSeed(t, seedYAML)
 	auditCount := func() int {
 		s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db)
 		defer func() { _ = s.stop() }()
@@ -216,7 +216,7 @@ func TestSeedCommandIsIdempotent(t *testing.T) {
 // an ORDERING connector saved against it and a connectivity test that passes.
 func TestDemoPath(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "portal.db")
-	p := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeFile(t, "seed.yaml", seedYAML))
+	p := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeSeed(t, seedYAML))
 	c := startServing(t, runConnector, "--addr", "127.0.0.1:0")
 	token := createToken(t, db, "acme", "operator")
 

@@ -17,9 +17,10 @@ var seedYAML = func() string {
 	return string(b)
 }()
 
-func writeFile(t *testing.T, name, content string) string {
+// writeSeed writes a seed file into a fresh temporary folder.
+func writeSeed(t *testing.T, content string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
+	path := filepath.Join(t.TempDir(), "seed.yaml")
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func writeFile(t *testing.T, name, content string) string {
 func TestSeedFileMistakesNameLineAndField(t *testing.T) {
 	bad := strings.Replace(seedYAML, "region: us-east-1", "region: Seattle", 1)
 	bad = strings.Replace(bad, `barcode: "036000291452"`, `barcode: "036000291453"`, 1)
-	path := writeFile(t, "seed.yaml", bad)
+	path := writeSeed(t, bad)
 	db := filepath.Join(t.TempDir(), "portal.db")
 	for _, args := range [][]string{
 		{"seed", "--db", db, path},
@@ -62,7 +63,7 @@ func TestSeedFileMistakesNameLineAndField(t *testing.T) {
 }
 
 func TestSeedFileSyntaxError(t *testing.T) {
-	path := writeFile(t, "seed.yaml", "merchants:\n  - id: acme\n    stores: [\n")
+	path := writeSeed(t, "merchants:\n  - id: acme\n    stores: [\n")
 	code, _, stderr := runCLI(t, "seed", "--db", filepath.Join(t.TempDir(), "p.db"), path)
 	if code != exitFailure || !strings.Contains(stderr, path+":") {
 		t.Errorf("exit %d, stderr %q; want 1 and the file:line of the mistake", code, stderr)

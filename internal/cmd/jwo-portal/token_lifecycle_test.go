@@ -42,7 +42,7 @@ func tokenListRows(t *testing.T, args ...string) [][]string {
 func TestTokenListAndRevokeWhileServing(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "portal.db")
-	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeFile(t, "seed.yaml", seedYAML))
+	s := startServing(t, runServe, "--addr", "127.0.0.1:0", "--db", db, "--dev", "--seed", writeSeed(t, seedYAML))
 	viewer := createToken(t, db, "acme", "viewer")
 	code, stdout, stderr := runCLI(t, "token", "create", "--db", db, "--merchant", "acme", "--role", "admin", "--name", "ci", "--expires-in", "48h")
 	if code != exitOK {

@@ -26,11 +26,12 @@ func withStore(t *testing.T, db *DB) {
 	})
 }
 
-func newConnector(version int64) Connector {
+// newConnector is a connector at its first version, ready to insert.
+func newConnector() Connector {
 	now := Now()
 	return Connector{UID: "uid-1", Connector: jwo.Connector{
 		StoreID: "s-1", Method: jwo.MethodIdentity, EndpointURL: "https://a.example/v1", EndpointType: jwo.EndpointPublic,
-		ConnectivityStatus: jwo.ConnectivityUntested, Version: version, CreatedAt: now, UpdatedAt: now, UpdatedBy: "alice",
+		ConnectivityStatus: jwo.ConnectivityUntested, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: "alice",
 		LastChangedVia: jwo.ChangedViaTerraform,
 	}}
 }
@@ -39,7 +40,7 @@ func TestConnectorsRoundTripAndVersion(t *testing.T) {
 	conformance(t, func(t *testing.T, db *DB, _ string) {
 		ctx := context.Background()
 		withStore(t, db)
-		c := newConnector(1)
+		c := newConnector()
 		mustWrite(t, db, func(tx *Tx) error { return tx.InsertConnector(ctx, "a", c) })
 		if err := db.Write(ctx, func(tx *Tx) error { return tx.InsertConnector(ctx, "a", c) }); !errors.Is(err, ErrConflict) {
 			t.Fatalf("second insert: err = %v, want ErrConflict", err)
@@ -90,7 +91,7 @@ func TestStoresListFilterPageAndConfiguredMethods(t *testing.T) {
 					return err
 				}
 			}
-			c := newConnector(1)
+			c := newConnector()
 			c.StoreID = "s-2"
 			return tx.InsertConnector(ctx, "a", c)
 		})
@@ -177,7 +178,7 @@ func TestRunsKeysFinishOnceAndStatus(t *testing.T) {
 		withStore(t, db)
 		var first, second Test
 		mustWrite(t, db, func(tx *Tx) error {
-			if err := tx.InsertConnector(ctx, "a", newConnector(1)); err != nil {
+			if err := tx.InsertConnector(ctx, "a", newConnector()); err != nil {
 				return err
 			}
 			var err error
@@ -255,7 +256,7 @@ func TestCompareAndSetHasOneWinnerPerVersion(t *testing.T) {
 	conformance(t, func(t *testing.T, db *DB, location string) {
 		ctx := context.Background()
 		withStore(t, db)
-		mustWrite(t, db, func(tx *Tx) error { return tx.InsertConnector(ctx, "a", newConnector(1)) })
+		mustWrite(t, db, func(tx *Tx) error { return tx.InsertConnector(ctx, "a", newConnector()) })
 		other := openAt(t, location)
 		errStale := errors.New("stale version")
 		const writers, rounds = 8, 5
@@ -367,7 +368,7 @@ func TestSweepFinishesTheRunsOfGoneReplicasOnly(t *testing.T) {
 		withStore(t, db)
 		now := Now()
 		mustWrite(t, db, func(tx *Tx) error {
-			if err := tx.InsertConnector(ctx, "a", newConnector(1)); err != nil {
+			if err := tx.InsertConnector(ctx, "a", newConnector()); err != nil {
 				return err
 			}
 			if err := tx.RegisterReplica(ctx, "lapsed", now.Add(-time.Minute), now.Add(-time.Second)); err != nil {
@@ -445,7 +446,7 @@ func TestFinishedRunsAreAnnouncedToOtherReplicas(t *testing.T) {
 		t.Fatal("the listener never started")
 	}
 	mustWrite(t, db, func(tx *Tx) error {
-		if err := tx.InsertConnector(ctx, "a", newConnector(1)); err != nil {
+		if err := tx.InsertConnector(ctx, "a", newConnector()); err != nil {
 			return err
 		}
 		_, err := tx.InsertTest(ctx, claimed(running("t-1", ""), "r-1"))

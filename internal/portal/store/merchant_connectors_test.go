@@ -39,7 +39,7 @@ func TestMerchantConnectors(t *testing.T) {
 				{"a", "s-0", jwo.MethodOrdering, jwo.ConnectivityUntested},
 				{"b", "s-1", jwo.MethodIdentity, jwo.ConnectivityUntested},
 			} {
-				c := newConnector(1)
+				c := newConnector()
 				c.UID, c.StoreID, c.Method, c.ConnectivityStatus = fmt.Sprint("uid-", i), k.store, k.m, k.status
 				if k.store == "s-0" {
 					c.LastChangedVia = jwo.ChangedViaConsole

@@ -24,7 +24,7 @@ func TestTestsByID(t *testing.T) {
 				return err
 			}
 			for _, m := range []string{"a", "b"} {
-				c := newConnector(1)
+				c := newConnector()
 				if err := tx.InsertConnector(ctx, m, c); err != nil {
 					return err
 				}
