@@ -250,8 +250,8 @@ func buildScanDetails(in CaseInput, dep *Exchange) (CaseRequest, error) {
 	var id, typ string
 	if dep != nil {
 		obj, _ := object(dep.Answer)
-		id, _ = text(obj, "scanResult", "id")
-		typ, _ = text(obj, "scanResult", "type")
+		id = text(obj, "scanResult", "id")
+		typ = text(obj, "scanResult", "type")
 	}
 	if id == "" {
 		return CaseRequest{}, errors.New("not sent: loyalty.scan answered no scanResult id to ask details of")

@@ -67,18 +67,18 @@ func answerObject(a CaseAnswer, want int) (map[string]any, string) {
 	return obj, ""
 }
 
-// text is the string at a path of nested objects, and whether it is one.
-func text(obj map[string]any, path ...string) (string, bool) {
+// text is the string at a path of nested objects; "" where there is none.
+func text(obj map[string]any, path ...string) string {
 	var v any = obj
 	for _, key := range path {
 		m, ok := v.(map[string]any)
 		if !ok {
-			return "", false
+			return ""
 		}
 		v = m[key]
 	}
-	s, ok := v.(string)
-	return s, ok
+	s, _ := v.(string)
+	return s
 }
 
 // judgeIdentity: 200 with an object; a visitorDetails with an id opens the
@@ -88,11 +88,11 @@ func judgeIdentity(a CaseAnswer, _ *Exchange) Verdict {
 	if problem != "" {
 		return Verdict{Observed: problem}
 	}
-	id, _ := text(obj, "visitorDetails", "id")
+	id := text(obj, "visitorDetails", "id")
 	if id == "" {
 		return Verdict{Passed: true, Observed: "200 without a visitorDetails id: the gate stays closed (a denial)"}
 	}
-	typ, _ := text(obj, "visitorDetails", "type")
+	typ := text(obj, "visitorDetails", "type")
 	if typ != "SHOPPER" && typ != "ASSOCIATE" {
 		return Verdict{Observed: fmt.Sprintf("200 with visitorDetails id %s of type %q, which is neither SHOPPER nor ASSOCIATE", id, typ)}
 	}
@@ -105,7 +105,7 @@ func judgeKeyRefused(a CaseAnswer, _ *Exchange) Verdict {
 		return Verdict{Passed: true, Observed: statusWords(a.Status) + ": the gate stays closed"}
 	}
 	obj, _ := object(a)
-	if id, _ := text(obj, "visitorDetails", "id"); id != "" {
+	if id := text(obj, "visitorDetails", "id"); id != "" {
 		return Verdict{Observed: fmt.Sprintf("%d with visitorDetails id %s: the gate opens for a request without an identity key", a.Status, id)}
 	}
 	return Verdict{Passed: true, Observed: fmt.Sprintf("%d without a visitorDetails id: the gate stays closed", a.Status)}
@@ -117,7 +117,7 @@ func judgeScan(a CaseAnswer, _ *Exchange) Verdict {
 	if problem != "" {
 		return Verdict{Observed: problem}
 	}
-	resolution, _ := text(obj, "resolution")
+	resolution := text(obj, "resolution")
 	if resolution == "" {
 		return Verdict{Observed: "200 without a resolution"}
 	}
@@ -147,7 +147,7 @@ func judgePurchase(a CaseAnswer, _ *Exchange) Verdict {
 	if problem != "" {
 		return Verdict{Observed: problem}
 	}
-	id, _ := text(obj, "purchaseId")
+	id := text(obj, "purchaseId")
 	if id == "" {
 		return Verdict{Observed: "201 without a purchaseId"}
 	}
@@ -162,7 +162,7 @@ func judgeRetry(a CaseAnswer, dep *Exchange) Verdict {
 	}
 	first := purchaseID(dep)
 	obj, _ := object(a)
-	id, _ := text(obj, "purchaseId")
+	id := text(obj, "purchaseId")
 	if id != first {
 		return Verdict{Observed: fmt.Sprintf("201 with purchaseId %s, the first call gave %s: a retry made a second purchase", id, first)}
 	}
@@ -175,7 +175,7 @@ func purchaseID(e *Exchange) string {
 		return ""
 	}
 	obj, _ := object(e.Answer)
-	id, _ := text(obj, "purchaseId")
+	id := text(obj, "purchaseId")
 	return id
 }
 
@@ -186,7 +186,7 @@ func judgeRefused(a CaseAnswer, _ *Exchange) Verdict {
 	}
 	if a.Status >= 200 && a.Status <= 299 {
 		obj, _ := object(a)
-		if id, _ := text(obj, "purchaseId"); id != "" {
+		if id := text(obj, "purchaseId"); id != "" {
 			return Verdict{Observed: fmt.Sprintf("%d with purchaseId %s: the request was accepted", a.Status, id)}
 		}
 		return Verdict{Observed: fmt.Sprintf("%s: the request was accepted", statusWords(a.Status))}
