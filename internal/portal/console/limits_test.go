@@ -93,3 +93,29 @@ func TestStaticFilesAreNotListed(t *testing.T) {
 		t.Errorf("a static file: %d", p.Status)
 	}
 }
+
+// Every page names its icon, which is served: the browser then never asks
+// for /favicon.ico, outside the console, and logs no 404.
+func TestEveryPageHasAnIconThatIsServed(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	const link = `<link rel="icon" href="/console/static/favicon.svg" type="image/svg+xml">`
+	if p := a.Get("/console/sign-in"); !p.Has(link) {
+		t.Errorf("the sign-in page names no icon:\n%s", p.Body)
+	}
+	a.SignIn(tp.ViewerToken)
+	for _, path := range []string{"/console/", storePath, "/console/no-such-page"} {
+		if p := a.Get(path); !p.Has(link) {
+			t.Errorf("%s names no icon", path)
+		}
+	}
+	res, err := a.Client.Get(tp.URL + "/console/static/favicon.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("the icon: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
