@@ -28,17 +28,23 @@ func NewIdempotencyKey() string {
 	return rand.Text()
 }
 
-// StartTest starts a run; a non-empty idempotencyKey makes the POST safe to retry.
-// The body is left out entirely when sku is empty.
+// StartTest starts a CONNECTIVITY run; see StartRun.
 func (c *Client) StartTest(ctx context.Context, storeID string, m jwo.Method, sku, idempotencyKey string) (jwo.ConnectivityTest, error) {
+	return c.StartRun(ctx, storeID, m, jwo.TestInput{SKU: sku}, idempotencyKey)
+}
+
+// StartRun starts a run of the suite in.Suite (CONNECTIVITY when empty); a
+// non-empty idempotencyKey makes the POST safe to retry. The body is left
+// out entirely when in is empty.
+func (c *Client) StartRun(ctx context.Context, storeID string, m jwo.Method, in jwo.TestInput, idempotencyKey string) (jwo.ConnectivityTest, error) {
 	var t jwo.ConnectivityTest
 	p, err := connectorPath(storeID, m, "/tests")
 	if err != nil {
 		return t, err
 	}
 	r := request{method: http.MethodPost, path: p}
-	if sku != "" {
-		r.body = jwo.TestInput{SKU: sku}
+	if in != (jwo.TestInput{}) {
+		r.body = in
 	}
 	if idempotencyKey != "" {
 		r.header = http.Header{"Idempotency-Key": {idempotencyKey}}

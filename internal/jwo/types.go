@@ -96,6 +96,8 @@ const MaxFilterStoreIDs = 100
 // TestInput is the body of POST .../tests.
 type TestInput struct {
 	SKU string `json:"sku,omitempty"`
+	// Suite is CONNECTIVITY (the default when empty) or CONFORMANCE.
+	Suite string `json:"suite,omitempty"`
 }
 
 // ConnectivityTest is one run of a connectivity test.
@@ -104,6 +106,7 @@ type ConnectivityTest struct {
 	StoreID         string        `json:"store_id"`
 	Method          Method        `json:"method"`
 	SKU             string        `json:"sku"`
+	Suite           Suite         `json:"suite"`
 	EndpointURL     string        `json:"endpoint_url"`
 	EndpointType    EndpointType  `json:"endpoint_type"`
 	Status          TestStatus    `json:"status"`
@@ -112,9 +115,12 @@ type ConnectivityTest struct {
 	HTTPStatus      int           `json:"http_status"`
 	LatencyMS       int64         `json:"latency_ms"`
 	ResponseExcerpt string        `json:"response_excerpt"`
-	StartedAt       time.Time     `json:"started_at"`
-	CompletedAt     *time.Time    `json:"completed_at"`
-	TriggeredBy     string        `json:"triggered_by"`
+	// Cases are a CONFORMANCE run's decided cases in the suite's order;
+	// empty for CONNECTIVITY and while the run is RUNNING.
+	Cases       []Case     `json:"cases"`
+	StartedAt   time.Time  `json:"started_at"`
+	CompletedAt *time.Time `json:"completed_at"`
+	TriggeredBy string     `json:"triggered_by"`
 }
 
 // TestList is the answer of GET .../tests, newest first.

@@ -250,27 +250,56 @@ func (rn *runner) call(run store.Test) (res store.Outcome) {
 			res = interrupted("the test runner failed before the call finished; start a new run")
 		}
 	}()
-	ctx, cancel := context.WithTimeout(rn.ctx, rn.p.opts.TestTimeout+callGrace)
-	defer cancel()
-	r := rn.tester().Run(ctx, tester.Call{
-		Method: run.Method, StoreID: run.StoreID, SKU: run.SKU,
-		EndpointURL: run.EndpointURL, EndpointType: run.EndpointType,
-	})
-	o := store.Outcome{
-		Status:          r.Status,
-		Reason:          r.Reason,
-		Message:         r.Message,
-		HTTPStatus:      r.HTTPStatus,
-		LatencyMS:       r.Latency.Milliseconds(),
-		ResponseExcerpt: jwo.TruncateUTF8(r.ResponseExcerpt, maxExcerpt),
+	var o store.Outcome
+	if run.Suite == jwo.SuiteConformance {
+		o = rn.suite(run)
+	} else {
+		ctx, cancel := context.WithTimeout(rn.ctx, rn.p.opts.TestTimeout+callGrace)
+		defer cancel()
+		r := rn.tester().Run(ctx, tester.Call{
+			Method: run.Method, StoreID: run.StoreID, SKU: run.SKU,
+			EndpointURL: run.EndpointURL, EndpointType: run.EndpointType,
+		})
+		o = store.Outcome{Status: r.Status, Reason: r.Reason, Message: r.Message, HTTPStatus: r.HTTPStatus,
+			LatencyMS: r.Latency.Milliseconds(), ResponseExcerpt: jwo.TruncateUTF8(r.ResponseExcerpt, maxExcerpt)}
 	}
 	if !o.Status.Finished() {
 		// The tester promises a verdict; a run must never stay RUNNING.
+		o.Message = fmt.Sprintf("the tester gave no verdict (status %q)", o.Status)
 		o.Status, o.Reason = jwo.TestUnsuccessful, jwo.ReasonInterrupted
-		o.Message = fmt.Sprintf("the tester gave no verdict (status %q)", r.Status)
 	}
 	if o.Status == jwo.TestSuccessful {
 		o.Reason = jwo.ReasonNone
+	}
+	return o
+}
+
+// SuiteRunner runs a CONFORMANCE suite; *tester.Tester is one. A
+// TestRunner that is not one fails every CONFORMANCE run.
+type SuiteRunner interface {
+	RunSuite(ctx context.Context, s tester.SuiteCall) tester.SuiteResult
+}
+
+// suite runs a CONFORMANCE run's cases, each with the run's timeout: the
+// whole suite may take that long per case.
+func (rn *runner) suite(run store.Test) store.Outcome {
+	sr, ok := rn.tester().(SuiteRunner)
+	if !ok {
+		return store.Outcome{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonInterrupted,
+			Message: "this portal's tester cannot run conformance suites; start a CONNECTIVITY run"}
+	}
+	cases := len(jwo.ConformanceCases(run.Method))
+	ctx, cancel := context.WithTimeout(rn.ctx, time.Duration(max(1, cases))*rn.p.opts.TestTimeout+callGrace)
+	defer cancel()
+	r := sr.RunSuite(ctx, tester.SuiteCall{
+		Method: run.Method, StoreID: run.StoreID, SKU: run.SKU,
+		EndpointURL: run.EndpointURL, EndpointType: run.EndpointType,
+	})
+	o := store.Outcome{Status: r.Status, Reason: r.Reason, Message: r.Message, HTTPStatus: r.HTTPStatus,
+		LatencyMS: r.Latency.Milliseconds(), ResponseExcerpt: jwo.TruncateUTF8(r.ResponseExcerpt, maxExcerpt),
+		Cases: make([]jwo.Case, 0, len(r.Cases))}
+	for _, c := range r.Cases {
+		o.Cases = append(o.Cases, c.Case)
 	}
 	return o
 }

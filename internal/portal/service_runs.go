@@ -36,9 +36,13 @@ func (s *Service) tooManyRuns(merchant string) error {
 func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo.Method, in jwo.TestInput, key string) (jwo.ConnectivityTest, error) {
 	pr := c.pr
 	now := s.now()
+	suite, err := jwo.ParseSuite(in.Suite)
+	if err != nil {
+		return jwo.ConnectivityTest{}, invalidField("suite", "%v", err)
+	}
 	var run store.Test
 	started := false
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		started = false // the store may run this again (store.DB.Write)
 		if _, err := storeFor(ctx, tx, c, storeID, WriteConnectors); err != nil {
 			return err
@@ -46,8 +50,9 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 		if key != "" {
 			prev, err := tx.TestByKey(ctx, pr.merchant, storeID, m, key)
 			if err == nil {
-				if prev.SKU != in.SKU {
-					return conflict("idempotency-key-reused", "Idempotency-Key %q already started run %s with sku %q: use a new key for another request", key, prev.ID, prev.SKU)
+				if prev.SKU != in.SKU || prev.Suite != suite {
+					return conflict("idempotency-key-reused", "Idempotency-Key %q already started run %s (suite %s, sku %q): use a new key for another request",
+						key, prev.ID, prev.Suite, prev.SKU)
 				}
 				run = prev
 				return nil
@@ -77,7 +82,7 @@ func (s *Service) StartTest(ctx context.Context, c Caller, storeID string, m jwo
 		}
 		run, err = tx.InsertTest(ctx, store.Test{
 			ConnectivityTest: jwo.ConnectivityTest{
-				ID: uuid.NewString(), StoreID: storeID, Method: m, SKU: in.SKU,
+				ID: uuid.NewString(), StoreID: storeID, Method: m, SKU: in.SKU, Suite: suite, Cases: []jwo.Case{},
 				EndpointURL: sc.EndpointURL, EndpointType: sc.EndpointType,
 				Status: jwo.TestRunning, StartedAt: now, TriggeredBy: pr.name,
 			},

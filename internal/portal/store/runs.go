@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
@@ -11,14 +13,14 @@ import (
 var (
 	qInsertTest = sqlQuery(`INSERT INTO tests (id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason,
 		message, http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
-		idempotency_key, replica_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+		idempotency_key, replica_id, suite, cases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
 	qTest      = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ? AND merchant_id = ?`)
 	qTestByKey = lockedRead("FOR UPDATE", `SELECT `+testColumns+` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? AND idempotency_key = ?`)
 	qTests = sqlQuery(`SELECT ` + testColumns + ` FROM tests
 		WHERE merchant_id = ? AND store_id = ? AND method = ? ORDER BY seq DESC LIMIT ?`)
 	qFinishTest = sqlQuery(`UPDATE tests SET status = ?, reason = ?, message = ?, http_status = ?, latency_ms = ?,
-		response_excerpt = ?, completed_at = ? WHERE id = ? AND status = 'RUNNING' AND replica_id = ?`)
+		response_excerpt = ?, completed_at = ?, cases = ? WHERE id = ? AND status = 'RUNNING' AND replica_id = ?`)
 	qTestByID = sqlQuery(`SELECT ` + testColumns + ` FROM tests WHERE id = ?`)
 )
 
@@ -39,16 +41,20 @@ type Test struct {
 
 const testColumns = `seq, id, merchant_id, store_id, method, sku, endpoint_url, endpoint_type, status, reason, message,
 	http_status, latency_ms, response_excerpt, started_at, completed_at, triggered_by, connector_uid, connector_version,
-	COALESCE(idempotency_key, ''), replica_id`
+	COALESCE(idempotency_key, ''), replica_id, suite, cases`
 
 func scanTest(s scanner) (Test, error) {
 	var r Test
-	var method, typ, status, reason, started string
+	var method, typ, status, reason, started, suite, cases string
 	var completed sql.NullString
 	if err := s.Scan(&r.Seq, &r.ID, &r.MerchantID, &r.StoreID, &method, &r.SKU, &r.EndpointURL, &typ, &status, &reason, &r.Message,
 		&r.HTTPStatus, &r.LatencyMS, &r.ResponseExcerpt, &started, &completed, &r.TriggeredBy, &r.ConnectorUID, &r.ConnectorVersion,
-		&r.IdempotencyKey, &r.ReplicaID); err != nil {
+		&r.IdempotencyKey, &r.ReplicaID, &suite, &cases); err != nil {
 		return Test{}, err
+	}
+	r.Suite = jwo.Suite(suite)
+	if err := json.Unmarshal([]byte(cases), &r.Cases); err != nil {
+		return Test{}, fmt.Errorf("run %s: cases: %w", r.ID, err)
 	}
 	r.Method = jwo.Method(method)
 	r.EndpointType = jwo.EndpointType(typ)
@@ -74,10 +80,17 @@ func nullString(s string) any {
 // InsertTest records a new run and returns it with its sequence number. A
 // RUNNING run without a replica is queued, and announced to every replica.
 func (t *Tx) InsertTest(ctx context.Context, r Test) (Test, error) {
-	err := t.queryRow(ctx, qInsertTest,
+	if r.Suite == "" {
+		r.Suite = jwo.SuiteConnectivity
+	}
+	cases, err := casesJSON(r.Cases)
+	if err != nil {
+		return Test{}, err
+	}
+	err = t.queryRow(ctx, qInsertTest,
 		r.ID, r.MerchantID, r.StoreID, string(r.Method), r.SKU, r.EndpointURL, string(r.EndpointType), string(r.Status),
 		string(r.Reason), r.Message, r.HTTPStatus, r.LatencyMS, r.ResponseExcerpt, formatTime(r.StartedAt), nullTime(r.CompletedAt),
-		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey), r.ReplicaID).Scan(&r.Seq)
+		r.TriggeredBy, r.ConnectorUID, r.ConnectorVersion, nullString(r.IdempotencyKey), r.ReplicaID, string(r.Suite), cases).Scan(&r.Seq)
 	if err != nil {
 		return Test{}, err
 	}
@@ -117,6 +130,16 @@ type Outcome struct {
 	LatencyMS       int64
 	ResponseExcerpt string
 	CompletedAt     time.Time
+	Cases           []jwo.Case // a CONFORMANCE run's, in the suite's order
+}
+
+// casesJSON is how a run's cases are kept: a JSON array, never null.
+func casesJSON(cases []jwo.Case) (string, error) {
+	if cases == nil {
+		cases = []jwo.Case{}
+	}
+	b, err := json.Marshal(cases)
+	return string(b), err
 }
 
 // FinishTest records a run's outcome if it is still RUNNING and claimed by
@@ -124,9 +147,13 @@ type Outcome struct {
 // already finished, or is not replica's: the late result of a replica given
 // up for dead is dropped.
 func (t *Tx) FinishTest(ctx context.Context, id, replica string, o Outcome) (Test, error) {
+	cases, err := casesJSON(o.Cases)
+	if err != nil {
+		return Test{}, err
+	}
 	res, err := t.exec(ctx, qFinishTest,
 		string(o.Status), string(o.Reason), o.Message, o.HTTPStatus, o.LatencyMS, o.ResponseExcerpt, formatTime(o.CompletedAt),
-		id, replica)
+		cases, id, replica)
 	if err != nil {
 		return Test{}, err
 	}

@@ -130,7 +130,7 @@ func TestStatusesHeadersAndProblems(t *testing.T) {
 	etag := func(h http.Header, tag string) http.Header { h.Set("ETag", tag); return h }
 	run := jwo.ConnectivityTest{
 		ID: "r1", StoreID: "s1", Method: jwo.MethodOrdering, SKU: "W", EndpointURL: "http://127.0.0.1:1",
-		EndpointType: jwo.EndpointPublic, Status: jwo.TestRunning, StartedAt: now,
+		EndpointType: jwo.EndpointPublic, Status: jwo.TestRunning, StartedAt: now, Suite: jwo.SuiteConnectivity, Cases: []jwo.Case{},
 	}
 	location := func(h http.Header) http.Header { h.Set("Location", "/v1/tests/r1"); return h }
 	local := now.In(time.FixedZone("x", 3600))
