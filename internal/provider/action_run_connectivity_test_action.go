@@ -53,19 +53,18 @@ func (a *runConnectivityTestAction) Schema(_ context.Context, _ action.SchemaReq
 		Attributes: map[string]schema.Attribute{
 			"store_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Id of the store whose connector is tested.",
+				MarkdownDescription: runDocs.argument("store_id"),
 				Validators:          []validator.String{validStoreID()},
 			},
 			"method": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Connector method to test: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
+				MarkdownDescription: runDocs.argument("method"),
 				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 			},
 			"sku": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "SKU of an item in the store's catalog, put in the test order's cart. Required when " +
-					"`method` is `ORDERING`, not allowed otherwise.",
-				Validators: []validator.String{validSKU()},
+				Optional:            true,
+				MarkdownDescription: runDocs.argument("sku", skuRule),
+				Validators:          []validator.String{validSKU()},
 			},
 			"allow_unsuccessful": schema.BoolAttribute{
 				Optional: true,

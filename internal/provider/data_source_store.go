@@ -35,13 +35,13 @@ func (d *storeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	attrs := storeAttributes()
 	attrs["id"] = schema.StringAttribute{
 		Required:            true,
-		MarkdownDescription: "Id of the store: 1 to 255 letters, digits, `_` or `-`.",
+		MarkdownDescription: storeDocs.argument("id", "It has 1 to 255 letters, digits, `_` or `-`."),
 		Validators:          []validator.String{validStoreID()},
 	}
 	attrs["connectors"] = schema.ListNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: "The store's saved connectors, one per configured method.",
-		NestedObject:        schema.NestedAttributeObject{Attributes: connectorAttributes(true)},
+		NestedObject:        schema.NestedAttributeObject{Attributes: connectorAttributes()},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one store of the token's merchant: its profile, the connector methods it requires, " +

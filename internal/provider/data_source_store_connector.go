@@ -35,19 +35,15 @@ func (d *storeConnectorDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *storeConnectorDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := connectorAttributes(false)
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "`STORE_ID/METHOD`, the same id as the `jwo_store_connector` resource's.",
-	}
+	attrs := computedAttributes(storeConnectorDataSourceModel{}, connectorDocs)
 	attrs["store_id"] = schema.StringAttribute{
 		Required:            true,
-		MarkdownDescription: "Id of the store.",
+		MarkdownDescription: connectorDocs.argument("store_id"),
 		Validators:          []validator.String{validStoreID()},
 	}
 	attrs["method"] = schema.StringAttribute{
 		Required:            true,
-		MarkdownDescription: "Connector method: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
+		MarkdownDescription: connectorDocs.argument("method"),
 		Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 	}
 	resp.Schema = schema.Schema{

@@ -82,11 +82,7 @@ func (d *storeConnectorsDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *storeConnectorsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	item := connectorAttributes(true)
-	item["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "`STORE_ID/METHOD`: the import id of the `jwo_store_connector` resource that manages this connector.",
-	}
+	item := computedAttributes(listedConnectorDataModel{}, connectorDocs)
 	attrs := map[string]schema.Attribute{}
 	for name, f := range connectorFilterArguments() {
 		attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: f.description, Validators: f.validators}

@@ -39,10 +39,6 @@ func (d *storesDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 
 func (d *storesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	item := storeAttributes()
-	item["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "Id of the store.",
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the stores of the token's merchant, with each store's required methods and completion status. " +
 			"All pages of the list are read. The optional filters combine: a store is listed when it matches every filter that is set.",

@@ -12,7 +12,7 @@ import (
 // The terraform on these machines (1.11) exports no schema of list resources
 // or actions, so tfplugindocs cannot write their Schema section: their
 // templates list the attributes by hand, and this test keeps those lists
-// complete.
+// complete and each attribute described as its schema describes it.
 func TestHandWrittenDocs_nameEverySchemaAttribute(t *testing.T) {
 	t.Parallel()
 	srv := newUnconfiguredServer(t)
@@ -37,8 +37,13 @@ func TestHandWrittenDocs_nameEverySchemaAttribute(t *testing.T) {
 			continue
 		}
 		for _, a := range s.Block.Attributes {
-			if !strings.Contains(string(b), "- `"+a.Name+"` (") {
+			_, line, ok := strings.Cut(string(b), "\n- `"+a.Name+"` (")
+			line, _, _ = strings.Cut(line, "\n")
+			switch {
+			case !ok:
 				t.Errorf("%s does not describe attribute %s", file, a.Name)
+			case !strings.Contains(line, ") "+a.Description):
+				t.Errorf("%s describes %s as\n\t%q\nwhile its schema says\n\t%q", file, a.Name, line, a.Description)
 			}
 		}
 	}

@@ -79,16 +79,16 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 	// A finished run never changes: its fields are kept from state on an
 	// in-place update (of fail_on_unsuccessful) and are unknown only when a
 	// replacement runs a new test.
-	recorded := func(desc string) schema.StringAttribute {
+	recorded := func(name string) schema.StringAttribute {
 		return schema.StringAttribute{
-			MarkdownDescription: desc,
+			MarkdownDescription: runDocs.of(name),
 			Computed:            true,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
 	}
-	recordedInt := func(desc string) schema.Int64Attribute {
+	recordedInt := func(name string) schema.Int64Attribute {
 		return schema.Int64Attribute{
-			MarkdownDescription: desc,
+			MarkdownDescription: runDocs.of(name),
 			Computed:            true,
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 		}
@@ -100,25 +100,24 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 			"only forgets the record: the portal keeps the history. The test runs against the endpoint saved in the " +
 			"portal, so make it depend on the `jwo_store_connector` it tests.",
 		Attributes: map[string]schema.Attribute{
-			"id": recorded("Id of the run; the import id."),
+			"id": recorded("id"),
 			"store_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the store whose connector is tested.",
+				MarkdownDescription: runDocs.argument("store_id", "Changing it runs a new test."),
 				Required:            true,
 				Validators:          []validator.String{validStoreID()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"method": schema.StringAttribute{
-				MarkdownDescription: "Connector method to test: " + markdownList(jwo.Strings(jwo.Methods)) + ".",
+				MarkdownDescription: runDocs.argument("method", "Changing it runs a new test."),
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"sku": schema.StringAttribute{
-				MarkdownDescription: "SKU of an item in the store's catalog, put in the test order's cart. Required when " +
-					"`method` is `ORDERING`, not allowed otherwise.",
-				Optional:      true,
-				Validators:    []validator.String{validSKU()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: runDocs.argument("sku", skuRule, "Changing it runs a new test."),
+				Optional:            true,
+				Validators:          []validator.String{validSKU()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when changed, run a new test (the resource is replaced). Use " +
@@ -135,17 +134,15 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
-			"status": recorded("`SUCCESSFUL` (an HTTP 2xx answer with a JSON body within the timeout; a business " +
-				"\"no\" inside it still counts) or `UNSUCCESSFUL`."),
-			"reason": recorded("Why the run was `UNSUCCESSFUL`: " + markdownList(jwo.Strings(jwo.FailureReasons)) +
-				"; null on success."),
-			"message":       recorded("What happened, in words; null when there is nothing to say."),
-			"http_status":   recordedInt("HTTP status of the connector's answer; 0 when no answer came."),
-			"latency_ms":    recordedInt("Time from the start of the call to the end of the answer, in milliseconds."),
-			"endpoint_url":  recorded("The endpoint URL that was tested: the one saved when the run started."),
-			"endpoint_type": recorded("The endpoint type that was tested."),
-			"started_at":    recorded("When the run started (RFC 3339, UTC)."),
-			"completed_at":  recorded("When the run finished (RFC 3339, UTC)."),
+			"status":        recorded("status"),
+			"reason":        recorded("reason"),
+			"message":       recorded("message"),
+			"http_status":   recordedInt("http_status"),
+			"latency_ms":    recordedInt("latency_ms"),
+			"endpoint_url":  recorded("endpoint_url"),
+			"endpoint_type": recorded("endpoint_type"),
+			"started_at":    recorded("started_at"),
+			"completed_at":  recorded("completed_at"),
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -57,17 +56,13 @@ func (r *storeConnectorResource) Metadata(_ context.Context, req resource.Metada
 	resp.TypeName = req.ProviderTypeName + "_store_connector"
 }
 
+// portalStrings are the string attributes of jwo_store_connector that the
+// portal sets (an endpoint change, a test run): they are computed, kept from
+// state while the endpoint stays, and unknown in ModifyPlan when it changes,
+// as version is.
+var portalStrings = []string{"connectivity_status", "last_test_id", "updated_at", "updated_by"}
+
 func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	// The server changes these on every endpoint change (and a test run
-	// changes the status), so they are computed, kept from state while the
-	// endpoint stays, and unknown in ModifyPlan when it changes.
-	computedString := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{
-			MarkdownDescription: desc,
-			Computed:            true,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The connector configuration of one store and one method: the URL of the retailer's API " +
 			"Gateway that Amazon calls, and its endpoint type. Creating it never overwrites a configuration made in " +
@@ -75,56 +70,53 @@ func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"since the last refresh.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`STORE_ID/METHOD`, e.g. `acme-sea-01/ORDERING`; the import id.",
+				MarkdownDescription: connectorDocs.of("id"),
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"store_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the store (1 to 255 letters, digits, `_` or `-`). The store must exist for the " +
-					"token's merchant; changing it replaces the resource.",
+				MarkdownDescription: connectorDocs.argument("store_id", "It has 1 to 255 letters, digits, `_` or `-`, and "+
+					"the store must exist for the token's merchant; changing it replaces the resource."),
 				Required:      true,
 				Validators:    []validator.String{validStoreID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"method": schema.StringAttribute{
-				MarkdownDescription: "Connector method: " + markdownList(jwo.Strings(jwo.Methods)) + ". It must be one of the " +
-					"store's applicable methods; changing it replaces the resource.",
+				MarkdownDescription: connectorDocs.argument("method", "It must be one of the store's applicable methods; "+
+					"changing it replaces the resource."),
 				Required:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Methods)...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"endpoint_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the connector: the https invoke URL of an API Gateway stage " +
-					"(`https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`, or " +
-					"`https://{api-id}-{vpce-id}.execute-api.{region}.vpce.amazonaws.com/{stage}` for a private API) or " +
-					"a custom domain. Amazon appends the method's path. A trailing slash or the case of the host " +
-					"makes no difference, and the spelling written here is kept. A portal in development mode also " +
-					"accepts `http` URLs on loopback.",
+				MarkdownDescription: connectorDocs.argument("endpoint_url", "It is an https URL such as "+
+					"`https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`, or "+
+					"`https://{api-id}-{vpce-id}.execute-api.{region}.vpce.amazonaws.com/{stage}` for a private API. A trailing slash or the case of the host makes no difference, and the spelling "+
+					"written here is kept. A portal in development mode also accepts `http` URLs on loopback."),
 				Required:      true,
 				CustomType:    endpointURLType{},
 				Validators:    []validator.String{validEndpointURL()},
 				PlanModifiers: []planmodifier.String{keepEquivalentEndpointURL{}},
 			},
 			"endpoint_type": schema.StringAttribute{
-				MarkdownDescription: "`PUBLIC` for an edge-optimized or regional API Gateway, `PRIVATE` for a private one " +
-					"(required for a `.vpce.amazonaws.com` host). The function `provider::jwo::endpoint_type` maps an " +
-					"API Gateway endpoint configuration type to it.",
+				MarkdownDescription: connectorDocs.argument("endpoint_type", "A `.vpce.amazonaws.com` host needs `PRIVATE`. "+
+					"The function `provider::jwo::endpoint_type` maps an API Gateway endpoint configuration type to it."),
 				Required:   true,
 				Validators: []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.EndpointTypes)...)},
 			},
 			"version": schema.Int64Attribute{
-				MarkdownDescription: "Version of the configuration in the portal: 1 when created, one more per change " +
-					"of the endpoint. Updates and deletes are made only if it still matches.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				MarkdownDescription: connectorDocs.of("version"),
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"connectivity_status": computedString(markdownList(jwo.Strings(jwo.ConnectivityStatuses)) +
-				", as the latest finished connectivity test left it (`UNTESTED`: saved, not tested since). " +
-				"A changed endpoint is `UNTESTED` again."),
-			"last_test_id": computedString("Id of the latest connectivity test run of this connector; null before the first."),
-			"updated_at":   computedString("When the configuration was last changed (RFC 3339, UTC)."),
-			"updated_by":   computedString("Who last changed the configuration (the token's name)."),
 		},
+	}
+	for _, name := range portalStrings {
+		resp.Schema.Attributes[name] = schema.StringAttribute{
+			MarkdownDescription: connectorDocs.of(name),
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		}
 	}
 }
 
@@ -174,14 +166,9 @@ func (r *storeConnectorResource) ModifyPlan(ctx context.Context, req resource.Mo
 		if resp.Diagnostics.HasError() || !endpointChanged(plan, state) {
 			return
 		}
-		for name, unknown := range map[string]attr.Value{
-			"version":             types.Int64Unknown(),
-			"connectivity_status": types.StringUnknown(),
-			"last_test_id":        types.StringUnknown(),
-			"updated_at":          types.StringUnknown(),
-			"updated_by":          types.StringUnknown(),
-		} {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), unknown)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version"), types.Int64Unknown())...)
+		for _, name := range portalStrings {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
 		}
 		return
 	}

@@ -10,10 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// The provider, every resource, data source, list resource and action has a
-// description, and so has every attribute and block at any depth: the docs
-// are generated from them. It reads the schemas as Terraform gets them.
-func TestSchemas_describeEveryAttribute(t *testing.T) {
+// providerSchemas are the schemas of the provider and of every resource, data
+// source, list resource and action, as Terraform gets them, by "kind name".
+func providerSchemas(t *testing.T) (map[string]*tfprotov6.Schema, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
 	srv, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +41,14 @@ func TestSchemas_describeEveryAttribute(t *testing.T) {
 	if len(resp.ResourceSchemas) < 2 || len(resp.DataSourceSchemas) < 5 {
 		t.Fatalf("%d resources and %d data sources: the provider lost some", len(resp.ResourceSchemas), len(resp.DataSourceSchemas))
 	}
+	return schemas, resp
+}
+
+// The provider, every resource, data source, list resource and action has a
+// description, and so has every attribute and block at any depth: the docs
+// are generated from them. It reads the schemas as Terraform gets them.
+func TestSchemas_describeEveryAttribute(t *testing.T) {
+	schemas, resp := providerSchemas(t)
 	for name, s := range schemas {
 		if s == nil || s.Block == nil {
 			t.Errorf("%s has no schema", name)
