@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -111,50 +112,61 @@ func TestMigrationNumbersExistingAuditEventsPerMerchant(t *testing.T) {
 			t.Errorf("the old token after migration: %+v, %v; want it named by its hash, not expiring, not revoked", tok, err)
 		}
 	}
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
+	tokenRow := map[bool]string{
+		false: `INSERT INTO tokens (hash, merchant_id, role, name, created_at) VALUES (x'00112233445566778899', 'a', 'admin', 'old', '2026-01-01T00:00:00.000Z')`,
+		true:  `INSERT INTO tokens (hash, merchant_id, role, name, created_at) VALUES ('\x00112233445566778899'::bytea, 'a', 'admin', 'old', '2026-01-01T00:00:00.000Z')`,
+	}
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			t.Parallel()
+			checkMigrated(t, oldDatabase(t, pg, 1, append(append([]string{}, oldRows...), tokenRow[pg])))
+		})
+	}
+}
+
+// oldDatabase is a new database of the engine (PostgreSQL when pg) at
+// schema version, as a portal of that time left it, holding rows: what a
+// later migration finds.
+func oldDatabase(t *testing.T, pg bool, version int, rows []string) string {
+	t.Helper()
+	dir := sqliteMigrations
+	if pg {
+		dir = postgresMigrations
+	}
+	ms, err := migrations(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stmts []string
+	for _, m := range ms[:version] {
+		stmts = append(stmts, m.sql)
+	}
+	if !pg {
 		loc := sqliteLocation(t)
-		ms, err := migrations(sqliteMigrations)
-		if err != nil {
-			t.Fatal(err)
-		}
 		old, err := sql.Open("sqlite", dsn(loc, true))
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmts := append([]string{ms[0].sql, "PRAGMA user_version = 1"}, oldRows...)
-		stmts = append(stmts, `INSERT INTO tokens (hash, merchant_id, role, name, created_at) VALUES (x'00112233445566778899', 'a', 'admin', 'old', '2026-01-01T00:00:00.000Z')`)
-		for _, s := range stmts {
+		defer func() { _ = old.Close() }()
+		for _, s := range append(append(stmts, fmt.Sprintf("PRAGMA user_version = %d", version)), rows...) {
 			if _, err := old.ExecContext(context.Background(), s); err != nil {
 				t.Fatalf("%s: %v", s, err)
 			}
 		}
-		if err := old.Close(); err != nil {
-			t.Fatal(err)
+		return loc
+	}
+	loc := pgtest.NewDatabase(t)
+	pool, err := pgxpool.New(t.Context(), loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	stmts = append(stmts, `CREATE TABLE schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO schema_version (version) VALUES (%d)`, version))
+	for _, s := range append(stmts, rows...) {
+		if _, err := pool.Exec(t.Context(), s); err != nil {
+			t.Fatalf("%s: %v", s, err)
 		}
-		checkMigrated(t, loc)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		loc := pgtest.NewDatabase(t)
-		ms, err := migrations(postgresMigrations)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pool, err := pgxpool.New(t.Context(), loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts := append([]string{ms[0].sql,
-			`CREATE TABLE schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL)`,
-			`INSERT INTO schema_version (version) VALUES (1)`}, oldRows...)
-		stmts = append(stmts, `INSERT INTO tokens (hash, merchant_id, role, name, created_at) VALUES ('\x00112233445566778899'::bytea, 'a', 'admin', 'old', '2026-01-01T00:00:00.000Z')`)
-		for _, s := range stmts {
-			if _, err := pool.Exec(t.Context(), s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
-		pool.Close()
-		checkMigrated(t, loc)
-	})
+	}
+	return loc
 }

@@ -1,15 +1,10 @@
 package store
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
-	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
 // rowsBeforeLastChangedVia are what a database at version 6 holds: three
@@ -69,56 +64,10 @@ func TestMigrationReadsLastChangedViaFromTheAuditLog(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		loc := sqliteLocation(t)
-		ms, err := migrations(sqliteMigrations)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old, err := sql.Open("sqlite", dsn(loc, true))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stmts []string
-		for _, m := range ms[:6] {
-			stmts = append(stmts, m.sql)
-		}
-		stmts = append(append(stmts, "PRAGMA user_version = 6"), rowsBeforeLastChangedVia...)
-		for _, s := range stmts {
-			if _, err := old.ExecContext(context.Background(), s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
-		if err := old.Close(); err != nil {
-			t.Fatal(err)
-		}
-		check(t, loc)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		loc := pgtest.NewDatabase(t)
-		ms, err := migrations(postgresMigrations)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pool, err := pgxpool.New(t.Context(), loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stmts []string
-		for _, m := range ms[:6] {
-			stmts = append(stmts, m.sql)
-		}
-		stmts = append(append(stmts,
-			`CREATE TABLE schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL)`,
-			`INSERT INTO schema_version (version) VALUES (6)`), rowsBeforeLastChangedVia...)
-		for _, s := range stmts {
-			if _, err := pool.Exec(t.Context(), s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
-		pool.Close()
-		check(t, loc)
-	})
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			t.Parallel()
+			check(t, oldDatabase(t, pg, 6, rowsBeforeLastChangedVia))
+		})
+	}
 }
