@@ -309,9 +309,6 @@ func (s *Server) Stop() {
 	}
 }
 
-// Port is the loopback port the server listens on.
-func (s *Server) Port() int { return s.port }
-
 // URL is the connection URL of one database of the cluster.
 func (s *Server) URL(database string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, database)
