@@ -19,12 +19,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// Address is where the bench's CLI configuration points dev_overrides.
-const Address = "registry.terraform.io/justwalkout/jwofloor"
+// address is where the bench's CLI configuration points dev_overrides.
+const address = "registry.terraform.io/justwalkout/jwofloor"
 
 func main() {
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &floorProvider{} },
-		providerserver.ServeOpts{Address: Address})
+		providerserver.ServeOpts{Address: address})
 	if err != nil {
 		log.Fatal(err)
 	}

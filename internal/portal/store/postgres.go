@@ -216,7 +216,7 @@ func pgKind(err error) error {
 const listenRetry = 500 * time.Millisecond
 
 // listen holds a connection of its own (taken out of the pool) with LISTEN
-// on RunFinishedChannel and RunQueuedChannel; when it is lost it tells l so
+// on runFinishedChannel and runQueuedChannel; when it is lost it tells l so
 // and listens again on a new one.
 func (e *pgEngine) listen(ctx context.Context, l RunListener) {
 	missed := func() {
@@ -241,7 +241,7 @@ func (e *pgEngine) listenOnce(ctx context.Context, l RunListener, missed func())
 	}
 	conn := pc.Hijack()
 	defer func() { _ = conn.Close(context.Background()) }() // a listening connection is never given back
-	for _, ch := range []string{RunFinishedChannel, RunQueuedChannel} {
+	for _, ch := range []string{runFinishedChannel, runQueuedChannel} {
 		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func (e *pgEngine) listenOnce(ctx context.Context, l RunListener, missed func())
 		if err != nil {
 			return err
 		}
-		if n.Channel == RunQueuedChannel {
+		if n.Channel == runQueuedChannel {
 			l.Queued()
 		} else {
 			l.Finished(n.Payload)

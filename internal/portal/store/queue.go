@@ -121,9 +121,9 @@ func (t *Tx) ids(ctx context.Context, query string, args ...any) ([]string, erro
 	return ids, rows.Err()
 }
 
-// RunQueuedChannel is the PostgreSQL channel on which the commit of a new
+// runQueuedChannel is the PostgreSQL channel on which the commit of a new
 // queued run is announced, so that idle workers of every replica claim it.
-const RunQueuedChannel = "jwo_run_queued"
+const runQueuedChannel = "jwo_run_queued"
 
 // notifyQueued announces, at commit, that a run is queued. SQLite's one
 // process wakes its own workers.
@@ -131,6 +131,6 @@ func (t *Tx) notifyQueued(ctx context.Context) error {
 	if t.db.pg == nil {
 		return nil
 	}
-	_, err := t.tx.ExecContext(ctx, "SELECT pg_notify($1, '')", RunQueuedChannel)
+	_, err := t.tx.ExecContext(ctx, "SELECT pg_notify($1, '')", runQueuedChannel)
 	return t.db.classify(err)
 }

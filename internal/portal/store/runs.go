@@ -166,9 +166,9 @@ func (t *Tx) FinishTest(ctx context.Context, id, replica string, o Outcome) (Tes
 	return scanTest(t.queryRow(ctx, qTestByID, id))
 }
 
-// RunFinishedChannel is the PostgreSQL channel on which the commit of a
+// runFinishedChannel is the PostgreSQL channel on which the commit of a
 // run's outcome is announced, with the run id as payload (ListenRuns).
-const RunFinishedChannel = "jwo_run_finished"
+const runFinishedChannel = "jwo_run_finished"
 
 // notifyFinished announces, at commit, that the runs have finished, so that
 // a Prefer: wait on another replica answers at once. SQLite has one process
@@ -178,7 +178,7 @@ func (t *Tx) notifyFinished(ctx context.Context, ids ...string) error {
 		return nil
 	}
 	for _, id := range ids {
-		if _, err := t.tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", RunFinishedChannel, id); err != nil {
+		if _, err := t.tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", runFinishedChannel, id); err != nil {
 			return t.db.classify(err)
 		}
 	}

@@ -35,10 +35,10 @@ type Token struct {
 	LastUsedAt *time.Time // nil: never used (as far as the last flush knows)
 }
 
-// TokenID is the public id of the token whose SHA-256 is hash. 72 bits of
+// tokenID is the public id of the token whose SHA-256 is hash. 72 bits of
 // the hash name a token uniquely in practice and give nothing away: the
 // hash of a random 256-bit token does not lead back to it.
-func TokenID(hash []byte) string {
+func tokenID(hash []byte) string {
 	return "tok_" + hex.EncodeToString(hash[:min(9, len(hash))])
 }
 
@@ -53,10 +53,10 @@ func (t *Tx) EnsureMerchant(ctx context.Context, id string, now time.Time) (crea
 }
 
 // InsertToken stores a token's hash with its merchant, role, name and
-// expiry; an empty ID is TokenID(hash). It returns the token as stored.
+// expiry; an empty ID is tokenID(hash). It returns the token as stored.
 func (t *Tx) InsertToken(ctx context.Context, hash []byte, tok Token) (Token, error) {
 	if tok.ID == "" {
-		tok.ID = TokenID(hash)
+		tok.ID = tokenID(hash)
 	}
 	_, err := t.exec(ctx, qInsertToken,
 		hash, tok.ID, tok.MerchantID, string(tok.Role), tok.Name, formatTime(tok.CreatedAt), nullTime(tok.ExpiresAt))
