@@ -13,15 +13,15 @@ func TestItemNameLengthLimits(t *testing.T) {
 	for name, ok := range map[string]bool{
 		"a": true, strings.Repeat("é", 100): true, strings.Repeat("é", 101): false, "": false,
 	} {
-		if err := ValidateItemName(name); (err == nil) != ok {
-			t.Errorf("ValidateItemName(%d runes) = %v", len([]rune(name)), err)
+		if err := validateItemName(name); (err == nil) != ok {
+			t.Errorf("validateItemName(%d runes) = %v", len([]rune(name)), err)
 		}
 	}
 }
 
 func TestPLULengthLimits(t *testing.T) {
 	for code, ok := range map[string]bool{"12": false, "123": true, "123456": true, "1234567": false, "12a": false} {
-		if err := ValidateBarcode(code, BarcodePLU); (err == nil) != ok {
+		if err := validateBarcode(code, BarcodePLU); (err == nil) != ok {
 			t.Errorf("PLU %q: %v", code, err)
 		}
 	}
@@ -46,12 +46,12 @@ func TestStoreNameLengthLimits(t *testing.T) {
 
 func TestEndpointURLLengthLimit(t *testing.T) {
 	base := "https://connectors.example.com/"
-	at := base + strings.Repeat("a", MaxEndpointURLLength-len(base))
+	at := base + strings.Repeat("a", maxEndpointURLLength-len(base))
 	if _, err := ParseEndpointURL(at, prod); err != nil {
-		t.Errorf("a URL of exactly %d characters: %v", MaxEndpointURLLength, err)
+		t.Errorf("a URL of exactly %d characters: %v", maxEndpointURLLength, err)
 	}
 	if _, err := ParseEndpointURL(at+"a", prod); err == nil || !strings.Contains(err.Error(), "the limit is") {
-		t.Errorf("a URL of %d characters: %v", MaxEndpointURLLength+1, err)
+		t.Errorf("a URL of %d characters: %v", maxEndpointURLLength+1, err)
 	}
 }
 

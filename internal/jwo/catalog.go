@@ -18,23 +18,23 @@ func ValidateSKU(sku string) error {
 	return nil
 }
 
-// ValidateItemName checks a catalog item's name: 1 to 100 characters.
-func ValidateItemName(name string) error {
+// validateItemName checks a catalog item's name: 1 to 100 characters.
+func validateItemName(name string) error {
 	if !utf8.ValidString(name) {
 		return fmt.Errorf("item name is not valid UTF-8")
 	}
 	if n := utf8.RuneCountInString(name); n < 1 || n > 100 {
 		return fmt.Errorf("item name must be 1 to 100 characters, got %d", n)
 	}
-	if err := CheckDisplayText(name); err != nil {
+	if err := checkDisplayText(name); err != nil {
 		return fmt.Errorf("item name %q %w", name, err)
 	}
 	return nil
 }
 
-// ValidateBarcode checks the length and, for every type but PLU, the check
+// validateBarcode checks the length and, for every type but PLU, the check
 // digit. PLU codes (3 to 6 digits) carry no check digit.
-func ValidateBarcode(code string, t BarcodeType) error {
+func validateBarcode(code string, t BarcodeType) error {
 	switch t {
 	case BarcodeUPC:
 		switch len(code) {
@@ -70,14 +70,14 @@ func ValidateCatalogItem(item CatalogItem) []FieldError {
 	if err := ValidateSKU(item.SKU); err != nil {
 		errs = append(errs, FieldError{Field: "sku", Message: err.Error()})
 	}
-	if err := ValidateBarcode(item.Barcode, item.BarcodeType); err != nil {
+	if err := validateBarcode(item.Barcode, item.BarcodeType); err != nil {
 		field := "barcode"
 		if !item.BarcodeType.Valid() {
 			field = "barcode_type"
 		}
 		errs = append(errs, FieldError{Field: field, Message: err.Error()})
 	}
-	if err := ValidateItemName(item.Name); err != nil {
+	if err := validateItemName(item.Name); err != nil {
 		errs = append(errs, FieldError{Field: "name", Message: err.Error()})
 	}
 	return errs

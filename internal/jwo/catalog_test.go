@@ -39,7 +39,7 @@ func TestValidateBarcode(t *testing.T) {
 		{"036000291452", "QR", "not a barcode type"},
 	}
 	for _, tt := range tests {
-		err := ValidateBarcode(tt.code, tt.typ)
+		err := validateBarcode(tt.code, tt.typ)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%s %s: %v", tt.typ, tt.code, err)
@@ -95,7 +95,7 @@ func TestValidateCatalogItem(t *testing.T) {
 			t.Errorf("%s: %v", tt.field, errs)
 		}
 	}
-	if err := ValidateItemName(strings.Repeat("é", 100)); err != nil {
+	if err := validateItemName(strings.Repeat("é", 100)); err != nil {
 		t.Errorf("100 two-byte characters are 100 characters: %v", err)
 	}
 }
@@ -106,12 +106,12 @@ func FuzzValidateBarcode(f *testing.F) {
 	f.Add("080442957X", "ISBN10")
 	f.Add("4011", "PLU")
 	f.Fuzz(func(t *testing.T, code, typ string) {
-		err := ValidateBarcode(code, BarcodeType(typ))
+		err := validateBarcode(code, BarcodeType(typ))
 		if err == nil && BarcodeType(typ) != BarcodePLU && BarcodeType(typ) != BarcodeISBN10 {
 			// Any accepted GS1 code must stop validating when its check digit changes.
 			last := code[len(code)-1]
 			flipped := code[:len(code)-1] + string('0'+(last-'0'+1)%10)
-			if ValidateBarcode(flipped, BarcodeType(typ)) == nil {
+			if validateBarcode(flipped, BarcodeType(typ)) == nil {
 				t.Fatalf("%s %s and %s both valid", typ, code, flipped)
 			}
 		}

@@ -23,8 +23,8 @@ const (
 	HostLoopback
 )
 
-// MaxEndpointURLLength bounds a saved URL; API Gateway URLs are far shorter.
-const MaxEndpointURLLength = 2048
+// maxEndpointURLLength bounds a saved URL; API Gateway URLs are far shorter.
+const maxEndpointURLLength = 2048
 
 // EndpointPolicy says what a deployment allows beyond the production rules.
 type EndpointPolicy struct {
@@ -57,8 +57,8 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 	if raw == "" {
 		return Endpoint{}, fmt.Errorf("endpoint URL is empty: set the https URL of the API Gateway stage")
 	}
-	if len(raw) > MaxEndpointURLLength {
-		return Endpoint{}, fmt.Errorf("endpoint URL is %d characters long; the limit is %d", len(raw), MaxEndpointURLLength)
+	if len(raw) > maxEndpointURLLength {
+		return Endpoint{}, fmt.Errorf("endpoint URL is %d characters long; the limit is %d", len(raw), maxEndpointURLLength)
 	}
 	if strings.TrimSpace(raw) != raw {
 		return Endpoint{}, fmt.Errorf("endpoint URL %q has leading or trailing spaces: remove them", raw)
@@ -185,10 +185,10 @@ func CanonicalPort(raw string) string {
 	return u.String()
 }
 
-// NormalizeEndpointURL gives the form two spellings of one endpoint share:
+// normalizeEndpointURL gives the form two spellings of one endpoint share:
 // lower-case scheme and host, no default port, no trailing slash. A value that
 // does not parse is returned as it is.
-func NormalizeEndpointURL(raw string) string {
+func normalizeEndpointURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return raw
@@ -213,7 +213,7 @@ func NormalizeEndpointURL(raw string) string {
 
 // EquivalentEndpointURLs reports whether two spellings name the same endpoint.
 func EquivalentEndpointURLs(a, b string) bool {
-	return a == b || NormalizeEndpointURL(a) == NormalizeEndpointURL(b)
+	return a == b || normalizeEndpointURL(a) == normalizeEndpointURL(b)
 }
 
 // CallURL is where Amazon sends a method's call: the saved endpoint URL with

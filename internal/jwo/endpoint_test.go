@@ -67,7 +67,7 @@ func TestParseEndpointURLRejects(t *testing.T) {
 		{"https://bad_label.example.com", prod, "invalid label"},
 		{"https://example.123", prod, "numeric top-level"},
 		{" https://connectors.example.com", prod, "spaces"},
-		{"https://" + strings.Repeat("a", MaxEndpointURLLength) + ".com", prod, "limit"},
+		{"https://" + strings.Repeat("a", maxEndpointURLLength) + ".com", prod, "limit"},
 	}
 	for _, tt := range tests {
 		_, err := ParseEndpointURL(tt.url, tt.policy)
@@ -128,7 +128,7 @@ func TestEquivalentEndpointURLs(t *testing.T) {
 	}
 	for _, p := range same {
 		if !EquivalentEndpointURLs(p[0], p[1]) {
-			t.Errorf("%q and %q should be equivalent (normalized %q vs %q)", p[0], p[1], NormalizeEndpointURL(p[0]), NormalizeEndpointURL(p[1]))
+			t.Errorf("%q and %q should be equivalent (normalized %q vs %q)", p[0], p[1], normalizeEndpointURL(p[0]), normalizeEndpointURL(p[1]))
 		}
 	}
 	different := [][2]string{
@@ -176,7 +176,7 @@ func FuzzParseEndpointURL(f *testing.F) {
 			return
 		}
 		// An accepted URL must keep its meaning after normalization.
-		n := NormalizeEndpointURL(raw)
+		n := normalizeEndpointURL(raw)
 		if !EquivalentEndpointURLs(raw, n) {
 			t.Fatalf("normalized %q to %q, which is not equivalent", raw, n)
 		}

@@ -9,7 +9,7 @@ import (
 // HostAddr is the IP address a URL host denotes, in every spelling that a
 // resolver or dialer on this machine would read as an address rather than a
 // name to look up: what netip reads (with or without the brackets of an
-// IPv6 literal, with a zone) and the loose IPv4 forms of LooseIPv4. The
+// IPv6 literal, with a zone) and the loose IPv4 forms of looseIPv4. The
 // save-time URL rules and the tester's dialer both ask it, so a host that
 // the dialer would treat as an IP is never saved as a domain name.
 func HostAddr(host string) (netip.Addr, bool) {
@@ -17,10 +17,10 @@ func HostAddr(host string) (netip.Addr, bool) {
 	if a, err := netip.ParseAddr(h); err == nil {
 		return a, true
 	}
-	return LooseIPv4(host)
+	return looseIPv4(host)
 }
 
-// LooseIPv4 reads the host forms that inet_aton, getaddrinfo, curl and
+// looseIPv4 reads the host forms that inet_aton, getaddrinfo, curl and
 // browsers (the WHATWG URL parser) take as an IPv4 address although netip
 // does not: one to four parts in decimal, octal (leading 0) or hex (0x),
 // the last part filling the remaining bytes, and a trailing dot. So
@@ -28,7 +28,7 @@ func HostAddr(host string) (netip.Addr, bool) {
 // 127.0.0.1. The dialer gives such a host the address it denotes instead of
 // asking DNS about it, so that the egress policy judges what any resolver on
 // the machine would have dialed.
-func LooseIPv4(host string) (netip.Addr, bool) {
+func looseIPv4(host string) (netip.Addr, bool) {
 	host = strings.TrimSuffix(host, ".")
 	if host == "" {
 		return netip.Addr{}, false

@@ -48,12 +48,12 @@ func TestLooseIPv4(t *testing.T) {
 		{"::1", ""},
 	}
 	for _, tc := range tests {
-		got, ok := LooseIPv4(tc.host)
+		got, ok := looseIPv4(tc.host)
 		switch {
 		case tc.want == "" && ok:
-			t.Errorf("LooseIPv4(%q) = %s, want no address", tc.host, got)
+			t.Errorf("looseIPv4(%q) = %s, want no address", tc.host, got)
 		case tc.want != "" && (!ok || got != netip.MustParseAddr(tc.want)):
-			t.Errorf("LooseIPv4(%q) = %s, %t; want %s", tc.host, got, ok, tc.want)
+			t.Errorf("looseIPv4(%q) = %s, %t; want %s", tc.host, got, ok, tc.want)
 		}
 	}
 }

@@ -6,10 +6,10 @@ import (
 	"slices"
 )
 
-// RequiredMethods derives which connector methods a store needs from its
+// requiredMethods derives which connector methods a store needs from its
 // profile, in the canonical order of Methods. A method that is not required
 // is not applicable either: it cannot be configured.
-func RequiredMethods(p StoreProfile) []Method {
+func requiredMethods(p StoreProfile) []Method {
 	jwoStore := p.StoreType == StoreTypeJWO
 	need := map[Method]bool{
 		MethodIdentity:      jwoStore && slices.ContainsFunc(p.EntryMethods, EntryMethod.RetailerManaged),
@@ -28,13 +28,13 @@ func RequiredMethods(p StoreProfile) []Method {
 
 // MethodApplies reports whether a connector for m may be configured on the store.
 func MethodApplies(p StoreProfile, m Method) bool {
-	return slices.Contains(RequiredMethods(p), m)
+	return slices.Contains(requiredMethods(p), m)
 }
 
 // NotApplicableError explains why a method cannot be configured on a store
 // and lists what can.
 func NotApplicableError(p StoreProfile, m Method) error {
-	req := RequiredMethods(p)
+	req := requiredMethods(p)
 	if len(req) == 0 {
 		return fmt.Errorf("method %s does not apply to store %q: the store needs no connectors (completion status NOT_REQUIRED)", m, p.ID)
 	}
@@ -45,7 +45,7 @@ func NotApplicableError(p StoreProfile, m Method) error {
 // methods that have a saved endpoint URL and type. COMPLETE says every
 // required value is set, not that the connectors work.
 func DeriveCompletion(p StoreProfile, configured []Method) Completion {
-	req := RequiredMethods(p)
+	req := requiredMethods(p)
 	c := Completion{
 		StoreID:           p.ID,
 		RequiredMethods:   req,
@@ -103,8 +103,8 @@ func ValidateMerchantID(id string) error {
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 
-// ValidateRegion checks the AWS Region form, e.g. us-east-1 or us-gov-west-1.
-func ValidateRegion(r string) error {
+// validateRegion checks the AWS Region form, e.g. us-east-1 or us-gov-west-1.
+func validateRegion(r string) error {
 	if !regionPattern.MatchString(r) {
 		return fmt.Errorf("region %q is not an AWS Region code such as \"us-east-1\"", r)
 	}
@@ -122,13 +122,13 @@ func ValidateStoreProfile(p StoreProfile) []FieldError {
 	}
 	if n := len([]rune(p.Name)); n < 1 || n > 200 {
 		add("name", "must be 1 to 200 characters, got %d", n)
-	} else if err := CheckDisplayText(p.Name); err != nil {
+	} else if err := checkDisplayText(p.Name); err != nil {
 		add("name", "%q %s", p.Name, err)
 	}
 	if !p.StoreType.Valid() {
 		add("store_type", "%q is not a store type: use one of %s", p.StoreType, joinQuoted(StoreTypes))
 	}
-	if err := ValidateRegion(p.Region); err != nil {
+	if err := validateRegion(p.Region); err != nil {
 		add("region", "%s", err)
 	}
 	seen := map[EntryMethod]bool{}

@@ -48,13 +48,13 @@ func TestRequiredMethods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := RequiredMethods(tt.profile)
+			got := requiredMethods(tt.profile)
 			if !slices.Equal(got, tt.want) {
-				t.Fatalf("RequiredMethods = %v, want %v", got, tt.want)
+				t.Fatalf("requiredMethods = %v, want %v", got, tt.want)
 			}
 			for _, m := range Methods {
 				if MethodApplies(tt.profile, m) != slices.Contains(tt.want, m) {
-					t.Errorf("MethodApplies(%s) disagrees with RequiredMethods", m)
+					t.Errorf("MethodApplies(%s) disagrees with requiredMethods", m)
 				}
 			}
 		})
@@ -160,12 +160,12 @@ func TestValidateStoreProfile(t *testing.T) {
 
 func TestValidateRegion(t *testing.T) {
 	for _, r := range []string{"us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4"} {
-		if err := ValidateRegion(r); err != nil {
+		if err := validateRegion(r); err != nil {
 			t.Errorf("%s: %v", r, err)
 		}
 	}
 	for _, r := range []string{"", "us-east", "US-EAST-1", "useast1", "us-east-123"} {
-		if err := ValidateRegion(r); err == nil {
+		if err := validateRegion(r); err == nil {
 			t.Errorf("%q accepted", r)
 		}
 	}

@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// CheckDisplayText refuses what a name shown to people must not hold:
+// checkDisplayText refuses what a name shown to people must not hold:
 // invalid UTF-8, control characters (NUL, ESC, new lines, which reach logs,
 // terminals and Terraform outputs) and the Unicode formatting characters that
 // reorder or hide text (bidirectional overrides, line separators). It names
 // the first offending character and where it is.
-func CheckDisplayText(s string) error {
+func checkDisplayText(s string) error {
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("is not valid UTF-8")
 	}
