@@ -41,6 +41,9 @@ for bin in "$@"; do
 	# terraform-1.15.9 or opentofu-1.12.6, from what the binary says it is.
 	name=$("$bin" version 2>/dev/null | sed -n '1s/^\(Terraform\|OpenTofu\) v\([^ ]*\).*/\1-\2/p' | tr A-Z a-z)
 	[ -n "$name" ] || { echo "acc-matrix: $bin does not say it is Terraform or OpenTofu (\`$bin version\`)" >&2; exit 2; }
+	# The same version twice (TERRAFORM on PATH is also a cached one) would
+	# share a log: it runs once.
+	case " ${names[*]} " in *" $name "*) echo "acc-matrix: $bin is $name again: run once"; continue ;; esac
 	names+=("$name")
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 	echo "acc-matrix: provider acceptance tests on $name ($bin)"
