@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -158,8 +160,21 @@ func TestBrowserAccessibilityAndHeights(t *testing.T) {
 		n := checkAxe(t, ctx, st.name)
 		line := fmt.Sprintf("%-28s axe violations %d", st.name, n)
 		if st.heights {
-			narrow, wide := pageHeight(t, ctx, 375), pageHeight(t, ctx, 1280)
+			narrow := pageHeight(t, ctx, 375)
+			if dir := os.Getenv("JWO_CONSOLE_SHOTS"); dir != "" { // to look at the pages while changing them
+				b, _ := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				_ = os.WriteFile(filepath.Join(dir, strings.ReplaceAll(st.name, " ", "_")+"-375.png"), b, 0o644)
+			}
+			wide := pageHeight(t, ctx, 1280)
+			if dir := os.Getenv("JWO_CONSOLE_SHOTS"); dir != "" {
+				b, _ := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				_ = os.WriteFile(filepath.Join(dir, strings.ReplaceAll(st.name, " ", "_")+"-1280.png"), b, 0o644)
+			}
 			line += fmt.Sprintf(", height %d px at 375, %d px at 1280", narrow, wide)
+			// A phone can use the store page: at 375 px no taller than twice at 1280.
+			if strings.HasPrefix(st.name, "store page") && narrow > 2*wide {
+				t.Errorf("%s is %d px tall at 375 px, more than twice %d px at 1280", st.name, narrow, wide)
+			}
 		}
 		t.Log(line)
 	}

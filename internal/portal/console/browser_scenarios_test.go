@@ -255,4 +255,6 @@ func TestBrowserReadableAt320PxAndScreenshot(t *testing.T) {
 	run(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(tp.URL+storePath+"?edit=ordering"),
 		chromedp.WaitVisible(chromedp.CSS("#ordering-form")))
 	screenshot(t, ctx, "console.png")
+	run(t, ctx, chromedp.Navigate(tp.URL+"/console/"), chromedp.WaitVisible(chromedp.CSS("#stores")))
+	screenshot(t, ctx, "console-stores.png")
 }

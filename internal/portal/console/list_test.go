@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,12 +73,73 @@ func TestStorePageExplainsItsColumnsInTheSeedsWords(t *testing.T) {
 	for _, want := range []string{
 		"Untested</dt><dd>The endpoint is saved recently and testing is not completed",
 		"Note that a valid response is not always a successful response.",
-		"If you run test without saving the endpoint first, the test will run against the previously configured endpoint.",
 		"Only Private AWS API Gateways need to be set as Private.",
-		"Please follow your organization change management process",
+		"Configuring Store Connectors", "Connectivity Testing",
 	} {
 		if !p.Has(want) {
 			t.Errorf("the store page lacks %q", want)
 		}
+	}
+	// Instructions only for those who can act on them; the change
+	// management note once, where an edit form is open.
+	const runNote = "If you run test without saving the endpoint first, the test will run against the previously configured endpoint."
+	const changeNote = "Please follow your organization change management process"
+	if p.Has(runNote) || p.Has(changeNote) || p.Has("The user ") {
+		t.Error("a viewer is told how to edit or test, or the page narrates about the user")
+	}
+	b := newAgent(t, tp)
+	b.SignIn(tp.OperatorToken)
+	if p := b.Get("/console/stores/" + portaltest.StoreJWO); !p.Has(runNote) || p.Has(changeNote) {
+		t.Error("an operator is not told how Run Test works, or sees the change management note without a form")
+	}
+	if p := b.Get("/console/stores/" + portaltest.StoreJWO + "?edit=loyalty"); strings.Count(p.Body, changeNote) != 1 ||
+		!p.Has(`id="loyalty-form"`) {
+		t.Error("the open form lacks the change management note, or has it twice")
+	}
+}
+
+// A Not set connector has a Configure button; a saved one the pencil.
+func TestNotSetConnectorsHaveConfigure(t *testing.T) {
+	t.Parallel()
+	tp := consoleWithOrdering(t)
+	a := newAgent(t, tp)
+	a.SignIn(tp.OperatorToken)
+	p := a.Get(storePath)
+	if !p.Has(`<a class="button secondary" id="loyalty-edit" href="?edit=loyalty#loyalty-form" aria-label="Configure the Loyalty connector">Configure</a>`) ||
+		!p.Has(`<a class="pencil" id="ordering-edit"`) {
+		t.Fatalf("no Configure for Loyalty or no pencil for Ordering:\n%s", p.Body)
+	}
+}
+
+// The list says per store how its connectors last tested, and filters the
+// stores with an Unsuccessful one; the store page says it after Complete.
+func TestStoreListShowsConnectorHealthAndFiltersUnsuccessful(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	putConnector(t, tp.Operator, portaltest.StoreDashCart, jwo.MethodOrdering, portaltest.ClosedURL(t))
+	run, err := tp.Operator.StartTest(context.Background(), portaltest.StoreDashCart, jwo.MethodOrdering, portaltest.SKU, "")
+	if err == nil {
+		run, err = tp.Operator.WaitTest(context.Background(), run.ID)
+	}
+	if err != nil || run.Status != jwo.TestUnsuccessful {
+		t.Fatalf("run: %+v %v", run, err)
+	}
+	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, publicURL)
+	a := newAgent(t, tp)
+	p := a.SignIn(tp.ViewerToken)
+	if !p.Has(`id="health-`+portaltest.StoreDashCart+`"><span class="health">`) || !p.Has(`<span class="UNSUCCESSFUL">1 Unsuccessful</span>`) ||
+		!p.Has(`<span class="UNTESTED">1 Untested</span>`) {
+		t.Fatalf("the list shows no connector health:\n%s", p.Body)
+	}
+	f := a.Get("/console/?health=unsuccessful")
+	if !f.Has(`data-store="`+portaltest.StoreDashCart+`"`) || f.Has(`data-store="`+portaltest.StoreJWO+`"`) || !f.Has(`value="unsuccessful" checked`) {
+		t.Errorf("the unsuccessful filter:\n%s", f.Body)
+	}
+	if f := a.Get("/console/?health=unsuccessful&completion_status=INCOMPLETE"); f.Has(`data-store="` + portaltest.StoreDashCart + `"`) {
+		t.Error("the unsuccessful filter ignores the completion filter")
+	}
+	s := a.Get("/console/stores/" + portaltest.StoreDashCart)
+	if !s.Has(`>Complete</strong>: all the required values are set; 1 connector last tested Unsuccessful.`) {
+		t.Errorf("the store page hides the unsuccessful connector behind Complete:\n%s", s.Body)
 	}
 }

@@ -21,7 +21,9 @@ const (
 // listView is the store list: the wizard, the filters, one page of stores.
 type listView struct {
 	Stores             []jwo.Store
+	Health             map[string]health // by store id
 	StoreType, Status  string
+	Unsuccessful       bool // only stores with a connector last tested Unsuccessful
 	StoreTypes         []jwo.StoreType
 	CompletionStatuses []jwo.CompletionStatus
 	Next, First        string // links to the next and the first page; "" when there is none
@@ -30,7 +32,7 @@ type listView struct {
 func (c *Console) storeList(w http.ResponseWriter, r *http.Request, rq request) {
 	q := r.URL.Query()
 	lv := listView{StoreTypes: jwo.StoreTypes, CompletionStatuses: jwo.CompletionStatuses,
-		StoreType: q.Get("store_type"), Status: q.Get("completion_status")}
+		StoreType: q.Get("store_type"), Status: q.Get("completion_status"), Unsuccessful: q.Get("health") == "unsuccessful"}
 	f := portal.StoreFilter{StoreType: jwo.StoreType(lv.StoreType), Completion: jwo.CompletionStatus(lv.Status)}
 	v := c.base(rq, "Connector Configurations", "")
 	if (f.StoreType != "" && !f.StoreType.Valid()) || (f.Completion != "" && !f.Completion.Valid()) {
@@ -39,13 +41,30 @@ func (c *Console) storeList(w http.ResponseWriter, r *http.Request, rq request) 
 		lv.StoreType, lv.Status = "", ""
 	}
 	after := q.Get("after")
-	stores, next, err := c.svc.ListStores(r.Context(), rq.caller, f, storesPerPage, after)
+	var stores []jwo.Store
+	var next string
+	var err error
+	if lv.Unsuccessful {
+		stores, next, err = c.storesWithUnsuccessful(r.Context(), rq.caller, f, after)
+	} else {
+		stores, next, err = c.svc.ListStores(r.Context(), rq.caller, f, storesPerPage, after)
+	}
+	if err == nil {
+		ids := make([]string, len(stores))
+		for i, st := range stores {
+			ids[i] = st.ID
+		}
+		lv.Health, err = c.healthOf(r.Context(), rq.caller, ids)
+	}
 	if err != nil {
 		c.problem(w, r, rq, err)
 		return
 	}
 	lv.Stores = stores
 	keep := url.Values{}
+	if lv.Unsuccessful {
+		keep.Set("health", "unsuccessful")
+	}
 	if lv.StoreType != "" {
 		keep.Set("store_type", lv.StoreType)
 	}
@@ -64,6 +83,31 @@ func (c *Console) storeList(w http.ResponseWriter, r *http.Request, rq request) 
 	}
 	v.Page = lv
 	c.render(w, http.StatusOK, "stores", v)
+}
+
+// storesWithUnsuccessful is a page of the stores that have a connector
+// last tested Unsuccessful and match f.
+func (c *Console) storesWithUnsuccessful(ctx context.Context, caller portal.Caller, f portal.StoreFilter, after string) ([]jwo.Store, string, error) {
+	ids, err := c.unsuccessfulStores(ctx, caller, f.StoreType, after)
+	if err != nil {
+		return nil, "", err
+	}
+	var stores []jwo.Store
+	for i, id := range ids {
+		if len(stores) == storesPerPage {
+			return stores, ids[i-1], nil
+		}
+		st, err := c.svc.Store(ctx, caller, id)
+		if p, ok := refusalOf(err); ok && p.Status == http.StatusNotFound {
+			continue // deleted since
+		} else if err != nil {
+			return nil, "", err
+		}
+		if f.Completion == "" || st.CompletionStatus == f.Completion {
+			stores = append(stores, st)
+		}
+	}
+	return stores, "", nil
 }
 
 // methodRow is one applicable method of a store on the store page.
@@ -88,11 +132,14 @@ type methodRow struct {
 }
 
 type storeView struct {
-	Store  jwo.Store
-	Rows   []*methodRow
-	Saved  string // the method just saved
-	Flash  string
-	Locked bool // the caller may only read
+	Store      jwo.Store
+	Rows       []*methodRow
+	Saved      string // the method just saved
+	Flash      string
+	Locked     bool     // the caller may only read
+	Completion string   // the completion status in words, with the connectors' last tests
+	Managed    []string // the methods whose connector Terraform manages
+	Drifted    []string // and of those, changed outside Terraform since
 }
 
 // parseMethod reads a method of a console path; an unknown one is a 404.
@@ -141,6 +188,19 @@ func (c *Console) loadStoreView(ctx context.Context, rq request, id string, edit
 		}
 		sv.Rows = append(sv.Rows, row)
 	}
+	var h health
+	for _, row := range sv.Rows {
+		if row.Connector != nil {
+			h.add(row.Connector.ConnectivityStatus)
+		}
+		if row.Terraform.Managed {
+			sv.Managed = append(sv.Managed, methodLabel(row.Method))
+			if !row.Terraform.LastChange {
+				sv.Drifted = append(sv.Drifted, methodLabel(row.Method))
+			}
+		}
+	}
+	sv.Completion = completionSentence(st, h)
 	return sv, nil
 }
 

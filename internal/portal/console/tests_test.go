@@ -41,7 +41,7 @@ func TestRunTestAgainstTheSavedEndpointThenViewDetails(t *testing.T) {
 	// With the pencil open on another URL, the test still runs against the
 	// saved one, and the page says so.
 	form := a.Get(storePath + "?edit=loyalty")
-	if !form.Has(`id="loyalty-test-note">Runs against the saved endpoint, ` + conn.URL + `, not the one in the form above`) {
+	if !form.Has(`id="loyalty-test-note">Runs against the saved endpoint, ` + conn.URL + `, not the one in the form below`) {
 		t.Fatalf("no note on the saved endpoint:\n%s", form.Body)
 	}
 	p := a.Post(storePath+"/connectors/loyalty/tests", url.Values{})
@@ -110,14 +110,15 @@ func TestManagedByTerraformWarnsOfDrift(t *testing.T) {
 	a := newAgent(t, tp)
 	a.SignIn(tp.OperatorToken)
 	p := a.Get(storePath + "?edit=ordering")
-	if !p.Has(`id="ordering-terraform">Managed by Terraform`) || !p.Has("An edit here will appear as drift in the next <code>terraform plan</code>") {
+	if !p.Has(`id="ordering-terraform">Managed by Terraform`) || !p.Has("An edit here will appear as drift in the next <code>terraform plan</code>") ||
+		strings.Count(p.Body, "will appear as drift") != 1 {
 		t.Fatalf("no Managed by Terraform on a provider-written connector:\n%s", p.Body)
 	}
 	if p.Has(`id="loyalty-terraform"`) {
 		t.Error("a connector written by plain API calls is shown as managed by Terraform")
 	}
 	a.Post(storePath+"/connectors/ordering", url.Values{"endpoint_url": {otherURL}, "endpoint_type": {"PUBLIC"}, "version": {"1"}})
-	if p := a.Get(storePath); !p.Has(`id="ordering-drift">`) || !p.Has("changed outside Terraform since") {
+	if p := a.Get(storePath); !p.Has(`<span id="drift">Ordering changed outside Terraform since`) {
 		t.Fatalf("after a console edit, no drift warning:\n%s", p.Body)
 	}
 }
