@@ -132,6 +132,7 @@ func TestBrowserAccessibilityAndHeights(t *testing.T) {
 			run(t, ctx, chromedp.Navigate(tp.URL+"/console/sign-in"), loaded(), chromedp.SendKeys(chromedp.CSS("#token"), tp.OperatorToken))
 			submit(t, ctx, "#sign-in")
 		}, heights: true},
+		{name: "store list, wizard step 3", path: "/console/?wizard=3"},
 		{name: "store list, filtered", path: "/console/?" + url.Values{"completion_status": {"COMPLETE"}}.Encode()},
 		{name: "store page", path: storePath, heights: true},
 		{name: "store page, form open", path: storePath + "?edit=ordering", heights: true},

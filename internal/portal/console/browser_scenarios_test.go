@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,18 +24,23 @@ func TestBrowserSignInWizardAndStoreList(t *testing.T) {
 	putConnector(t, tp.Operator, portaltest.StoreDashCart, jwo.MethodOrdering, publicURL)
 	signInBrowser(t, ctx, tp.URL, tp.ViewerToken)
 
-	run(t, ctx, chromedp.WaitVisible(chromedp.CSS("#wizard-step-3")))
-	for _, step := range []string{"Step 1: AWS Account Setup", "Step 2: AWS Connector Creation", "Step 3: Provide Configuration Values"} {
+	// The wizard: Next, Next, Back, then Skip, remembered across a reload.
+	steps := []string{"Step 1: AWS Account Setup", "Step 2: AWS Connector Creation", "Step 3: Provide Configuration Values"}
+	for i, step := range steps {
+		if i > 0 {
+			run(t, ctx, click("#wizard-next"))
+		}
+		waitFor(t, ctx, fmt.Sprintf(`document.readyState === "complete" && !!document.getElementById("wizard-step-%d")`, i+1))
 		if !strings.Contains(text(t, ctx, "#wizard"), step) {
-			t.Errorf("the wizard lacks %q", step)
+			t.Errorf("the wizard's step %d lacks %q", i+1, step)
 		}
 	}
+	run(t, ctx, click("#wizard-back"))
+	waitFor(t, ctx, `document.readyState === "complete" && !!document.getElementById("wizard-step-2")`)
 	run(t, ctx, click("#wizard-skip"))
-	if !eval[bool](t, ctx, `document.getElementById("wizard").hidden`) {
-		t.Fatal("Skip does not hide the wizard")
-	}
+	waitFor(t, ctx, `document.readyState === "complete" && !!document.getElementById("wizard-show")`)
 	run(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#stores")))
-	if !eval[bool](t, ctx, `document.getElementById("wizard").hidden`) {
+	if exists(t, ctx, "#wizard") {
 		t.Fatal("the wizard is back after a reload")
 	}
 

@@ -60,6 +60,7 @@ func New(svc *portal.Service, opts Options) *Console {
 	c.mux.HandleFunc("POST /console/sign-in", c.signIn)
 	c.mux.HandleFunc("POST /console/sign-out", c.signedIn(c.signOut))
 	c.mux.HandleFunc("GET /console/{$}", c.signedIn(c.storeList))
+	c.mux.HandleFunc("GET /console/wizard/skip", c.signedIn(c.skipWizard))
 	c.mux.HandleFunc("GET /console/stores/{store_id}", c.signedIn(c.storePage))
 	c.mux.HandleFunc("POST /console/stores/{store_id}/connectors/{method}", c.signedIn(c.saveConnector))
 	c.mux.HandleFunc("GET /console/stores/{store_id}/connectors/{method}", c.signedIn(c.details))
@@ -88,6 +89,7 @@ func parsePages() map[string]*template.Template {
 		"endpoint":   endpointTypeLabel,
 		"seg":        func(m any) string { return segment(m) },
 		"when":       when,
+		"add":        func(a, b int) int { return a + b },
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"signin", "stores", "store", "details", "error"} {

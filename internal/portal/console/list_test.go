@@ -143,3 +143,34 @@ func TestStoreListShowsConnectorHealthAndFiltersUnsuccessful(t *testing.T) {
 		t.Errorf("the store page hides the unsuccessful connector behind Complete:\n%s", s.Body)
 	}
 }
+
+// The wizard works without JavaScript: each step a page, Skip a cookie.
+func TestWizardStepsAndSkipWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	a := newAgent(t, tp)
+	p := a.SignIn(tp.ViewerToken)
+	if !p.Has(`id="wizard-step-1"`) || p.Has(`id="wizard-step-2"`) || p.Has(`id="wizard-back"`) || !p.Has(`href="/console/?wizard=2#wizard"`) {
+		t.Fatalf("the first page shows not step 1 alone with Next:\n%s", p.Body)
+	}
+	p = a.Get("/console/?wizard=3")
+	if !p.Has(`id="wizard-step-3"`) || p.Has(`id="wizard-next"`) || !p.Has(`href="/console/?wizard=2#wizard"`) {
+		t.Fatalf("step 3 has no Back or still a Next:\n%s", p.Body)
+	}
+	if p := a.Get("/console/?wizard=9"); !p.Has(`id="wizard-step-1"`) {
+		t.Error("an unknown step does not show the first")
+	}
+	p = a.Get("/console/wizard/skip")
+	if p.Has(`id="wizard"`) || !p.Has(`id="wizard-show"`) || !strings.HasSuffix(p.URL, "/console/") {
+		t.Fatalf("Skip does not hide the wizard: %s\n%s", p.URL, p.Body)
+	}
+	if p := a.Get("/console/"); p.Has(`id="wizard"`) {
+		t.Error("the wizard is back on the next visit")
+	}
+	if p := a.Get("/console/?wizard=1"); !p.Has(`id="wizard-step-1"`) {
+		t.Error("Show the prerequisites does not show them again")
+	}
+	if b := newAgent(t, tp); !b.SignIn(tp.ViewerToken).Has(`id="wizard-step-1"`) {
+		t.Error("another browser does not see the wizard")
+	}
+}

@@ -24,6 +24,7 @@ type listView struct {
 	Health             map[string]health // by store id
 	StoreType, Status  string
 	Unsuccessful       bool // only stores with a connector last tested Unsuccessful
+	Wizard             int  // the wizard's step shown, 0 for none
 	StoreTypes         []jwo.StoreType
 	CompletionStatuses []jwo.CompletionStatus
 	Next, First        string // links to the next and the first page; "" when there is none
@@ -32,7 +33,8 @@ type listView struct {
 func (c *Console) storeList(w http.ResponseWriter, r *http.Request, rq request) {
 	q := r.URL.Query()
 	lv := listView{StoreTypes: jwo.StoreTypes, CompletionStatuses: jwo.CompletionStatuses,
-		StoreType: q.Get("store_type"), Status: q.Get("completion_status"), Unsuccessful: q.Get("health") == "unsuccessful"}
+		StoreType: q.Get("store_type"), Status: q.Get("completion_status"), Unsuccessful: q.Get("health") == "unsuccessful",
+		Wizard: wizardStep(r)}
 	f := portal.StoreFilter{StoreType: jwo.StoreType(lv.StoreType), Completion: jwo.CompletionStatus(lv.Status)}
 	v := c.base(rq, "Connector Configurations", "")
 	if (f.StoreType != "" && !f.StoreType.Valid()) || (f.Completion != "" && !f.Completion.Valid()) {
