@@ -30,7 +30,7 @@ while IFS= read -r file; do
   fi
   tf=terraform args=()
   case "$file" in
-    examples/actions/* | examples/list-resources/* | */import-by-identity.tf)
+    examples/actions/* | examples/list-resources/* | */import-by-identity.tf | *.tfquery.hcl | examples/guides/*/action-*.tf)
       if [ -z "$newest" ]; then unchecked=$((unchecked + 1)); continue; fi
       tf=$newest args=(-query) ;;
   esac

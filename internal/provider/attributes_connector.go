@@ -26,6 +26,10 @@ var connectorDocs = attributeDocs{
 	"created_at": "When the connector was first saved (RFC 3339, UTC).",
 	"updated_at": "When `endpoint_url` or `endpoint_type` last changed (RFC 3339, UTC).",
 	"updated_by": "Name of the API token that last changed `endpoint_url` or `endpoint_type`.",
+	"last_changed_via": "Where the last change of `endpoint_url` or `endpoint_type` came from: `TERRAFORM` (this provider), " +
+		"`CONSOLE` (the portal's web console) or `API` (any other client of the API). Anything but `TERRAFORM` is a " +
+		"connector whose current endpoint was not written from code; importing one does not change it, the next change " +
+		"Terraform applies does.",
 }
 
 // connectorDataModel is a Connector as the data sources show it.
@@ -40,6 +44,7 @@ type connectorDataModel struct {
 	CreatedAt          types.String `tfsdk:"created_at"`
 	UpdatedAt          types.String `tfsdk:"updated_at"`
 	UpdatedBy          types.String `tfsdk:"updated_by"`
+	LastChangedVia     types.String `tfsdk:"last_changed_via"`
 }
 
 func newConnectorDataModel(c jwo.Connector) connectorDataModel {
@@ -54,6 +59,7 @@ func newConnectorDataModel(c jwo.Connector) connectorDataModel {
 		CreatedAt:          timeValue(c.CreatedAt),
 		UpdatedAt:          timeValue(c.UpdatedAt),
 		UpdatedBy:          types.StringValue(c.UpdatedBy),
+		LastChangedVia:     types.StringValue(string(c.LastChangedVia)),
 	}
 }
 

@@ -80,7 +80,7 @@ func storeConnectorsState(ctx context.Context, typ tftypes.Type, data storeConne
 	}
 	return listState(ctx, typ, "connectors", map[string]types.String{
 		"id": data.ID, "store_id": data.StoreID, "method": data.Method, "store_type": data.StoreType,
-		"connectivity_status": data.ConnectivityStatus,
+		"connectivity_status": data.ConnectivityStatus, "last_changed_via": data.LastChangedVia,
 	}, elems)
 }
 

@@ -44,6 +44,7 @@ data "jwo_store_connector" "loyalty" {
 					"created_at":          knownvalue.StringRegexp(rfc3339),
 					"updated_at":          knownvalue.StringRegexp(rfc3339),
 					"updated_by":          knownvalue.StringExact("acme-operator"),
+					"last_changed_via":    knownvalue.StringExact("API"),
 				}),
 					createdAt.AddStateValue(addr, tfjsonpath.New("created_at")),
 					version.AddStateValue(addr, tfjsonpath.New("version")),

@@ -38,6 +38,7 @@ type connectorFilterModel struct {
 	Method             types.String `tfsdk:"method"`
 	StoreType          types.String `tfsdk:"store_type"`
 	ConnectivityStatus types.String `tfsdk:"connectivity_status"`
+	LastChangedVia     types.String `tfsdk:"last_changed_via"`
 }
 
 // connectorFilterArgument is how one filter argument is described and checked.
@@ -66,6 +67,12 @@ func connectorFilterArguments() map[string]connectorFilterArgument {
 		"connectivity_status": {
 			description: "Only connectors with this connectivity status: " + markdownList(jwo.Strings(jwo.ConnectivityStatuses)) + ".",
 			validators:  []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.ConnectivityStatuses)...)},
+		},
+		"last_changed_via": {
+			description: "Only connectors whose endpoint was last changed through this front end: " +
+				markdownList(jwo.Strings(jwo.ChangeSources)) + ". `CONSOLE` and `API` are the connectors whose endpoint " +
+				"was not written from code (see the guide *Adopting connectors in bulk*).",
+			validators: []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.ChangeSources)...)},
 		},
 	}
 }
@@ -142,6 +149,7 @@ func (m connectorFilterModel) filter() client.ConnectorFilter {
 		Method:             jwo.Method(m.Method.ValueString()),
 		StoreType:          jwo.StoreType(m.StoreType.ValueString()),
 		ConnectivityStatus: jwo.ConnectivityStatus(m.ConnectivityStatus.ValueString()),
+		LastChangedVia:     jwo.ChangeSource(m.LastChangedVia.ValueString()),
 	}
 	if id := m.StoreID.ValueString(); id != "" {
 		f.StoreIDs = []string{id}
@@ -164,6 +172,9 @@ func connectorFilterID(f client.ConnectorFilter) string {
 	}
 	if f.ConnectivityStatus != "" {
 		parts = append(parts, "connectivity_status="+string(f.ConnectivityStatus))
+	}
+	if f.LastChangedVia != "" {
+		parts = append(parts, "last_changed_via="+string(f.LastChangedVia))
 	}
 	if len(parts) == 0 {
 		return "all"

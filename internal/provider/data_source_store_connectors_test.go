@@ -203,6 +203,7 @@ data "jwo_store_connectors" "foreign_store" {
 					"created_at":          knownvalue.StringRegexp(timestampPattern),
 					"updated_at":          knownvalue.StringRegexp(timestampPattern),
 					"updated_by":          knownvalue.StringExact(portaltest.TokenName(accMerchant, jwo.RoleOperator)),
+					"last_changed_via":    knownvalue.StringExact("API"),
 				})),
 			},
 		}},
@@ -218,6 +219,7 @@ func TestAccDataSourceStoreConnectors_badFilter(t *testing.T) {
 		{"method", "TELEPORT", `Attribute method value must be one of`},
 		{"store_type", "KIOSK", `Attribute store_type value must be one of`},
 		{"store_id", "acme sea", `store id "acme sea" is invalid`},
+		{"last_changed_via", "CLICKOPS", `Attribute last_changed_via value must be one of`},
 	} {
 		t.Run(tc.attr, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

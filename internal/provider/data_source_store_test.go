@@ -51,6 +51,7 @@ data "jwo_store" "sea" {
 							"created_at":          knownvalue.StringRegexp(rfc3339),
 							"updated_at":          knownvalue.StringRegexp(rfc3339),
 							"updated_by":          knownvalue.StringExact("acme-operator"),
+							"last_changed_via":    knownvalue.StringExact("API"),
 						}),
 					})),
 				),

@@ -158,5 +158,6 @@ func connectorTerraformValues(c jwo.Connector) map[string]tftypes.Value {
 		"last_test_id":        orNull(c.LastTestID),
 		"updated_at":          tfTime(c.UpdatedAt),
 		"updated_by":          str(c.UpdatedBy),
+		"last_changed_via":    str(string(c.LastChangedVia)),
 	}
 }

@@ -156,6 +156,7 @@ func TestListStoreConnectors_includeResourceFiltersAndLimit(t *testing.T) {
 		"id": seaOrd, "store_id": accStoreJWO, "method": "ORDERING", "endpoint_url": urlPrivate, "endpoint_type": "PRIVATE",
 		"version": int64(1), "connectivity_status": "UNTESTED", "last_test_id": nil,
 		"updated_at": conn.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), "updated_by": conn.UpdatedBy,
+		"last_changed_via": "API",
 	}
 	for k, v := range wantResource {
 		if full[0].resource[k] != v {
@@ -174,6 +175,8 @@ func TestListStoreConnectors_includeResourceFiltersAndLimit(t *testing.T) {
 		{"method", map[string]tftypes.Value{"method": str("ORDERING")}, 0, []string{cart, seaOrd}},
 		{"store_type", map[string]tftypes.Value{"store_type": str("DASH_CART")}, 0, []string{cart}},
 		{"connectivity_status", map[string]tftypes.Value{"connectivity_status": str("SUCCESSFUL")}, 0, []string{}},
+		{"last_changed_via API", map[string]tftypes.Value{"last_changed_via": str("API")}, 0, []string{cart, seaID, seaOrd}},
+		{"last_changed_via TERRAFORM", map[string]tftypes.Value{"last_changed_via": str("TERRAFORM")}, 0, []string{}},
 		{"another merchant's store", map[string]tftypes.Value{"store_id": str(accStoreOther)}, 0, []string{}},
 	} {
 		if got := names(p.list(tc.config, false, tc.limit)); !slices.Equal(got, tc.want) {

@@ -47,6 +47,7 @@ type storeConnectorModel struct {
 	LastTestID         types.String     `tfsdk:"last_test_id"`
 	UpdatedAt          types.String     `tfsdk:"updated_at"`
 	UpdatedBy          types.String     `tfsdk:"updated_by"`
+	LastChangedVia     types.String     `tfsdk:"last_changed_via"`
 }
 
 // NewStoreConnectorResource is the constructor the provider registers.
@@ -60,7 +61,7 @@ func (r *storeConnectorResource) Metadata(_ context.Context, req resource.Metada
 // portal sets (an endpoint change, a test run): they are computed, kept from
 // state while the endpoint stays, and unknown in ModifyPlan when it changes,
 // as version is.
-var portalStrings = []string{"connectivity_status", "last_test_id", "updated_at", "updated_by"}
+var portalStrings = []string{"connectivity_status", "last_test_id", "updated_at", "updated_by", "last_changed_via"}
 
 func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -357,6 +358,7 @@ func (m *storeConnectorModel) set(c jwo.Connector) {
 	m.LastTestID = stringOrNull(c.LastTestID)
 	m.UpdatedAt = timeValue(c.UpdatedAt)
 	m.UpdatedBy = types.StringValue(c.UpdatedBy)
+	m.LastChangedVia = types.StringValue(string(c.LastChangedVia))
 }
 
 // getKeyAttributes reads the four arguments into m, one attribute at a

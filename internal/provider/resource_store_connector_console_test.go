@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
@@ -16,9 +19,10 @@ import (
 )
 
 // expectPriorEndpoint checks that the plan's refreshed prior state of addr
-// holds the endpoint URL someone saved outside Terraform: the plan shows
-// that value going back to the configuration's.
-type expectPriorEndpoint struct{ addr, url string }
+// holds the endpoint URL someone saved outside Terraform (and, when via is
+// set, the front end they saved it through): the plan shows that value going
+// back to the configuration's.
+type expectPriorEndpoint struct{ addr, url, via string }
 
 func (e expectPriorEndpoint) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	for _, rc := range req.Plan.ResourceChanges {
@@ -28,6 +32,9 @@ func (e expectPriorEndpoint) CheckPlan(_ context.Context, req plancheck.CheckPla
 		before, _ := rc.Change.Before.(map[string]any)
 		if got := before["endpoint_url"]; got != e.url {
 			resp.Error = fmt.Errorf("%s: refreshed endpoint_url %v, want the console's %s", e.addr, got, e.url)
+		}
+		if got := before["last_changed_via"]; e.via != "" && got != e.via {
+			resp.Error = fmt.Errorf("%s: refreshed last_changed_via %v, want %s", e.addr, got, e.via)
 		}
 		return
 	}
@@ -64,11 +71,15 @@ func TestAccStoreConnector_consoleEditIsDriftInThePlan(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						expectPriorEndpoint{addr: addr, url: urlOutOfBand},
+						expectPriorEndpoint{addr: addr, url: urlOutOfBand, via: "CONSOLE"},
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: tp.portalHolds(accStoreJWO, jwo.MethodOrdering, urlPublicA, 3),
+				// Terraform's apply set it back, and says so.
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("last_changed_via"), knownvalue.StringExact("TERRAFORM")),
+				},
 			},
 		},
 	})

@@ -28,14 +28,15 @@ type cliWorkspace struct {
 
 // newCLITest is the start of a test that drives the terraform binary: it
 // skips without TF_ACC, runs in parallel, and returns a fresh portal and the
-// directory of a provider binary built from this module.
-func newCLITest(t *testing.T) (*testPortal, string) {
+// directory of a provider binary built from this module. opts shape the
+// portal as newTestPortal's do.
+func newCLITest(t *testing.T, opts ...testPortalOption) (*testPortal, string) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
 	}
 	t.Parallel()
-	return newTestPortal(t), buildProviderBinary(t)
+	return newTestPortal(t, opts...), buildProviderBinary(t)
 }
 
 // buildProviderBinary builds the provider into a temporary directory and
@@ -150,7 +151,7 @@ func flattenDiagnostics(out string) string {
 // major.minor or newer: on an older binary (or on OpenTofu, which reports
 // the Terraform version it matches) the test skips, as tfversion.SkipBelow
 // does for resource.Test.
-func newCLITestAtLeast(t *testing.T, major, minor int) (*testPortal, string) {
+func newCLITestAtLeast(t *testing.T, major, minor int, opts ...testPortalOption) (*testPortal, string) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
@@ -158,7 +159,7 @@ func newCLITestAtLeast(t *testing.T, major, minor int) (*testPortal, string) {
 	if got := terraformVersion(t); got[0] < major || got[0] == major && got[1] < minor {
 		t.Skipf("needs Terraform %d.%d or newer; TF_ACC_TERRAFORM_PATH is %d.%d.%d", major, minor, got[0], got[1], got[2])
 	}
-	return newCLITest(t)
+	return newCLITest(t, opts...)
 }
 
 // terraformVersion is the major, minor and patch of TF_ACC_TERRAFORM_PATH.
