@@ -144,8 +144,9 @@ func requireAdmin(c Caller, what string) error {
 // a write calls it inside its own transaction, so the store is read once.
 func storeFor(ctx context.Context, tx *store.Tx, c Caller, id string, w Write) (jwo.StoreProfile, error) {
 	if err := jwo.ValidateStoreID(id); err != nil {
-		// No store can have such an id: the call itself is wrong.
-		return jwo.StoreProfile{}, badRequest("%v", err)
+		// No store can have such an id, so none is found: 404, as for any
+		// store the caller cannot see (and as the OpenAPI document says).
+		return jwo.StoreProfile{}, notFound("%v", err)
 	}
 	prof, err := tx.Store(ctx, c.pr.merchant, id)
 	if errors.Is(err, store.ErrNotFound) {

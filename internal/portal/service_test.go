@@ -24,7 +24,8 @@ func TestWritesAnswerNotFoundBeforeForbidden(t *testing.T) {
 				if who != "other" {
 					wantKind(t, tp.svc.CheckWrite(ctx, c, otherStore, w), KindNotFound)
 				}
-				wantKind(t, tp.svc.CheckWrite(ctx, c, "no such store", w), KindBadRequest)
+				// No store has an id outside the allowed form: 404, as the OpenAPI document says.
+				wantKind(t, tp.svc.CheckWrite(ctx, c, "no such store", w), KindNotFound)
 				err := tp.svc.CheckWrite(ctx, c, dashStore, w)
 				switch {
 				case who == "other":

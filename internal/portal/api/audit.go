@@ -9,10 +9,7 @@ import (
 
 // listAudit pages through the merchant's audit log, oldest first.
 func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "store_id", "page_size", "page_token")
-	if err != nil {
-		return err
-	}
+	q := queryOf(r)
 	size, cursor, err := a.pageParams(q, "audit")
 	if err != nil {
 		return err

@@ -8,10 +8,7 @@ import (
 )
 
 func (a *API) listCatalog(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "sku", "page_size", "page_token")
-	if err != nil {
-		return err
-	}
+	q := queryOf(r)
 	size, after, err := a.pageParams(q, "catalog")
 	if err != nil {
 		return err

@@ -70,8 +70,7 @@ func connectorLocation(storeID string, m jwo.Method) string {
 
 // parseConnectorFilter reads the filters of GET /v1/connectors. store_id is
 // a comma-separated list of up to jwo.MaxFilterStoreIDs ids (a comma never
-// occurs in one); the enum filters take any letter case, like the path's
-// method segment.
+// occurs in one); the enum filters take the enum's upper case (enumParam).
 func parseConnectorFilter(q url.Values) (portal.ConnectorFilter, error) {
 	var f portal.ConnectorFilter
 	var err error
@@ -94,10 +93,7 @@ func parseConnectorFilter(q url.Values) (portal.ConnectorFilter, error) {
 // listMerchantConnectors is GET /v1/connectors: every connector of the
 // token's merchant, for adopting what the portal holds in bulk.
 func (a *API) listMerchantConnectors(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "store_id", "method", "store_type", "connectivity_status", "last_changed_via", "page_size", "page_token")
-	if err != nil {
-		return err
-	}
+	q := queryOf(r)
 	f, err := parseConnectorFilter(q)
 	if err != nil {
 		return err

@@ -168,8 +168,12 @@ func TestConnectorPreconditions(t *testing.T) {
 func TestConnectorPathsAndErrors(t *testing.T) {
 	e := newEnv(t)
 	valid := connectorBody(publicURL, jwo.EndpointPublic)
-	e.must(201, "PUT", "/v1/stores/acme-sea-01/connectors/Fraud_And_Abuse", "operator", valid)
-	e.must(200, "GET", "/v1/stores/acme-sea-01/connectors/FRAUD_AND_ABUSE", "viewer", "")
+	// The two spellings of the document: lower case (canonical) and the
+	// connector's own method field; any other is no path of the API.
+	e.must(404, "PUT", "/v1/stores/acme-sea-01/connectors/Fraud_And_Abuse", "operator", valid)
+	e.must(201, "PUT", "/v1/stores/acme-sea-01/connectors/FRAUD_AND_ABUSE", "operator", valid)
+	e.must(200, "GET", "/v1/stores/acme-sea-01/connectors/fraud_and_abuse", "viewer", "")
+	e.must(404, "GET", "/v1/stores/acme-sea-01/connectors/Fraud_and_abuse", "viewer", "")
 	e.must(404, "GET", "/v1/stores/acme-sea-01/connectors/payment", "viewer", "")
 	e.must(404, "PUT", "/v1/stores/acme-sea-01/connectors/payment", "operator", valid)
 	e.must(404, "PUT", "/v1/stores/nope/connectors/ordering", "operator", valid)
@@ -259,6 +263,7 @@ func TestConcurrentIfMatchHasOneWinnerPerVersion(t *testing.T) {
 			req, _ := http.NewRequest("PUT", e.srv.URL+orderingPath, strings.NewReader(connectorBody(u, jwo.EndpointPublic)))
 			req.Header.Set("Authorization", "Bearer "+e.tokens["operator"])
 			req.Header.Set("If-Match", `"1"`)
+			req.Header.Set("Content-Type", "application/json")
 			res, err := e.srv.Client().Do(req)
 			if err != nil {
 				t.Error(err)

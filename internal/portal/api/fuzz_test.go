@@ -151,6 +151,7 @@ func FuzzDecodeJSON(f *testing.F) {
 
 func bodyRequest(route bodyRoute, body []byte) *http.Request {
 	r := httptest.NewRequest(route.method, route.path, bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
 	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, maxBodyBytes)
 	return r
 }

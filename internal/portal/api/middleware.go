@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"runtime/debug"
 	"time"
@@ -23,6 +24,7 @@ type requestInfo struct {
 	id    string
 	route string
 	actor string
+	query url.Values // the query, checked against the route's parameters
 }
 
 type requestInfoKey struct{}

@@ -43,6 +43,7 @@ func TestRequestBodiesAreStrict(t *testing.T) {
 	req, _ := http.NewRequest("PUT", e.srv.URL+orderingPath, strings.NewReader(big))
 	req.ContentLength = -1
 	req.Header.Set("Authorization", "Bearer "+e.tokens["operator"])
+	req.Header.Set("Content-Type", "application/json")
 	res, err := e.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)

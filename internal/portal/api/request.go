@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -24,6 +25,9 @@ import (
 func decodeJSON(r *http.Request, dst any, optional bool) error {
 	if r.ContentLength > maxBodyBytes {
 		return tooLarge("the request body is %d bytes; the limit is %d", r.ContentLength, maxBodyBytes)
+	}
+	if err := checkContentType(r, optional); err != nil {
+		return err
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -59,6 +63,26 @@ func decodeJSON(r *http.Request, dst any, optional bool) error {
 	return nil
 }
 
+// checkContentType refuses a body that does not say it is JSON (415): a
+// body sent as text/plain or a form must not be read as JSON, as a
+// browser's cross-site form could otherwise make one. A call whose body is
+// optional may come without one, and then without a Content-Type.
+func checkContentType(r *http.Request, optional bool) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && optional && r.ContentLength <= 0 {
+		return nil // an empty body is checked below, after it is read
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		if ct == "" {
+			ct = "none"
+		}
+		return newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type",
+			"the request body's Content-Type is %s: send the JSON body with Content-Type: application/json", ct)
+	}
+	return nil
+}
+
 // checkObjectKeys refuses what encoding/json lets through silently: a key
 // given twice in one object (the last one would win, so two readers of the
 // same body could see different values) and a field name that matches a
@@ -66,10 +90,12 @@ func decodeJSON(r *http.Request, dst any, optional bool) error {
 // decoder, which describes it.
 func checkObjectKeys(body []byte, dst any) error {
 	known := jsonFieldNames(reflect.TypeOf(dst))
+	nullable := nullableFields(reflect.TypeOf(dst))
 	type frame struct {
 		object  bool
 		wantKey bool
 		keys    map[string]bool
+		key     string // the key of the value being read
 	}
 	var stack []*frame
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -94,6 +120,7 @@ func checkObjectKeys(body []byte, dst any) error {
 				return badRequest("field %q is given twice in one object: give each field once", key)
 			}
 			top.keys[key] = true
+			top.key = key
 			top.wantKey = false
 			if len(stack) == 1 && !known[key] {
 				for name := range known {
@@ -104,6 +131,15 @@ func checkObjectKeys(body []byte, dst any) error {
 			}
 			continue
 		}
+		if tok == nil && (len(stack) != 1 || !nullable[top.key]) {
+			// Decoding null sets nothing, so a PATCH of {"region": null}
+			// would answer 200 and change nothing.
+			where := "an array element"
+			if top != nil && top.object {
+				where = fmt.Sprintf("field %q", top.key)
+			}
+			return badRequest("%s is null, which it may not be: leave the field out, or give it a value", where)
+		}
 		if top != nil && top.object {
 			top.wantKey = true // this value ends the pair
 		}
@@ -111,6 +147,26 @@ func checkObjectKeys(body []byte, dst any) error {
 			stack = append(stack, &frame{object: d == '{', wantKey: true, keys: map[string]bool{}})
 		}
 	}
+}
+
+// nullableFields are the JSON names of a struct's fields that may be null:
+// the lists, where null means none (the document marks them nullable); a
+// pointer field means "absent: no change" and takes no null.
+func nullableFields(t reflect.Type) map[string]bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	names := map[string]bool{}
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Type.Kind() == reflect.Slice && name != "-" && name != "" && f.IsExported() {
+			names[name] = true
+		}
+	}
+	return names
 }
 
 // jsonFieldNames are the JSON names of a struct's fields, as encoding/json
@@ -200,18 +256,19 @@ func jsonValueName(v string) string {
 }
 
 // queryParams reads the query string, refusing parameters the call does not
-// define (a typo would otherwise silently widen a filter) and repeated ones.
+// define (a typo would otherwise silently widen a filter, or be taken for
+// an option the call does not have) and repeated ones. serve calls it for
+// every route; handlers read the result with queryOf.
 func queryParams(r *http.Request, allowed ...string) (url.Values, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, badRequest("the query string cannot be parsed: %v", err)
 	}
 	for k, vs := range q {
-		known := false
-		for _, a := range allowed {
-			known = known || a == k
-		}
-		if !known {
+		if !slices.Contains(allowed, k) {
+			if len(allowed) == 0 {
+				return nil, badRequest("unknown query parameter %q: this call takes no query parameters", k)
+			}
 			return nil, badRequest("unknown query parameter %q: this call accepts %s", k, strings.Join(allowed, ", "))
 		}
 		if len(vs) > 1 {
@@ -219,6 +276,14 @@ func queryParams(r *http.Request, allowed ...string) (url.Values, error) {
 		}
 	}
 	return q, nil
+}
+
+// queryOf is the request's query as serve checked it.
+func queryOf(r *http.Request) url.Values {
+	if q := requestInfoFrom(r.Context()).query; q != nil {
+		return q
+	}
+	return url.Values{}
 }
 
 // idListParam reads an optional comma-separated list of up to limit ids
@@ -243,14 +308,16 @@ func idListParam(q url.Values, name, what string, limit int, validate func(strin
 	return slices.Compact(ids), nil
 }
 
-// enumParam reads an optional enum parameter in any letter case, like the
-// path's method segment; a value outside values is 400 naming the parameter.
+// enumParam reads an optional enum parameter, spelled as the document's
+// enum spells it (upper case): what a validator or a generated client
+// accepts is what the portal accepts. A value outside values, in another
+// case included, is 400 naming the parameter.
 func enumParam[T ~string](q url.Values, name, what string, values []T) (T, error) {
 	s := q.Get(name)
 	if s == "" {
 		return "", nil
 	}
-	v := T(strings.ToUpper(s))
+	v := T(s)
 	if !slices.Contains(values, v) {
 		return "", badRequest("%s=%q is not %s: use one of %s", name, s, what, strings.Join(jwo.Strings(values), ", "))
 	}
@@ -322,13 +389,19 @@ func decodePageToken(q url.Values, kind string) (string, error) {
 	return t.After, nil
 }
 
-// pathMethod parses the {method} path segment, in any letter case; an
-// unknown method is 404 like an unknown path.
+// pathMethod parses the {method} path segment: the method in lower case
+// (canonical, as Location headers spell it) or as a connector's method
+// field spells it (upper case), the two spellings the document's enum
+// lists, so that a client may pass a connector's own method back. Any other
+// spelling is 404 like an unknown path.
 func pathMethod(r *http.Request) (jwo.Method, error) {
 	s := r.PathValue("method")
 	m, err := jwo.ParseMethod(s)
 	if err != nil {
 		return "", notFound("%v", err)
+	}
+	if s != m.PathSegment() && s != string(m) {
+		return "", notFound("method %q is not spelled as the API spells it: use %q or %q", s, m.PathSegment(), string(m))
 	}
 	return m, nil
 }

@@ -59,10 +59,7 @@ func (a *API) listTests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := queryParams(r, "limit")
-	if err != nil {
-		return err
-	}
+	q := queryOf(r)
 	limit, err := intParam(q, "limit", defaultRunList, maxRunList)
 	if err != nil {
 		return err
@@ -91,10 +88,7 @@ func (a *API) getTest(w http.ResponseWriter, r *http.Request) error {
 // getTests is GET /v1/tests: the runs named by test_id=a,b,..., or without
 // it the merchant's latest runs (limit=), in one request.
 func (a *API) getTests(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "test_id", "limit")
-	if err != nil {
-		return err
-	}
+	q := queryOf(r)
 	var tests []jwo.ConnectivityTest
 	if q.Has("test_id") {
 		if q.Has("limit") {

@@ -17,35 +17,39 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // are the API's paths.
 func (a *API) routes(console Console) http.Handler {
 	mux := http.NewServeMux()
+	// Each route names the query parameters it takes; any other is 400 on
+	// every route, so that a typo never passes silently (see queryParams).
 	open := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, openRoute, h)) }
-	authed := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.serve(pattern, authedRoute, h)) }
+	authed := func(pattern string, h handlerFunc, query ...string) {
+		mux.Handle(pattern, a.serve(pattern, authedRoute, h, query...))
+	}
 
 	// A health checker behind the same address as a flood must still see
 	// the truth: /healthz is in no budget (it reads one row).
 	mux.Handle("GET /healthz", a.serve("GET /healthz", healthRoute, a.healthz))
 	open("GET /v1/openapi.json", a.openAPI)
 
-	authed("GET /v1/stores", a.listStores)
+	authed("GET /v1/stores", a.listStores, "store_type", "completion_status", "method", "page_size", "page_token")
 	authed("POST /v1/stores", a.createStore)
 	authed("GET /v1/stores/{store_id}", a.getStore)
 	authed("PATCH /v1/stores/{store_id}", a.patchStore)
 	authed("GET /v1/stores/{store_id}/completion", a.getCompletion)
 
-	authed("GET /v1/connectors", a.listMerchantConnectors)
+	authed("GET /v1/connectors", a.listMerchantConnectors, "store_id", "method", "store_type", "connectivity_status", "last_changed_via", "page_size", "page_token")
 	authed("GET /v1/stores/{store_id}/connectors", a.listConnectors)
 	authed("GET /v1/stores/{store_id}/connectors/{method}", a.getConnector)
 	authed("PUT /v1/stores/{store_id}/connectors/{method}", a.putConnector)
 	authed("DELETE /v1/stores/{store_id}/connectors/{method}", a.deleteConnector)
 
 	authed("POST /v1/stores/{store_id}/connectors/{method}/tests", a.startTest)
-	authed("GET /v1/stores/{store_id}/connectors/{method}/tests", a.listTests)
-	authed("GET /v1/tests", a.getTests)
+	authed("GET /v1/stores/{store_id}/connectors/{method}/tests", a.listTests, "limit")
+	authed("GET /v1/tests", a.getTests, "test_id", "limit")
 	authed("GET /v1/tests/{test_id}", a.getTest)
 
-	authed("GET /v1/stores/{store_id}/catalog/items", a.listCatalog)
+	authed("GET /v1/stores/{store_id}/catalog/items", a.listCatalog, "sku", "page_size", "page_token")
 	authed("PUT /v1/stores/{store_id}/catalog/items/{sku}", a.putCatalogItem)
 
-	authed("GET /v1/audit-events", a.listAudit)
+	authed("GET /v1/audit-events", a.listAudit, "store_id", "page_size", "page_token")
 
 	authed("GET /v1/tokens", a.listTokens)
 	authed("DELETE /v1/tokens/{token_id}", a.deleteToken)
@@ -75,9 +79,10 @@ const (
 // serve adapts a handlerFunc: it names the route for logs and metrics,
 // authenticates and rate-limits as its kind says, and writes a returned
 // error.
-func (a *API) serve(pattern string, kind routeKind, h handlerFunc) http.Handler {
+func (a *API) serve(pattern string, kind routeKind, h handlerFunc, query ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requestInfoFrom(r.Context()).route = pattern
+		info := requestInfoFrom(r.Context())
+		info.route = pattern
 		if kind == openRoute {
 			if err := a.openLimiter.allow(a.addressOf(r)); err != nil {
 				a.writeError(w, r, err)
@@ -99,6 +104,12 @@ func (a *API) serve(pattern string, kind routeKind, h handlerFunc) http.Handler 
 			}
 			r = r.WithContext(withCaller(r.Context(), c))
 		}
+		q, err := queryParams(r, query...)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		info.query = q
 		if err := h(w, r); err != nil {
 			a.writeError(w, r, err)
 		}

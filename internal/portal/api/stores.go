@@ -20,10 +20,7 @@ func parseStoreFilter(q url.Values) (f portal.StoreFilter, err error) {
 }
 
 func (a *API) listStores(w http.ResponseWriter, r *http.Request) error {
-	q, err := queryParams(r, "store_type", "completion_status", "method", "page_size", "page_token")
-	if err != nil {
-		return err
-	}
+	q := queryOf(r)
 	f, err := parseStoreFilter(q)
 	if err != nil {
 		return err

@@ -27,12 +27,12 @@ func TestListStoresFilters(t *testing.T) {
 	}{
 		{"", []string{"acme-dash-01", "acme-none", "acme-sea-01"}},
 		{"store_type=JWO", []string{"acme-none", "acme-sea-01"}},
-		{"store_type=dash_cart", []string{"acme-dash-01"}},
+		{"store_type=DASH_CART", []string{"acme-dash-01"}},
 		{"completion_status=COMPLETE", []string{"acme-dash-01"}},
 		{"completion_status=INCOMPLETE", []string{"acme-sea-01"}},
 		{"completion_status=NOT_REQUIRED", []string{"acme-none"}},
 		{"method=IDENTITY", []string{"acme-sea-01"}},
-		{"method=ordering", []string{"acme-dash-01", "acme-sea-01"}},
+		{"method=ORDERING", []string{"acme-dash-01", "acme-sea-01"}},
 		{"method=ORDERING&store_type=JWO&completion_status=INCOMPLETE", []string{"acme-sea-01"}},
 		{"store_type=JWO&completion_status=COMPLETE", nil},
 	}
@@ -146,9 +146,9 @@ func TestGetStoreAndCompletion(t *testing.T) {
 	}
 	e.must(404, "GET", "/v1/stores/nope", "viewer", "")
 	e.must(404, "GET", "/v1/stores/nope/completion", "viewer", "")
-	// An id no store can have is a bad request, not a missing store.
-	e.must(400, "GET", "/v1/stores/bad%20id", "viewer", "")
-	e.must(400, "PUT", "/v1/stores/bad.id/connectors/ordering", "operator", connectorBody(publicURL, jwo.EndpointPublic))
+	// An id no store can have names no store: 404, as the document says.
+	e.must(404, "GET", "/v1/stores/bad%20id", "viewer", "")
+	e.must(404, "PUT", "/v1/stores/bad.id/connectors/ordering", "operator", connectorBody(publicURL, jwo.EndpointPublic))
 }
 
 func TestCreateStore(t *testing.T) {

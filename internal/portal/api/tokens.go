@@ -7,9 +7,6 @@ import (
 )
 
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
-	if _, err := queryParams(r); err != nil {
-		return err
-	}
 	toks, err := a.svc.Tokens(r.Context(), callerOf(r))
 	if err != nil {
 		return err

@@ -156,10 +156,17 @@ func TestMerchantConnectorsBadQuery(t *testing.T) {
 			t.Errorf("?%s: %d %s, want 400 naming %s", tc.query, res.StatusCode, body, tc.names)
 		}
 	}
-	// The enum filters take any letter case, like the path's method.
-	res, body := e.raw("GET", "/v1/connectors?method=ordering&connectivity_status=untested&store_type=jwo", tok, nil)
+	// The enum filters take the enum's own upper case, as the document
+	// lists it; another case is 400 naming the parameter.
+	res, body := e.raw("GET", "/v1/connectors?method=ORDERING&connectivity_status=UNTESTED&store_type=JWO", tok, nil)
 	if res.StatusCode != 200 {
-		t.Errorf("lower-case filters: %d %s", res.StatusCode, body)
+		t.Errorf("upper-case filters: %d %s", res.StatusCode, body)
+	}
+	for _, q := range []string{"method=ordering", "connectivity_status=untested", "store_type=jwo"} {
+		name, _, _ := strings.Cut(q, "=")
+		if res, body := e.raw("GET", "/v1/connectors?"+q, tok, nil); res.StatusCode != 400 || !strings.Contains(string(body), name) {
+			t.Errorf("?%s: %d %s, want 400 naming %s", q, res.StatusCode, body, name)
+		}
 	}
 	// The client refuses an id that would split at a comma.
 	_, err := e.viewer.ListMerchantConnectors(t.Context(), client.ConnectorFilter{StoreIDs: []string{"acme-sea-01,acme-cart-01"}}, "")

@@ -215,6 +215,51 @@ func (v *Validator) validate(req *http.Request, status int, header http.Header, 
 	return nil
 }
 
+// ValidateRequest says whether the document calls a request valid: its
+// path and method are documented, its path, query and header parameters
+// and its body (Content-Type included) match their schemas, and it sends
+// no query parameter the operation does not define (the document's rule:
+// any other is 400). body is the request's body; req.Body is not read.
+// Tokens are not checked: the document only says which calls need one.
+func (v *Validator) ValidateRequest(req *http.Request, body []byte) error {
+	method := strings.ToUpper(req.Method)
+	path := req.URL.EscapedPath()
+	r, params, ok := v.match(path)
+	if !ok {
+		return fmt.Errorf("%s %s: the path is not in the document", method, path)
+	}
+	op := r.item.GetOperation(method)
+	if op == nil {
+		return fmt.Errorf("%s %s: %s %s is not in the document", method, path, method, r.template)
+	}
+	declared := map[string]bool{}
+	for _, ps := range []openapi3.Parameters{r.item.Parameters, op.Parameters} {
+		for _, p := range ps {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+				declared[p.Value.Name] = true
+			}
+		}
+	}
+	for name := range req.URL.Query() {
+		if !declared[name] {
+			return fmt.Errorf("%s %s (%s): query parameter %q is not defined", method, path, op.OperationID, name)
+		}
+	}
+	clone := req.Clone(context.Background())
+	clone.Body = io.NopCloser(bytes.NewReader(body))
+	in := &openapi3filter.RequestValidationInput{
+		Request:    clone,
+		PathParams: params,
+		Route:      &routers.Route{Spec: v.doc, Path: r.template, PathItem: r.item, Method: method, Operation: op},
+		Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	in.Options.WithCustomSchemaErrorFunc(shortSchemaError)
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return fmt.Errorf("%s %s (%s): %w", method, path, op.OperationID, err)
+	}
+	return nil
+}
+
 // shortSchemaError says where and what, with the offending value cut short,
 // instead of kin-openapi's default that prints the whole schema: a failure
 // report of a suite should fit on a line.
