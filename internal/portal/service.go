@@ -36,6 +36,8 @@ type Service struct {
 	// parked, when set (tests only), is called as a WaitTest starts waiting.
 	parked func()
 	counts *runCounters
+	// pageKey signs page tokens (PageTokenKey).
+	pageKey pageKey
 }
 
 // runLimits bound the connectivity runs of one merchant.

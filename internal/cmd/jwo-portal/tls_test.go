@@ -75,6 +75,10 @@ func serial(t *testing.T, url string, certs ...*x509.Certificate) int64 {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /healthz over TLS: %d", resp.StatusCode)
 	}
+	// Over TLS browsers are told to keep to https.
+	if got := resp.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+		t.Errorf("GET /healthz over TLS: Strict-Transport-Security %q, want max-age", got)
+	}
 	return resp.TLS.PeerCertificates[0].SerialNumber.Int64()
 }
 

@@ -10,7 +10,7 @@ import (
 // listAudit pages through the merchant's audit log, oldest first.
 func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
-	size, cursor, err := a.pageParams(q, "audit")
+	size, cursor, err := a.pageParams(r, q, "audit")
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,9 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := jwo.AuditPage{Events: events}
 	if next != 0 {
-		page.NextPageToken = nextPageToken("audit", strconv.FormatInt(next, 10))
+		if page.NextPageToken, err = a.nextPageToken(r, "audit", strconv.FormatInt(next, 10)); err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, page)
 }

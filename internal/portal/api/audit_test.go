@@ -120,7 +120,7 @@ func TestAuditEventsRecordEveryChange(t *testing.T) {
 		t.Errorf("globex sees acme's events: %+v", ev)
 	}
 	e.must(400, "GET", "/v1/audit-events?store_id=bad%20id", "viewer", "")
-	e.must(400, "GET", "/v1/audit-events?page_token="+encodePageToken("audit", "x"), "viewer", "")
+	e.must(400, "GET", "/v1/audit-events?page_token="+e.pageToken("audit", "x"), "viewer", "")
 }
 
 // The audit event is written in the transaction of the change: when it

@@ -9,7 +9,7 @@ import (
 
 func (a *API) listCatalog(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
-	size, after, err := a.pageParams(q, "catalog")
+	size, after, err := a.pageParams(r, q, "catalog")
 	if err != nil {
 		return err
 	}
@@ -17,7 +17,11 @@ func (a *API) listCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, jwo.CatalogPage{Items: items, NextPageToken: nextPageToken("catalog", next)})
+	token, err := a.nextPageToken(r, "catalog", next)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, jwo.CatalogPage{Items: items, NextPageToken: token})
 }
 
 // putCatalogItem creates or replaces the item of a SKU.

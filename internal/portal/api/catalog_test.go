@@ -86,5 +86,5 @@ func TestListCatalogPaginatesAndFilters(t *testing.T) {
 		t.Errorf("no match %+v", page)
 	}
 	e.must(400, "GET", catalogPath+"?page_token=xyz", "viewer", "")
-	e.must(400, "GET", catalogPath+"?page_token="+encodePageToken("stores", "a"), "viewer", "")
+	e.must(400, "GET", catalogPath+"?page_token="+e.pageToken("stores", "a"), "viewer", "")
 }

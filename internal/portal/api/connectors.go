@@ -98,7 +98,7 @@ func (a *API) listMerchantConnectors(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	size, after, err := a.pageParams(q, "connectors")
+	size, after, err := a.pageParams(r, q, "connectors")
 	if err != nil {
 		return err
 	}
@@ -106,5 +106,9 @@ func (a *API) listMerchantConnectors(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, jwo.ConnectorPage{Connectors: list, NextPageToken: nextPageToken("connectors", next)})
+	token, err := a.nextPageToken(r, "connectors", next)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, jwo.ConnectorPage{Connectors: list, NextPageToken: token})
 }

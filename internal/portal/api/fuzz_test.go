@@ -160,10 +160,11 @@ func bodyRequest(route bodyRoute, body []byte) *http.Request {
 // list could have given out; every cursor survives encoding, and a token of
 // one list is refused by another.
 func FuzzPageToken(f *testing.F) {
-	f.Add("stores", "acme-sea-01", encodePageToken("stores", "acme-sea-01"))
+	key, other := []byte("fuzz-page-token-key-of-32-bytes!"), []byte("another-key-another-key-another!")
+	f.Add("stores", "acme-sea-01", encodePageToken(key, "stores", "acme-sea-01"))
 	f.Add("catalog", "WATER-500", "not-a-token")
 	f.Fuzz(func(t *testing.T, kind, after, token string) {
-		got, err := decodePageToken(url.Values{"page_token": {token}}, kind)
+		got, err := decodePageToken(key, url.Values{"page_token": {token}}, kind)
 		if err != nil {
 			var ae *problem
 			if !errors.As(err, &ae) || ae.status != http.StatusBadRequest {
@@ -173,22 +174,25 @@ func FuzzPageToken(f *testing.F) {
 			if got == "" {
 				t.Fatalf("token %q accepted with an empty cursor", token)
 			}
-			if back, err := decodePageToken(url.Values{"page_token": {encodePageToken(kind, got)}}, kind); err != nil || back != got {
+			if back, err := decodePageToken(key, url.Values{"page_token": {encodePageToken(key, kind, got)}}, kind); err != nil || back != got {
 				t.Fatalf("cursor %q of token %q does not survive re-encoding: %q, %v", got, token, back, err)
 			}
 		}
 		if after == "" {
 			return
 		}
-		tok := encodePageToken(kind, after)
-		back, err := decodePageToken(url.Values{"page_token": {tok}}, kind)
+		tok := encodePageToken(key, kind, after)
+		back, err := decodePageToken(key, url.Values{"page_token": {tok}}, kind)
 		// Invalid UTF-8 in a cursor or kind comes back as U+FFFD: ids and
 		// list kinds never hold it.
 		if utf8.ValidString(after) && utf8.ValidString(kind) && (err != nil || back != after) {
 			t.Fatalf("cursor %q: token %q decodes to %q, %v", after, tok, back, err)
 		}
-		if _, err := decodePageToken(url.Values{"page_token": {tok}}, kind+"x"); err == nil {
+		if _, err := decodePageToken(key, url.Values{"page_token": {tok}}, kind+"x"); err == nil {
 			t.Fatalf("a %q token was accepted by the %q list", kind, kind+"x")
+		}
+		if _, err := decodePageToken(other, url.Values{"page_token": {tok}}, kind); err == nil {
+			t.Fatalf("a token signed with another key was accepted: %q", tok)
 		}
 	})
 }

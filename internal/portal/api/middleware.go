@@ -159,6 +159,10 @@ func withBodyLimit(next http.Handler) http.Handler {
 	})
 }
 
+// hsts is the Strict-Transport-Security of answers over TLS: a year, the
+// host only (the portal cannot speak for its parent domain's other hosts).
+const hsts = "max-age=31536000"
+
 // withNoStore keeps answers, which may name a merchant's stores, out of
 // shared caches, and tells browsers never to guess a content type (a JSON
 // answer echoing a store name must not be run as HTML).
@@ -166,6 +170,11 @@ func withNoStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if r.TLS != nil {
+			// Served over TLS (serve --tls-cert): browsers keep to https for
+			// a year, so that a console cookie never travels in clear.
+			w.Header().Set("Strict-Transport-Security", hsts)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -339,21 +341,32 @@ func intParam(q url.Values, name string, def, max int) (int, error) {
 
 // pageParams reads the page_size and page_token of a list of kind: the
 // size of the page and the cursor it starts after ("" for the first).
-func (a *API) pageParams(q url.Values, kind string) (size int, after string, err error) {
+func (a *API) pageParams(r *http.Request, q url.Values, kind string) (size int, after string, err error) {
 	if size, err = intParam(q, "page_size", a.pageSize, portal.MaxPageSize); err != nil {
 		return 0, "", err
 	}
-	after, err = decodePageToken(q, kind)
+	if q.Get("page_token") == "" {
+		return size, "", nil
+	}
+	key, err := a.svc.PageTokenKey(r.Context())
+	if err != nil {
+		return 0, "", err
+	}
+	after, err = decodePageToken(key, q, kind)
 	return size, after, err
 }
 
 // nextPageToken is the next_page_token of a page whose next cursor is
 // next: "" on the last page.
-func nextPageToken(kind, next string) string {
+func (a *API) nextPageToken(r *http.Request, kind, next string) (string, error) {
 	if next == "" {
-		return ""
+		return "", nil
 	}
-	return encodePageToken(kind, next)
+	key, err := a.svc.PageTokenKey(r.Context())
+	if err != nil {
+		return "", err
+	}
+	return encodePageToken(key, kind, next), nil
 }
 
 // pageToken is the cursor inside an opaque next_page_token. The list kind is
@@ -363,20 +376,44 @@ type pageToken struct {
 	After string `json:"a"`
 }
 
-func encodePageToken(kind, after string) string {
+// pageTokenMACBytes is how much of the HMAC-SHA256 a page token carries:
+// 128 bits, more than anyone can guess.
+const pageTokenMACBytes = 16
+
+// encodePageToken is the cursor, signed with the database's page-token key
+// (portal.Service.PageTokenKey): PAYLOAD.MAC, both base64url. A caller
+// cannot make a token that points anywhere the portal did not send it,
+// and every replica on the database accepts the tokens of the others.
+func encodePageToken(key []byte, kind, after string) string {
 	b, _ := json.Marshal(pageToken{Kind: kind, After: after})
-	return base64.RawURLEncoding.EncodeToString(b)
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(pageTokenMAC(key, payload))
+}
+
+func pageTokenMAC(key []byte, payload string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(payload))
+	return m.Sum(nil)[:pageTokenMACBytes]
 }
 
 // decodePageToken returns the cursor of a page token of the given kind; an
-// empty token is the first page.
-func decodePageToken(q url.Values, kind string) (string, error) {
+// empty token is the first page. A token whose signature does not check
+// out (forged, changed, or from a portal on another database) is 400.
+func decodePageToken(key []byte, q url.Values, kind string) (string, error) {
 	s := q.Get("page_token")
 	if s == "" {
 		return "", nil
 	}
-	bad := badRequest("page_token %q is not a token this list gave out: pass next_page_token from the previous page unchanged", s)
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	bad := badRequest("page_token %q is not a token this list gave out: pass next_page_token from the previous page unchanged", jwo.TruncateUTF8(s, 100))
+	payload, sig, ok := strings.Cut(s, ".")
+	if !ok {
+		return "", bad
+	}
+	mac, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(mac, pageTokenMAC(key, payload)) {
+		return "", bad
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
 		return "", bad
 	}

@@ -25,7 +25,7 @@ func (a *API) listStores(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	size, after, err := a.pageParams(q, "stores")
+	size, after, err := a.pageParams(r, q, "stores")
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,11 @@ func (a *API) listStores(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, jwo.StorePage{Stores: stores, NextPageToken: nextPageToken("stores", next)})
+	token, err := a.nextPageToken(r, "stores", next)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, jwo.StorePage{Stores: stores, NextPageToken: token})
 }
 
 func (a *API) getStore(w http.ResponseWriter, r *http.Request) error {

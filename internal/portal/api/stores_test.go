@@ -60,7 +60,7 @@ func TestListStoresRefusesBadParameters(t *testing.T) {
 		{"page_size=1001", "page_size"},
 		{"page_size=ten", "page_size"},
 		{"page_token=garbage!", "page_token"},
-		{"page_token=" + encodePageToken("catalog", "x"), "page_token"},
+		{"page_token=" + e.pageToken("catalog", "x"), "page_token"},
 		{"store_typ=JWO", "store_typ"},
 		{"store_type=JWO&store_type=DASH_CART", "store_type"},
 	}
