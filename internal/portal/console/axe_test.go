@@ -106,8 +106,10 @@ func TestBrowserAccessibilityAndHeights(t *testing.T) {
 	putConnector(t, tf, portaltest.StoreJWO, jwo.MethodOrdering, conn.URL)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, conn.URL)
 	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodIdentity, portaltest.ClosedURL(t))
-	for _, m := range []jwo.Method{jwo.MethodLoyalty, jwo.MethodIdentity} {
-		run, err := tp.Operator.StartTest(bg, portaltest.StoreJWO, m, "", "")
+	bad := portaltest.StartConnector(t, connector.Options{Violate: []string{"fraud_and_abuse.missing_field_refused"}})
+	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodFraudAndAbuse, bad.URL)
+	for m, suite := range map[jwo.Method]string{jwo.MethodLoyalty: "", jwo.MethodIdentity: "", jwo.MethodFraudAndAbuse: "CONFORMANCE"} {
+		run, err := tp.Operator.StartRun(bg, portaltest.StoreJWO, m, jwo.TestInput{Suite: suite}, "")
 		if err == nil {
 			_, err = tp.Operator.WaitTest(bg, run.ID)
 		}
@@ -149,6 +151,7 @@ func TestBrowserAccessibilityAndHeights(t *testing.T) {
 		{name: "View Details, successful", path: storePath + "/connectors/loyalty", heights: true},
 		{name: "View Details, unsuccessful", path: storePath + "/connectors/identity"},
 		{name: "View Details, no run", path: storePath + "/connectors/ordering"},
+		{name: "View Details, conformance", path: storePath + "/connectors/fraud_and_abuse", heights: true},
 		{name: "not found", path: "/console/no-such-page"},
 	}
 	for _, st := range states {

@@ -81,15 +81,20 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"method":     methodLabel,
-		"storeType":  storeTypeLabel,
-		"completion": completionLabel,
-		"status":     statusLabel,
-		"testStatus": testStatusLabel,
-		"endpoint":   endpointTypeLabel,
-		"seg":        func(m any) string { return segment(m) },
-		"when":       when,
-		"add":        func(a, b int) int { return a + b },
+		"method":      methodLabel,
+		"storeType":   storeTypeLabel,
+		"completion":  completionLabel,
+		"status":      statusLabel,
+		"testStatus":  testStatusLabel,
+		"endpoint":    endpointTypeLabel,
+		"seg":         func(m any) string { return segment(m) },
+		"when":        when,
+		"add":         func(a, b int) int { return a + b },
+		"reason":      reasonLabel,
+		"suite":       suiteLabel,
+		"caseStatus":  caseStatusLabel,
+		"failedFirst": casesFailedFirst,
+		"conformance": conformanceOf,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"signin", "stores", "store", "details", "error"} {

@@ -325,7 +325,7 @@ func (c *Console) runTest(w http.ResponseWriter, r *http.Request, rq request) {
 		return
 	}
 	sku := strings.TrimSpace(r.PostForm.Get("sku"))
-	run, err := c.svc.StartTest(ctx, rq.caller, id, m, jwo.TestInput{SKU: sku}, "")
+	run, err := c.svc.StartTest(ctx, rq.caller, id, m, jwo.TestInput{SKU: sku, Suite: r.PostForm.Get("suite")}, "")
 	if err == nil {
 		http.Redirect(w, r, detailsPath(id, m)+"?started="+url.QueryEscape(run.ID), http.StatusSeeOther)
 		return
@@ -362,6 +362,8 @@ type detailsView struct {
 	Started   bool
 	Terraform terraformState
 	Locked    bool
+	Catalog   []jwo.CatalogItem // ORDERING: the SKUs a test may use
+	More      bool              // the catalog holds more: the SKU is typed
 }
 
 // details is View Details: the connector, its last run and the history.
@@ -400,6 +402,14 @@ func (c *Console) details(w http.ResponseWriter, r *http.Request, rq request) {
 		return
 	}
 	dv.Terraform = tf[m]
+	if m == jwo.MethodOrdering && dv.Connector != nil && !dv.Locked {
+		var next string
+		if dv.Catalog, next, err = c.svc.Catalog(ctx, rq.caller, id, "", catalogChoice, ""); err != nil {
+			c.problem(w, r, rq, err)
+			return
+		}
+		dv.More = next != ""
+	}
 	v := c.base(rq, methodLabel(m)+" connector of "+st.Name, "")
 	v.Page = dv
 	c.render(w, http.StatusOK, "details", v)

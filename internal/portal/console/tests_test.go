@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/connector"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
@@ -66,7 +67,7 @@ func TestRunTestAgainstADeadPortIsUnsuccessful(t *testing.T) {
 	a.Get(storePath)
 	a.Post(storePath+"/connectors/identity/tests", url.Values{})
 	d := waitDetails(t, a, storePath+"/connectors/identity")
-	if !d.Has(`id="last-status">Unsuccessful`) || !d.Has(`id="last-reason">connect`) {
+	if !d.Has(`id="last-status">Unsuccessful`) || !d.Has(`id="last-reason">Could not connect`) || d.Has(`>connect<`) {
 		t.Fatalf("details:\n%s", d.Body)
 	}
 }
@@ -162,5 +163,46 @@ func TestOrderingTestReachesEveryItemOfALargeCatalog(t *testing.T) {
 	tests, err := tp.Viewer.ListTests(ctx, portaltest.StoreJWO, jwo.MethodOrdering, 1)
 	if err != nil || len(tests) != 1 || tests[0].SKU != last {
 		t.Fatalf("runs %+v, %v; want one run with SKU %s", tests, err, last)
+	}
+}
+
+// Run Test on View Details offers the conformance suite and says what it
+// sends before it starts; the run's cases are a table, failed ones first.
+func TestConformanceSuiteFromViewDetails(t *testing.T) {
+	t.Parallel()
+	tp := startConsole(t, console.Options{})
+	conn := portaltest.StartConnector(t, connector.Options{Violate: []string{"loyalty.unknown_fields_ignored"}})
+	putConnector(t, tp.Operator, portaltest.StoreJWO, jwo.MethodLoyalty, conn.URL)
+	a := newAgent(t, tp)
+	a.SignIn(tp.OperatorToken)
+	const path = storePath + "/connectors/loyalty"
+	before := a.Get(path)
+	for _, want := range []string{`id="suite-conformance" name="suite" value="CONFORMANCE"`, "3 requests, one per documented case",
+		"<li>A loyalty scan is resolved</li>", "Scan details are answered for the resolved scan (not required)",
+		`id="details-edit" href="/console/stores/` + portaltest.StoreJWO + `?edit=loyalty#loyalty-form">Edit</a>`} {
+		if !before.Has(want) {
+			t.Errorf("View Details lacks %s", want)
+		}
+	}
+	if before.Has("<dt>Version</dt>") {
+		t.Error("View Details shows the internal version")
+	}
+	p := a.Post(path+"/tests", url.Values{"suite": {"CONFORMANCE"}})
+	if !strings.Contains(p.URL, "started=") {
+		t.Fatalf("conformance: %d at %s\n%s", p.Status, p.URL, p.Body)
+	}
+	d := waitDetails(t, a, path)
+	if !d.Has(`id="last-status">Unsuccessful`) || !d.Has(`id="last-suite">Conformance`) || !d.Has(`id="last-reason">A required conformance case did not pass`) {
+		t.Fatalf("details after the suite:\n%s", d.Body)
+	}
+	failed := strings.Index(d.Body, `data-case="loyalty.unknown_fields_ignored"`)
+	passed := strings.Index(d.Body, `data-case="loyalty.scan"`)
+	if failed < 0 || passed < 0 || failed > passed || !d.Has(`<span class="case FAILED">Failed</span>`) {
+		t.Fatalf("the cases are not a table with the failed one first:\n%s", d.Body)
+	}
+	v := newAgent(t, tp)
+	v.SignIn(tp.ViewerToken)
+	if p := v.Get(path); p.Has(`id="details-run-test"`) || p.Has(`id="details-edit"`) || !p.Has(`data-case="loyalty.scan"`) {
+		t.Error("a viewer is offered Run Test or Edit, or does not see the cases")
 	}
 }
