@@ -37,8 +37,8 @@ type bucket struct {
 // again anyway, so forgetting it changes nothing.
 const idleBucket = 10 * time.Minute
 
-// maxBuckets caps every limiter's map: about 100 bytes a bucket, so about
-// 1 MB however many source addresses a flood rotates through.
+// maxBuckets caps every limiter's map: about 170 bytes a bucket, so under
+// 2 MB however many source addresses a flood rotates through.
 const maxBuckets = 10_000
 
 func newRateLimiter(perSecond int) *rateLimiter {
