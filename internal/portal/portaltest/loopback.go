@@ -37,9 +37,13 @@ func Serve(t testing.TB, h http.Handler) *httptest.Server {
 }
 
 // ClosedURL is an http URL on loopback where nothing listens, so that a
-// call to it, or a connectivity test against it, fails to connect.
+// call to it, or a connectivity test against it, fails to connect; the port
+// stays reserved until the test ends where the system allows it.
 func ClosedURL(t testing.TB) string {
 	t.Helper()
+	if addr, ok := reserveClosedPort(t); ok {
+		return "http://" + addr
+	}
 	l := Listen(t)
 	addr := l.Addr().String()
 	if err := l.Close(); err != nil {
