@@ -195,12 +195,15 @@ const (
 	// The token lifecycle; these events have no store_id.
 	ActionTokenCreate AuditAction = "token.create"
 	ActionTokenRevoke AuditAction = "token.revoke"
+	// The trust policies of workload identity; no store_id either.
+	ActionTrustPolicyCreate AuditAction = "trust_policy.create"
+	ActionTrustPolicyDelete AuditAction = "trust_policy.delete"
 )
 
 var AuditActions = []AuditAction{
 	ActionStoreCreate, ActionStoreUpdate, ActionConnectorCreate, ActionConnectorUpdate,
 	ActionConnectorDelete, ActionCatalogPut, ActionTestStart,
-	ActionTokenCreate, ActionTokenRevoke,
+	ActionTokenCreate, ActionTokenRevoke, ActionTrustPolicyCreate, ActionTrustPolicyDelete,
 }
 
 func (a AuditAction) Valid() bool { return slices.Contains(AuditActions, a) }

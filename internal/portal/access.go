@@ -111,6 +111,9 @@ const (
 	WriteStore
 	// WriteCatalog: change a store's catalog.
 	WriteCatalog
+	// WriteTrustPolicies: create and delete the merchant's trust policies
+	// (no store: CheckWrite takes "").
+	WriteTrustPolicies
 )
 
 // allows refuses a caller whose role may not make the write.
@@ -126,6 +129,8 @@ func (w Write) allows(c Caller) error {
 		return requireAdmin(c, "change stores")
 	case WriteCatalog:
 		return requireAdmin(c, "change the catalog")
+	case WriteTrustPolicies:
+		return requireAdmin(c, "change trust policies")
 	}
 	return fmt.Errorf("portal: unknown write %d", w)
 }
@@ -170,6 +175,9 @@ func storeFor(ctx context.Context, tx *store.Tx, c Caller, id string, w Write) (
 func (s *Service) CheckWrite(ctx context.Context, c Caller, storeID string, w Write) error {
 	if storeID == "" && w == WriteStore {
 		return requireAdmin(c, "create stores")
+	}
+	if w == WriteTrustPolicies {
+		return w.allows(c)
 	}
 	return s.db.Read(ctx, func(tx *store.Tx) error {
 		_, err := storeFor(ctx, tx, c, storeID, w)

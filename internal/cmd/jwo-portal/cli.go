@@ -29,6 +29,7 @@ var commands = map[string]runFunc{
 	"seed":        runSeed,
 	"migrate":     runMigrate,
 	"conformance": runConformance,
+	"trust":       runTrust,
 }
 
 const mainUsage = `jwo-portal runs the reference Portal API v1 service and its helpers.
@@ -42,6 +43,9 @@ Usage:
   jwo-portal seed      --db PATH|URL FILE
   jwo-portal migrate   --db PATH|URL
   jwo-portal conformance --url URL --method METHOD [--sku SKU] [--store-id ID] [--timeout D] [--json]
+  jwo-portal trust create --db PATH|URL --merchant ID --name NAME --issuer URL --audience AUD --subject PATTERN --role ROLE [--claim NAME=PATTERN]... [--max-ttl D]
+  jwo-portal trust list   --db PATH|URL [--merchant ID]
+  jwo-portal trust delete --db PATH|URL --id POLICY_ID
 
 Commands:
   serve      serve the Portal API over HTTP until SIGINT or SIGTERM
@@ -50,6 +54,7 @@ Commands:
   seed       load merchants, stores and catalog items from a YAML or JSON file
   migrate    apply the database's schema migrations and exit
   conformance  run the CONFORMANCE suite of one method against a connector URL
+  trust      trust policies: which CI runs' OpenID Connect tokens become short-lived tokens
 
 --db (or JWO_PORTAL_DB) is a SQLite file path or a postgres:// URL.
 
@@ -75,7 +80,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	run, ok := commands[name]
 	if !ok {
 		return report(stderr, "", &usageError{
-			msg: fmt.Sprintf("unknown command %q: use serve, connector, token, seed, migrate or conformance", name),
+			msg: fmt.Sprintf("unknown command %q: use serve, connector, token, seed, migrate, conformance or trust", name),
 		})
 	}
 	return report(stderr, name, run(ctx, rest, stdout, stderr))

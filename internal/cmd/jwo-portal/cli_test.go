@@ -56,7 +56,7 @@ func TestUsageErrors(t *testing.T) {
 		hint string
 	}{
 		{"unknown command", []string{"deploy"},
-			`jwo-portal: unknown command "deploy": use serve, connector, token, seed, migrate or conformance`, "jwo-portal --help"},
+			`jwo-portal: unknown command "deploy": use serve, connector, token, seed, migrate, conformance or trust`, "jwo-portal --help"},
 		{"serve without db", []string{"serve"},
 			"jwo-portal serve: --db is required: give a SQLite file path (e.g. --db ./portal.db) or a postgres:// URL, or set JWO_PORTAL_DB", "jwo-portal serve --help"},
 		{"serve unknown flag", []string{"serve", "--db", "x", "--port", "8787"},

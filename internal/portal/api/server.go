@@ -54,6 +54,10 @@ func (a *API) routes(console Console) http.Handler {
 	authed("GET /v1/tokens", a.listTokens)
 	authed("DELETE /v1/tokens/{token_id}", a.deleteToken)
 
+	authed("GET /v1/trust-policies", a.listTrustPolicies)
+	authed("POST /v1/trust-policies", a.createTrustPolicy)
+	authed("DELETE /v1/trust-policies/{policy_id}", a.deleteTrustPolicy)
+
 	if console != nil {
 		mux.Handle("/console/", a.consoleLimits(console))
 	}

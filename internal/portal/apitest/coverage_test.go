@@ -84,6 +84,16 @@ var required = []string{
 	"DELETE /v1/tokens/{token_id} 204",
 	"DELETE /v1/tokens/{token_id} 403",
 	"DELETE /v1/tokens/{token_id} 404",
+
+	"GET /v1/trust-policies 200",
+	"GET /v1/trust-policies 403",
+	"POST /v1/trust-policies 201",
+	"POST /v1/trust-policies 400",
+	"POST /v1/trust-policies 403",
+	"POST /v1/trust-policies 422",
+	"DELETE /v1/trust-policies/{policy_id} 204",
+	"DELETE /v1/trust-policies/{policy_id} 403",
+	"DELETE /v1/trust-policies/{policy_id} 404",
 }
 
 var (

@@ -35,7 +35,7 @@ type schema struct {
 	Pattern              string            `json:"pattern"`
 	Required             []string          `json:"required"`
 	Properties           map[string]schema `json:"properties"`
-	AdditionalProperties *bool             `json:"additionalProperties"`
+	AdditionalProperties json.RawMessage   `json:"additionalProperties"` // false, true or a schema
 	Nullable             bool              `json:"nullable"`
 	Ref                  string            `json:"$ref"`
 }
@@ -116,12 +116,15 @@ var apiRoutes = []route{
 	{"GET", "/v1/audit-events", []string{"200"}},
 	{"GET", "/v1/tokens", []string{"200", "403"}},
 	{"DELETE", "/v1/tokens/{token_id}", []string{"204", "403", "404"}},
+	{"GET", "/v1/trust-policies", []string{"200", "403"}},
+	{"POST", "/v1/trust-policies", []string{"201", "403", "422"}},
+	{"DELETE", "/v1/trust-policies/{policy_id}", []string{"204", "403", "404"}},
 	{"GET", "/v1/openapi.json", []string{"200"}},
 	{"GET", "/healthz", []string{"200"}},
 }
 
 // adminReads are the reads that only an admin may make.
-var adminReads = map[string]bool{"/v1/tokens": true}
+var adminReads = map[string]bool{"/v1/tokens": true, "/v1/trust-policies": true}
 
 var public = map[string]bool{"/healthz": true, "/v1/openapi.json": true}
 
@@ -286,15 +289,15 @@ func TestRequestSchemasAreClosed(t *testing.T) {
 					t.Errorf("%s %s: request schema %q is not a component", m, path, c.Schema.Ref)
 					continue
 				}
-				if s.AdditionalProperties == nil || *s.AdditionalProperties {
+				if string(s.AdditionalProperties) != "false" {
 					t.Errorf("%s %s: request schema %s must say additionalProperties: false", m, path, name)
 				}
 				seen++
 			}
 		}
 	}
-	if seen != 5 {
-		t.Errorf("%d request bodies, want 5 (POST/PATCH store, PUT connector, POST test, PUT catalog item)", seen)
+	if seen != 6 {
+		t.Errorf("%d request bodies, want 6 (POST/PATCH store, PUT connector, POST test, PUT catalog item, POST trust policy)", seen)
 	}
 }
 
@@ -322,6 +325,9 @@ func TestWireTypesMatchSchemas(t *testing.T) {
 		"AuditPage":        reflect.TypeFor[jwo.AuditPage](),
 		"Problem":          reflect.TypeFor[jwo.Problem](),
 		"FieldError":       reflect.TypeFor[jwo.FieldError](),
+		"TrustPolicySpec":  reflect.TypeFor[jwo.TrustPolicySpec](),
+		"TrustPolicy":      reflect.TypeFor[jwo.TrustPolicy](),
+		"TrustPolicyList":  reflect.TypeFor[jwo.TrustPolicyList](),
 	} {
 		s, ok := d.Components.Schemas[name]
 		if !ok {
@@ -344,7 +350,7 @@ func TestWireTypesMatchSchemas(t *testing.T) {
 		}
 		// Request schemas list only what a caller must send; response
 		// schemas must require every field the portal always writes.
-		if strings.HasSuffix(name, "Input") || name == "StoreProfile" || name == "StorePatch" {
+		if strings.HasSuffix(name, "Input") || strings.HasSuffix(name, "Spec") || name == "StoreProfile" || name == "StorePatch" {
 			continue
 		}
 		for f, omitempty := range fields {

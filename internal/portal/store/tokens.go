@@ -9,11 +9,11 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
-const tokenColumns = `id, merchant_id, role, name, created_at, expires_at, revoked_at, last_used_at`
+const tokenColumns = `id, merchant_id, role, name, created_at, expires_at, revoked_at, last_used_at, trust_policy_id`
 
 var (
 	qEnsureMerchant = sqlQuery(`INSERT INTO merchants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`)
-	qInsertToken    = sqlQuery(`INSERT INTO tokens (hash, id, merchant_id, role, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	qInsertToken    = sqlQuery(`INSERT INTO tokens (hash, id, merchant_id, role, name, created_at, expires_at, trust_policy_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	qToken          = lockedRead("FOR SHARE", `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`)
 	qTokenByID      = sqlQuery(`SELECT ` + tokenColumns + ` FROM tokens WHERE id = ?`)
 	qTokens         = sqlQuery(`SELECT ` + tokenColumns + ` FROM tokens WHERE (? = '' OR merchant_id = ?) ORDER BY merchant_id, created_at, id`)
@@ -33,6 +33,9 @@ type Token struct {
 	ExpiresAt  *time.Time // nil: never expires
 	RevokedAt  *time.Time // nil: not revoked
 	LastUsedAt *time.Time // nil: never used (as far as the last flush knows)
+	// TrustPolicyID is the policy a token was exchanged under ("" for a
+	// token someone created): deleting the policy revokes it.
+	TrustPolicyID string
 }
 
 // tokenID is the public id of the token whose SHA-256 is hash. 72 bits of
@@ -59,7 +62,8 @@ func (t *Tx) InsertToken(ctx context.Context, hash []byte, tok Token) (Token, er
 		tok.ID = tokenID(hash)
 	}
 	_, err := t.exec(ctx, qInsertToken,
-		hash, tok.ID, tok.MerchantID, string(tok.Role), tok.Name, formatTime(tok.CreatedAt), nullTime(tok.ExpiresAt))
+		hash, tok.ID, tok.MerchantID, string(tok.Role), tok.Name, formatTime(tok.CreatedAt), nullTime(tok.ExpiresAt),
+		nullString(tok.TrustPolicyID))
 	return tok, err
 }
 
@@ -121,10 +125,11 @@ func (db *DB) LookupToken(ctx context.Context, hash []byte) (Token, error) {
 func scanToken(r scanner) (Token, error) {
 	var tok Token
 	var role, created string
-	var expires, revoked, used sql.NullString
-	if err := r.Scan(&tok.ID, &tok.MerchantID, &role, &tok.Name, &created, &expires, &revoked, &used); err != nil {
+	var expires, revoked, used, policy sql.NullString
+	if err := r.Scan(&tok.ID, &tok.MerchantID, &role, &tok.Name, &created, &expires, &revoked, &used, &policy); err != nil {
 		return Token{}, err
 	}
+	tok.TrustPolicyID = policy.String
 	tok.Role = jwo.Role(role)
 	var err error
 	if tok.CreatedAt, err = parseTime(created); err != nil {
