@@ -74,7 +74,7 @@ func TestStorePageExplainsItsColumnsInTheSeedsWords(t *testing.T) {
 		"Untested</dt><dd>The endpoint is saved recently and testing is not completed",
 		"Note that a valid response is not always a successful response.",
 		"Only Private AWS API Gateways need to be set as Private.",
-		"Configuring Store Connectors", "Connectivity Testing",
+		"Configuring Store Connectors", "Connectivity Testing", "the connectivity test or the conformance suite",
 	} {
 		if !p.Has(want) {
 			t.Errorf("the store page lacks %q", want)
