@@ -32,6 +32,7 @@ type runConnectivityTestModel struct {
 	StoreID           types.String `tfsdk:"store_id"`
 	Method            types.String `tfsdk:"method"`
 	SKU               types.String `tfsdk:"sku"`
+	Suite             types.String `tfsdk:"suite"`
 	AllowUnsuccessful types.Bool   `tfsdk:"allow_unsuccessful"`
 }
 
@@ -66,10 +67,16 @@ func (a *runConnectivityTestAction) Schema(_ context.Context, _ action.SchemaReq
 				MarkdownDescription: runDocs.argument("sku", skuRule),
 				Validators:          []validator.String{validSKU()},
 			},
+			"suite": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: runDocs.argument("suite", "Defaults to `CONNECTIVITY`."),
+				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Suites)...)},
+			},
 			"allow_unsuccessful": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "When `true`, a run that ends `UNSUCCESSFUL` is reported as a warning and the action " +
-					"succeeds. When `false` (the default), it fails the action with the run's reason and message.",
+					"succeeds. When `false` (the default), it fails the action with the run's reason and message, and for a " +
+					"`CONFORMANCE` run the cases that did not pass.",
 			},
 		},
 	}
@@ -104,13 +111,13 @@ func (a *runConnectivityTestAction) Invoke(ctx context.Context, req action.Invok
 	storeID, method := cfg.StoreID.ValueString(), jwo.Method(cfg.Method.ValueString())
 	id := connectorID(storeID, method)
 
-	run, err := a.client.StartTest(ctx, storeID, method, cfg.SKU.ValueString(), uuid.NewString())
+	run, err := a.client.StartRun(ctx, storeID, method, testInput(cfg.SKU, cfg.Suite), uuid.NewString())
 	if err != nil {
 		addStartError(&resp.Diagnostics, storeID, method, err)
 		return
 	}
 	if !run.Status.Finished() {
-		progress(resp, fmt.Sprintf("Connectivity test %s of %s is RUNNING against %s", run.ID, id, run.EndpointURL))
+		progress(resp, fmt.Sprintf("%s run %s of %s is RUNNING against %s", suiteOf(run), run.ID, id, run.EndpointURL))
 		runID := run.ID
 		if run, err = a.client.WaitTest(ctx, runID); err != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -123,11 +130,15 @@ func (a *runConnectivityTestAction) Invoke(ctx context.Context, req action.Invok
 		}
 	}
 	if run.Status == jwo.TestSuccessful {
+		if len(run.Cases) > 0 {
+			progress(resp, fmt.Sprintf("%s run %s of %s: SUCCESSFUL, %d cases decided in %d ms", suiteOf(run), run.ID, id, len(run.Cases), run.LatencyMS))
+			return
+		}
 		progress(resp, fmt.Sprintf("Connectivity test %s of %s: SUCCESSFUL, HTTP %d in %d ms", run.ID, id, run.HTTPStatus, run.LatencyMS))
 		return
 	}
-	detail := fmt.Sprintf("Run %s of %s against %s failed: reason %s: %s (HTTP status %d).",
-		run.ID, id, run.EndpointURL, run.Reason, run.Message, run.HTTPStatus)
+	detail := fmt.Sprintf("%s run %s of %s against %s failed: reason %s: %s (HTTP status %d).%s\n\n",
+		suiteOf(run), run.ID, id, run.EndpointURL, run.Reason, run.Message, run.HTTPStatus, failedCases(run))
 	if cfg.AllowUnsuccessful.ValueBool() {
 		resp.Diagnostics.AddWarning("Connectivity test UNSUCCESSFUL", detail+" allow_unsuccessful is true, so the action succeeds.")
 		return

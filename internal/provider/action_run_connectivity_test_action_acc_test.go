@@ -108,7 +108,7 @@ action "jwo_run_connectivity_test" "loyalty" {
 // test of the saved endpoint and changes nothing else; an UNSUCCESSFUL run
 // exits 1 with the run's reason, unless allow_unsuccessful, which only warns.
 func TestAccRunConnectivityTestAction_invoke(t *testing.T) {
-	tp, plugins := newCLITestAtLeast(t, 1, 14)
+	tp, plugins := newCLITest114(t)
 	c := newTestConnector(t)
 	ctx := context.Background()
 	for m, url := range map[jwo.Method]string{jwo.MethodOrdering: c.URL, jwo.MethodLoyalty: closedLoopbackURL(t)} {

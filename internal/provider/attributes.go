@@ -43,6 +43,14 @@ func computedAttributes(model any, docs attributeDocs) map[string]schema.Attribu
 	return attrs
 }
 
+// elemType is the element type of a slice, nil for anything else.
+func elemType(t reflect.Type) reflect.Type {
+	if t.Kind() != reflect.Slice {
+		return nil
+	}
+	return t.Elem()
+}
+
 func addComputedAttributes(attrs map[string]schema.Attribute, t reflect.Type, docs attributeDocs) {
 	for f := range t.Fields() {
 		if f.Anonymous {
@@ -60,6 +68,11 @@ func addComputedAttributes(attrs map[string]schema.Attribute, t reflect.Type, do
 		case listType:
 			attrs[name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 		default:
+			if docs, ok := nestedDocs[elemType(f.Type)]; ok {
+				attrs[name] = schema.ListNestedAttribute{Computed: true, MarkdownDescription: desc,
+					NestedObject: schema.NestedAttributeObject{Attributes: computedAttributes(reflect.New(f.Type.Elem()).Elem().Interface(), docs)}}
+				continue
+			}
 			// A programming error that every schema test meets first.
 			panic(fmt.Sprintf("%s.%s: no data source attribute for a %s", t.Name(), f.Name, f.Type))
 		}

@@ -50,6 +50,8 @@ data "jwo_connectivity_tests" "latest" {
 			"started_at":       knownvalue.StringRegexp(rfc3339),
 			"completed_at":     knownvalue.StringRegexp(rfc3339),
 			"triggered_by":     knownvalue.StringExact("acme-operator"),
+			"suite":            knownvalue.StringExact("CONNECTIVITY"),
+			"cases":            knownvalue.ListExact([]knownvalue.Check{}),
 		})
 	}
 	unsuccessful := knownvalue.ObjectPartial(map[string]knownvalue.Check{

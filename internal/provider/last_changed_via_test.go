@@ -128,7 +128,7 @@ output "not_in_code" {
 // changed through the console or the API, and the generated file plans as
 // those imports alone.
 func TestAccLastChangedVia_queryGeneratesWhatIsNotInCode(t *testing.T) {
-	tp, plugins := newCLITestAtLeast(t, 1, 14, portaltest.WithConsole(console.Options{}))
+	tp, plugins := newCLITest114(t, portaltest.WithConsole(console.Options{}))
 	viaAPI, viaConsole := saveFromEverySource(t, tp)
 	query, err := os.ReadFile("../../examples/guides/bulk-adoption/not-in-code.tfquery.hcl")
 	if err != nil {

@@ -146,7 +146,7 @@ list "jwo_store_connector" "other_merchant" {
 // of the merchant (none of the other merchant's), and the plan of that file
 // imports every one and changes nothing.
 func TestAccListStoreConnector_generateConfig(t *testing.T) {
-	tp, plugins := newCLITestAtLeast(t, 1, 14)
+	tp, plugins := newCLITest114(t)
 	saveListFixture(t, tp)
 	w := newCLIWorkspace(t, plugins, cliProviderBlock(tp, tp.ViewerToken))
 	w.writeFile("adopt.tfquery.hcl", `

@@ -18,8 +18,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -53,6 +55,7 @@ type connectivityTestModel struct {
 	StoreID            types.String   `tfsdk:"store_id"`
 	Method             types.String   `tfsdk:"method"`
 	SKU                types.String   `tfsdk:"sku"`
+	Suite              types.String   `tfsdk:"suite"`
 	Triggers           types.Map      `tfsdk:"triggers"`
 	FailOnUnsuccessful types.Bool     `tfsdk:"fail_on_unsuccessful"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
@@ -66,6 +69,7 @@ type connectivityTestModel struct {
 	EndpointType types.String `tfsdk:"endpoint_type"`
 	StartedAt    types.String `tfsdk:"started_at"`
 	CompletedAt  types.String `tfsdk:"completed_at"`
+	Cases        types.List   `tfsdk:"cases"`
 }
 
 // NewConnectivityTestResource is the constructor the provider registers.
@@ -95,8 +99,9 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Runs one connectivity test of a saved connector and records the run: the portal sends the " +
-			"method's documented request to the saved endpoint and classifies the answer. Creating the resource runs " +
-			"the test and waits for it; changing `triggers` (or the store, method or SKU) runs a new one. Destroying it " +
+			"method's documented request to the saved endpoint and classifies the answer (`suite = \"CONFORMANCE\"`: every " +
+			"documented case of the method, each judged). Creating the resource runs " +
+			"the test and waits for it; changing `triggers` (or the store, method, SKU or suite) runs a new one. Destroying it " +
 			"only forgets the record: the portal keeps the history. The test runs against the endpoint saved in the " +
 			"portal, so make it depend on the `jwo_store_connector` it tests.",
 		Attributes: map[string]schema.Attribute{
@@ -119,6 +124,20 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 				Validators:          []validator.String{validSKU()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
+			"suite": schema.StringAttribute{
+				MarkdownDescription: runDocs.argument("suite", "Defaults to `CONNECTIVITY`. Changing it runs a new test."),
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(string(jwo.SuiteConnectivity)),
+				Validators:          []validator.String{stringvalidator.OneOf(jwo.Strings(jwo.Suites)...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"cases": schema.ListNestedAttribute{
+				MarkdownDescription: runDocs.of("cases"),
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: caseResourceAttributes()},
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when changed, run a new test (the resource is replaced). Use " +
 					"the connector's `version` or the API Gateway deployment id to re-test after every change.",
@@ -128,7 +147,7 @@ func (r *connectivityTestResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"fail_on_unsuccessful": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, a run that ends `UNSUCCESSFUL` fails the apply with its reason and " +
-					"message, and the resource is not created. When `false` (the default), the run is recorded whatever " +
+					"message (for a `CONFORMANCE` run, the cases that did not pass), and the resource is not created. When `false` (the default), the run is recorded whatever " +
 					"its outcome, for checks and outputs to use. Changing it does not run a new test.",
 				Optional: true,
 				Computed: true,
@@ -198,12 +217,12 @@ func (r *connectivityTestResource) Create(ctx context.Context, req resource.Crea
 	// One key per Create: the client's retries of the POST return the same
 	// run instead of starting a second one.
 	key := uuid.NewString()
-	run, err := r.client.StartTest(ctx, storeID, method, plan.SKU.ValueString(), key)
+	run, err := r.client.StartRun(ctx, storeID, method, testInput(plan.SKU, plan.Suite), key)
 	if err != nil {
 		addStartError(&resp.Diagnostics, storeID, method, err)
 		return
 	}
-	tflog.Info(ctx, "connectivity test started", map[string]any{"test_id": run.ID, "store_id": storeID, "method": string(method)})
+	tflog.Info(ctx, "connectivity test started", map[string]any{"test_id": run.ID, "store_id": storeID, "method": string(method), "suite": suiteOf(run)})
 
 	if !run.Status.Finished() {
 		runID := run.ID
@@ -223,9 +242,9 @@ func (r *connectivityTestResource) Create(ctx context.Context, req resource.Crea
 
 	if run.Status == jwo.TestUnsuccessful && plan.FailOnUnsuccessful.ValueBool() {
 		resp.Diagnostics.AddError("Connectivity test UNSUCCESSFUL",
-			fmt.Sprintf("Run %s of %s against %s failed: reason %s: %s (HTTP status %d). fail_on_unsuccessful is true, "+
-				"so the run is not recorded in state.", run.ID, connectorID(storeID, method), run.EndpointURL,
-				run.Reason, run.Message, run.HTTPStatus))
+			fmt.Sprintf("%s run %s of %s against %s failed: reason %s: %s (HTTP status %d).%s\n\nfail_on_unsuccessful is true, "+
+				"so the run is not recorded in state.", suiteOf(run), run.ID, connectorID(storeID, method), run.EndpointURL,
+				run.Reason, run.Message, run.HTTPStatus, failedCases(run)))
 		return
 	}
 	r.runs.Created(run)
@@ -282,6 +301,8 @@ func (m *connectivityTestModel) set(t jwo.ConnectivityTest) {
 	m.StoreID = types.StringValue(t.StoreID)
 	m.Method = types.StringValue(string(t.Method))
 	m.SKU = stringOrNull(t.SKU)
+	m.Suite = types.StringValue(suiteOf(t))
+	m.Cases = caseList(t.Cases)
 	m.Status = types.StringValue(string(t.Status))
 	m.Reason = stringOrNull(string(t.Reason))
 	m.Message = stringOrNull(t.Message)
@@ -296,6 +317,33 @@ func (m *connectivityTestModel) set(t jwo.ConnectivityTest) {
 	}
 }
 
+// testInput is the body of POST .../tests. CONNECTIVITY, the default, is
+// left out, so that the request is the one a portal without suites takes.
+func testInput(sku, suite types.String) jwo.TestInput {
+	in := jwo.TestInput{SKU: sku.ValueString()}
+	if s := suite.ValueString(); s != "" && s != string(jwo.SuiteConnectivity) {
+		in.Suite = s
+	}
+	return in
+}
+
+// caseResourceAttributes are the read-only attributes of one case in the
+// resource, described by caseDocs.
+func caseResourceAttributes() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{}
+	for name, t := range caseAttrTypes {
+		switch t {
+		case types.BoolType:
+			attrs[name] = schema.BoolAttribute{Computed: true, MarkdownDescription: caseDocs.of(name)}
+		case types.Int64Type:
+			attrs[name] = schema.Int64Attribute{Computed: true, MarkdownDescription: caseDocs.of(name)}
+		default:
+			attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: caseDocs.of(name)}
+		}
+	}
+	return attrs
+}
+
 // addStartError explains a refused POST .../tests with the fix.
 func addStartError(diags *diag.Diagnostics, storeID string, m jwo.Method, err error) {
 	summary := "Unable to start the connectivity test of " + connectorID(storeID, m)
@@ -307,7 +355,7 @@ func addStartError(diags *diag.Diagnostics, storeID string, m jwo.Method, err er
 			"saved %s connector: declare the jwo_store_connector and reference it from this resource (e.g. in "+
 			"triggers) so that it is saved first.", apiDetail(err), m))
 	case client.IsValidation(err):
-		addFieldErrors(diags, summary, err, "sku")
+		addFieldErrors(diags, summary, err, "sku", "suite")
 	default:
 		addAPIError(diags, summary, err)
 	}

@@ -147,17 +147,17 @@ func flattenDiagnostics(out string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
 }
 
-// newCLITestAtLeast is newCLITest for a guarantee that needs Terraform
-// major.minor or newer: on an older binary (or on OpenTofu, which reports
-// the Terraform version it matches) the test skips, as tfversion.SkipBelow
-// does for resource.Test.
-func newCLITestAtLeast(t *testing.T, major, minor int, opts ...testPortalOption) (*testPortal, string) {
+// newCLITest114 is newCLITest for what needs Terraform 1.14 or newer (terraform
+// query, actions): on an older binary (or on OpenTofu, which reports the
+// Terraform version it matches) the test skips, as tfversion.SkipBelow does
+// for resource.Test.
+func newCLITest114(t *testing.T, opts ...testPortalOption) (*testPortal, string) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
 	}
-	if got := terraformVersion(t); got[0] < major || got[0] == major && got[1] < minor {
-		t.Skipf("needs Terraform %d.%d or newer; TF_ACC_TERRAFORM_PATH is %d.%d.%d", major, minor, got[0], got[1], got[2])
+	if got := terraformVersion(t); got[0] < 1 || got[0] == 1 && got[1] < 14 {
+		t.Skipf("needs Terraform 1.14 or newer; TF_ACC_TERRAFORM_PATH is %d.%d.%d", got[0], got[1], got[2])
 	}
 	return newCLITest(t, opts...)
 }
