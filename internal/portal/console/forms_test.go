@@ -84,7 +84,7 @@ func TestSignInRefusesABadTokenInThePortalsWords(t *testing.T) {
 	a := newAgent(t, tp)
 	a.Get("/console/sign-in")
 	p := a.Post("/console/sign-in", url.Values{"token": {"jwo_not-a-token"}})
-	if p.Status != http.StatusUnauthorized || !p.Has("the token is unknown") || a.SessionCookie() != nil {
+	if p.Status != http.StatusUnauthorized || !p.Has("The token is unknown") || a.SessionCookie() != nil {
 		t.Fatalf("status %d, cookie %v\n%s", p.Status, a.SessionCookie(), p.Body)
 	}
 	// A sign-in form without its CSRF token is refused even with a good token.

@@ -2,6 +2,9 @@ package console
 
 import (
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
@@ -41,5 +44,21 @@ func refusalOf(err error) (refusal, bool) {
 	if !known {
 		return refusal{}, false
 	}
-	return refusal{Status: status, Detail: e.Detail, Fields: e.Fields}, true
+	fields := make([]jwo.FieldError, len(e.Fields))
+	for i, fe := range e.Fields {
+		fields[i] = jwo.FieldError{Field: fe.Field, Message: sentence(fe.Message)}
+	}
+	return refusal{Status: status, Detail: sentence(e.Detail), Fields: fields}, true
+}
+
+// sentence starts the portal's words with a capital letter, as a page shows
+// a sentence; the API keeps them as they are. A field's name that starts
+// them ("endpoint_url: ...") keeps its spelling.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	word, _, _ := strings.Cut(s, " ")
+	if n == 0 || !unicode.IsLower(r) || strings.ContainsAny(word, "_:") {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
