@@ -23,14 +23,50 @@ const (
 // Methods lists every method in the order the portal shows them.
 var Methods = []Method{MethodIdentity, MethodLoyalty, MethodOrdering, MethodFraudAndAbuse}
 
-// ParseMethod accepts a method in any letter case, because path segments are
-// case-insensitive while the canonical form is upper case.
+// ParseMethod accepts a method in any ASCII letter case, because path
+// segments are case-insensitive while the canonical form is upper case.
 func ParseMethod(s string) (Method, error) {
-	m := Method(strings.ToUpper(s))
-	if m.Valid() {
+	if m, ok := ParseEnum(s, Methods); ok {
 		return m, nil
 	}
 	return "", fmt.Errorf("unknown method %q: use one of %s", s, joinQuoted(Methods))
+}
+
+// ParseEnum is the one case-insensitive reading of an enum value (paths,
+// query filters, bodies, flags): s names the value of values it equals when
+// ASCII letters are folded, and only those. Unicode folding is refused on
+// purpose: strings.ToUpper reads "ıdentıty" (U+0131) as IDENTITY and
+// strings.EqualFold reads "fraud_and_abuſe" (U+017F) as FRAUD_AND_ABUSE, so
+// a proxy rule or a log search on the ASCII spelling would miss a lookalike.
+func ParseEnum[T ~string](s string, values []T) (T, bool) {
+	for _, v := range values {
+		if equalFoldASCII(s, string(v)) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// equalFoldASCII compares two strings with the ASCII letters A-Z and a-z
+// folded; every other byte, including each byte of a non-ASCII character,
+// must be equal.
+func equalFoldASCII(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := range len(s) {
+		if lowerASCII(s[i]) != lowerASCII(t[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
 }
 
 func (m Method) Valid() bool { return slices.Contains(Methods, m) }
@@ -93,7 +129,8 @@ func (t EndpointType) Valid() bool { return slices.Contains(EndpointTypes, t) }
 // EndpointTypeForAPIGateway maps an API Gateway endpoint configuration type
 // (EDGE, REGIONAL, PRIVATE) to the connector's endpoint type.
 func EndpointTypeForAPIGateway(apiGatewayType string) (EndpointType, error) {
-	switch strings.ToUpper(strings.TrimSpace(apiGatewayType)) {
+	t, _ := ParseEnum(strings.TrimSpace(apiGatewayType), []string{"EDGE", "REGIONAL", "PRIVATE"})
+	switch t {
 	case "EDGE", "REGIONAL":
 		return EndpointPublic, nil
 	case "PRIVATE":
@@ -294,7 +331,7 @@ var Roles = []Role{RoleViewer, RoleOperator, RoleAdmin}
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 func ParseRole(s string) (Role, error) {
-	if r := Role(strings.ToLower(s)); r.Valid() {
+	if r, ok := ParseEnum(s, Roles); ok {
 		return r, nil
 	}
 	return "", fmt.Errorf("unknown role %q: use one of %s", s, joinQuoted(Roles))

@@ -4,35 +4,51 @@ import (
 	"fmt"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// checkDisplayText refuses what a name shown to people must not hold:
-// invalid UTF-8, control characters (NUL, ESC, new lines, which reach logs,
-// terminals and Terraform outputs) and the Unicode formatting characters that
-// reorder or hide text (bidirectional overrides, line separators). It names
+// checkDisplayText is the one rule for a name shown to people (store names,
+// catalog item names, token names): valid UTF-8 in Unicode normalization
+// form C, with no control character (NUL, ESC, new lines, which reach logs,
+// terminals and Terraform outputs), no format character (bidirectional
+// overrides, zero-width spaces and joiners, the soft hyphen, tag
+// characters) and no other default-ignorable code point (variation
+// selectors, Hangul fillers): those are drawn as nothing or reorder what is
+// drawn, so two different names would look the same in the console and in
+// a plan. For the same reason the only space is U+0020 (a no-break or
+// ideographic space looks like it). NFC is required rather than applied, so that what Terraform sends
+// is what the portal keeps (a silent rewrite would show as drift). It names
 // the first offending character and where it is.
 func checkDisplayText(s string) error {
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("is not valid UTF-8")
 	}
 	for i, r := range []rune(s) {
-		if unicode.IsControl(r) || hiddenFormatting(r) {
-			return fmt.Errorf("contains the control character %U at character %d: use printable characters only", r, i+1)
+		if what := invisible(r); what != "" {
+			return fmt.Errorf("contains %U, %s, at character %d: use visible characters and the plain space only", r, what, i+1)
 		}
+	}
+	if !norm.NFC.IsNormalString(s) {
+		return fmt.Errorf("is not in Unicode normalization form C (composed characters): write it as %q", norm.NFC.String(s))
 	}
 	return nil
 }
 
-func hiddenFormatting(r rune) bool {
+// invisible names the kind of a character a display name must not hold, ""
+// for one it may.
+func invisible(r rune) string {
 	switch {
-	case r == '\u2028' || r == '\u2029': // line and paragraph separators
-		return true
-	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069': // bidirectional embeddings, overrides, isolates
-		return true
-	case r == '\ufeff': // byte order mark, invisible inside text
-		return true
+	case unicode.IsControl(r), unicode.In(r, unicode.Zl, unicode.Zp):
+		return "a control character"
+	case unicode.Is(unicode.Cf, r):
+		return "an invisible format character"
+	case unicode.In(r, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point):
+		return "an invisible (default-ignorable) character"
+	case unicode.Is(unicode.Zs, r) && r != ' ':
+		return "a space other than U+0020"
 	}
-	return false
+	return ""
 }
 
 // TruncateUTF8 cuts s to at most n bytes without splitting a character.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,12 +27,19 @@ type principal struct {
 }
 
 // actor is how the audit log names the caller: the token's name, and the
-// front end when it is not the plain API.
+// front end when it is not the plain API. The front end comes from the
+// User-Agent or the console, never from the name: new names cannot hold
+// " via " (jwo.ValidateTokenName), and a name from before that rule that
+// does is quoted, so that ActorVia never reads a front end out of it.
 func (pr principal) actor() string {
-	if pr.via == "" {
-		return pr.name
+	name := pr.name
+	if jwo.HoldsActorSeparator(name) {
+		name = strconv.Quote(name)
 	}
-	return pr.name + viaSuffix + pr.via
+	if pr.via == "" {
+		return name
+	}
+	return name + jwo.ActorSeparator + pr.via
 }
 
 // change is a save by the caller at at, through its front end.

@@ -72,13 +72,13 @@ const (
 	ViaTerraform = "terraform"
 )
 
-// viaSuffix separates a token's name from the front end in an audit actor.
-const viaSuffix = " via "
-
-// ActorVia is the front end an audit event's actor names ("" for the plain API).
+// ActorVia is the front end an audit event's actor names: ViaConsole,
+// ViaTerraform, or "" for the plain API (and for anything else).
 func ActorVia(actor string) string {
-	if i := strings.LastIndex(actor, viaSuffix); i >= 0 {
-		return actor[i+len(viaSuffix):]
+	for _, via := range []string{ViaConsole, ViaTerraform} {
+		if strings.HasSuffix(actor, jwo.ActorSeparator+via) {
+			return via
+		}
 	}
 	return ""
 }

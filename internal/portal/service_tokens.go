@@ -10,8 +10,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
@@ -102,7 +100,7 @@ func (s *Service) IssueToken(ctx context.Context, spec TokenSpec) (string, jwo.T
 	if err != nil {
 		return "", jwo.Token{}, err
 	}
-	if err := validateTokenName(spec.Name); err != nil {
+	if err := jwo.ValidateTokenName(spec.Name); err != nil {
 		return "", jwo.Token{}, err
 	}
 	if spec.ExpiresIn < 0 || spec.ExpiresIn > maxTokenLifetime {
@@ -195,20 +193,6 @@ func revoke(ctx context.Context, tx *store.Tx, merchant, id, actor string, now t
 
 func tokenView(t store.Token) jwo.Token {
 	return jwo.Token{ID: t.ID, Name: t.Name, Role: t.Role, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, ExpiresAt: t.ExpiresAt}
-}
-
-// validateTokenName: the name is the actor in audit events and logs, so it
-// must be printable and short.
-func validateTokenName(name string) error {
-	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
-		return fmt.Errorf("token name must be 1 to 100 characters")
-	}
-	for _, r := range name {
-		if !unicode.IsPrint(r) {
-			return fmt.Errorf("token name %q contains a control character", name)
-		}
-	}
-	return nil
 }
 
 // defaultTokenUseInterval is how often the last use of tokens is written:

@@ -109,3 +109,19 @@ func TestTokenListAndRevokeWhileServing(t *testing.T) {
 		t.Errorf("audit log: %d %s", status, body)
 	}
 }
+
+// A token's name is the actor of its audit events: " via " is reserved for
+// the front end (issue 22), and the display-name rule applies.
+func TestTokenCreateRefusesReservedAndInvisibleNames(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "portal.db")
+	for name, want := range map[string]string{
+		"ci via terraform": "reserves",
+		"ci\u200bbot":      "U+200B",
+	} {
+		code, stdout, stderr := runCLI(t, "token", "create", "--db", db, "--merchant", "acme", "--role", "admin", "--name", name)
+		if code == exitOK || stdout != "" || !strings.Contains(stderr, want) {
+			t.Errorf("token create --name %q: exit %d, stdout %q, stderr %q; want refused naming %q", name, code, stdout, stderr, want)
+		}
+	}
+}

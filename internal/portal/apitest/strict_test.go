@@ -19,13 +19,14 @@ func TestNamesRefuseControlCharacters(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
-	for _, name := range []string{"Acme\x00Seattle", "Acme \x1b[31mred", "Acme\nSeattle", "Acme\r", "Acme\u202eelttaeS", "Acme\u2028"} {
+	for _, name := range []string{"Acme\x00Seattle", "Acme \x1b[31mred", "Acme\nSeattle", "Acme\r", "Acme\u202eelttaeS", "Acme\u2028",
+		"Acme\u200bSeattle", "Acme\u00adSeattle", "Acme\u3164", "Acme\U000E0041", "Acme\u00a0Seattle"} {
 		prof := jwo.StoreProfile{ID: "acme-ctl", Name: name, StoreType: jwo.StoreTypeJWO, Region: "us-east-1",
 			EntryMethods: []jwo.EntryMethod{jwo.EntryCreditCard}, FraudAndAbuseStrategy: jwo.FraudNone}
 		_, err := e.admin.CreateStore(ctx, prof)
 		wantStatus(t, err, http.StatusUnprocessableEntity, "create a store named "+strconvQuote(name))
-		if !fieldNamed(err, "name") || !strings.Contains(err.Error(), "control character") {
-			t.Errorf("create %q: %v; want a field error on name about the control character", name, err)
+		if !fieldNamed(err, "name") || !strings.Contains(err.Error(), "contains U+") {
+			t.Errorf("create %q: %v; want a field error on name naming the character", name, err)
 		}
 		_, err = e.admin.UpdateStore(ctx, storeFull, jwo.StorePatch{Name: &name})
 		wantStatus(t, err, http.StatusUnprocessableEntity, "rename a store to "+strconvQuote(name))
@@ -166,5 +167,36 @@ func TestUnauthenticatedRequestsAreLimitedPerAddress(t *testing.T) {
 	}
 	if _, err := e.viewer.ListStores(t.Context(), client.StoreFilter{}, ""); err != nil {
 		t.Errorf("a valid token from the same address: %v", err)
+	}
+}
+
+// Enum values fold ASCII letters only (jwo.ParseEnum): a lookalike that
+// strings.ToUpper or strings.EqualFold reads as an enum value is an unknown
+// path (404) or a refused filter (400), so a proxy rule on
+// /connectors/identity cannot be sidestepped with "ıdentıty".
+func TestEnumLookalikesAreRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, path := range []string{
+		"/v1/stores/" + storeFull + "/connectors/%C4%B1dent%C4%B1ty",
+		"/v1/stores/" + storeFull + "/connectors/fraud_and_abu%C5%BFe",
+	} {
+		if a, body := e.raw(http.MethodGet, path, e.tp.ViewerToken, nil); a.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s = %d %s, want 404", path, a.StatusCode, body)
+		}
+	}
+	for _, path := range []string{
+		"/v1/connectors?method=fraud_and_abu%C5%BFe",
+		"/v1/stores?method=%C4%B1dent%C4%B1ty",
+		"/v1/stores?store_type=da%C5%BFh_cart",
+	} {
+		if a, body := e.raw(http.MethodGet, path, e.tp.ViewerToken, nil); a.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET %s = %d %s, want 400", path, a.StatusCode, body)
+		}
+	}
+	// The ASCII spelling in upper case is still the method (the store has
+	// no IDENTITY connector saved, which the 404 says).
+	if a, body := e.raw(http.MethodGet, "/v1/stores/"+storeFull+"/connectors/IDENTITY", e.tp.ViewerToken, nil); !strings.Contains(string(body), "no saved IDENTITY connector") {
+		t.Errorf("GET .../connectors/IDENTITY = %d %s, want the IDENTITY connector's 404", a.StatusCode, body)
 	}
 }
