@@ -21,7 +21,7 @@ func apiGatewayHostError(host string) error {
 }
 
 func apiGatewayHostProblem(host string) string {
-	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	labels := strings.Split(host, ".")
 	if len(labels) < 4 || labels[1] != "execute-api" {
 		return "it is an amazonaws.com name of another service; an invoke host has execute-api as its second label"
 	}

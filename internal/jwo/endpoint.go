@@ -101,6 +101,13 @@ func ParseEndpointURL(raw string, policy EndpointPolicy) (Endpoint, error) {
 	if scheme != "https" {
 		return Endpoint{}, fmt.Errorf("endpoint URL %q uses %s: Amazon calls connectors over https only, use \"https://%s\"", raw, scheme, strings.TrimPrefix(raw, u.Scheme+"://"))
 	}
+	if strings.HasSuffix(host, ".") {
+		// Refused rather than trimmed: "x.vpce.amazonaws.com." escaped the
+		// host patterns below (saved as a PUBLIC custom domain), and API
+		// Gateway matches the Host header and TLS name without the dot, so
+		// the URL would not reach the API anyway.
+		return Endpoint{}, fmt.Errorf("endpoint URL %q: host %q ends in a dot: remove the trailing dot, API Gateway knows the name without it", raw, host)
+	}
 	if err := validateHostname(host); err != nil {
 		return Endpoint{}, fmt.Errorf("endpoint URL %q: %w", raw, err)
 	}
@@ -230,11 +237,10 @@ func OperationURL(endpointURL, path string) string {
 }
 
 func validateHostname(host string) error {
-	name := strings.TrimSuffix(host, ".")
-	if len(name) > 253 {
+	if len(host) > 253 {
 		return fmt.Errorf("host name is longer than 253 characters")
 	}
-	labels := strings.Split(name, ".")
+	labels := strings.Split(host, ".")
 	if len(labels) < 2 {
 		return fmt.Errorf("host %q is not a fully qualified domain name", host)
 	}

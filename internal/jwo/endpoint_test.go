@@ -216,3 +216,30 @@ func TestAPIGatewayHostErrorsNameTheFault(t *testing.T) {
 		}
 	}
 }
+
+// A trailing dot does not take a host out of the rules (issue 22): the
+// private API's host ended in ".vpce.amazonaws.com." was saved as a PUBLIC
+// custom domain, and "foo.amazonaws.com." as a custom domain. Every such host
+// is refused, in the portal and at plan time alike.
+func TestTrailingDotHostsAreRefused(t *testing.T) {
+	for _, raw := range []string{
+		"https://abc123defg-vpce-0123456789abcdef0.execute-api.us-east-1.vpce.amazonaws.com./prod",
+		"https://abc123defg.execute-api.us-east-1.amazonaws.com./prod",
+		"https://foo.amazonaws.com.",
+		"https://connectors.example.com./jwo",
+		"https://CONNECTORS.EXAMPLE.COM.:443/",
+	} {
+		_, err := ParseEndpointURL(raw, prod)
+		if err == nil || !strings.Contains(err.Error(), "ends in a dot: remove the trailing dot") {
+			t.Errorf("ParseEndpointURL(%q) = %v, want the trailing dot refused", raw, err)
+		}
+		errs := ValidateConnectorInput(ConnectorInput{EndpointURL: raw, EndpointType: EndpointPublic}, prod)
+		if len(errs) == 0 || errs[0].Field != "endpoint_url" {
+			t.Errorf("ValidateConnectorInput(%q, PUBLIC) = %v, want endpoint_url refused", raw, errs)
+		}
+	}
+	// Loopback names keep their dot in Dev mode: they never meet the host rules.
+	if ep, err := ParseEndpointURL("http://localhost.:8080", dev); err != nil || ep.Kind != HostLoopback {
+		t.Errorf("localhost. in Dev mode = %+v, %v", ep, err)
+	}
+}
