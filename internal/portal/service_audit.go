@@ -48,7 +48,9 @@ func auditJSON(v any) (json.RawMessage, error) {
 // Audit pages through the caller's audit log, oldest first: at most size
 // events after the event id after, of one store when storeID is set (a store
 // the merchant does not have simply matches no events). next is the id to
-// continue after (0 on the last page).
+// continue after (0 on the last page). The token.* events are for admins
+// only, like GET /v1/tokens: they name the merchant's tokens, their roles,
+// expiry and revocations.
 func (s *Service) Audit(ctx context.Context, c Caller, storeID string, size int, after int64) (events []jwo.AuditEvent, next int64, err error) {
 	if storeID != "" {
 		if err := jwo.ValidateStoreID(storeID); err != nil {
@@ -57,7 +59,7 @@ func (s *Service) Audit(ctx context.Context, c Caller, storeID string, size int,
 	}
 	size = pageSize(size)
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
-		got, err := tx.AuditEvents(ctx, c.pr.merchant, storeID, after, size+1)
+		got, err := tx.AuditEvents(ctx, c.pr.merchant, storeID, after, size+1, c.pr.role.CanAdminister())
 		events, next = pageOf(got, size, func(ev jwo.AuditEvent) int64 { return ev.ID })
 		return err
 	})

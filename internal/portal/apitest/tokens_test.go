@@ -210,3 +210,51 @@ func TestLastUseIsWrittenWithinTheInterval(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// The token.* events name the merchant's tokens, roles, expiry and
+// revocations, which GET /v1/tokens shows admins only: viewers and operators
+// do not see them in the audit log either (issue 22), and their pages stay
+// full (the events are left out by the query, not after it).
+func TestTokenEventsAreForAdminsOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, _, err := portaltest.IssueToken(t.Context(), e.db, portal.TokenSpec{Merchant: acme, Role: jwo.RoleViewer, Name: "to-revoke"}); err != nil {
+		t.Fatal(err)
+	}
+	_, list, _ := e.tokenList(e.tp.AdminToken)
+	tok, ok := tokenNamed(list, "to-revoke")
+	if !ok {
+		t.Fatalf("the new token is not listed: %+v", list)
+	}
+	if a, b := e.raw(http.MethodDelete, "/v1/tokens/"+tok.ID, e.tp.AdminToken, nil); a.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE /v1/tokens/%s: %d %s", tok.ID, a.StatusCode, b)
+	}
+	tokenEvents := func(c *client.Client) (n, all int) {
+		events, err := c.AllAuditEvents(t.Context(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range events {
+			if strings.HasPrefix(string(ev.Action), "token.") {
+				n++
+			}
+		}
+		return n, len(events)
+	}
+	nAdmin, allAdmin := tokenEvents(e.admin)
+	if nAdmin < 2 {
+		t.Errorf("the admin sees %d token events, want the create and the revoke at least", nAdmin)
+	}
+	for role, c := range map[string]*client.Client{"viewer": e.viewer, "operator": e.operator} {
+		n, all := tokenEvents(c)
+		if n != 0 || all != allAdmin-nAdmin {
+			t.Errorf("the %s sees %d token events and %d events, want 0 and %d", role, n, all, allAdmin-nAdmin)
+		}
+	}
+	// A page of one event at a time still reaches every other event.
+	a, body := e.raw(http.MethodGet, "/v1/audit-events?page_size=1", e.tp.ViewerToken, nil)
+	var page jwo.AuditPage
+	if err := json.Unmarshal(body, &page); err != nil || a.StatusCode != http.StatusOK || len(page.Events) != 1 || strings.HasPrefix(string(page.Events[0].Action), "token.") {
+		t.Errorf("a viewer's first page of one: %d %s", a.StatusCode, body)
+	}
+}

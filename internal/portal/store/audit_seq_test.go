@@ -18,7 +18,7 @@ func auditIDs(t *testing.T, db *DB, merchant string) []int64 {
 	t.Helper()
 	var ids []int64
 	err := db.Read(t.Context(), func(tx *Tx) error {
-		events, err := tx.AuditEvents(t.Context(), merchant, "", 0, 1000)
+		events, err := tx.AuditEvents(t.Context(), merchant, "", 0, 1000, true)
 		for _, e := range events {
 			ids = append(ids, e.ID)
 		}

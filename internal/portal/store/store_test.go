@@ -180,7 +180,7 @@ func TestAuditRoundTripsJSONAndNull(t *testing.T) {
 			return err
 		})
 		err := db.Read(ctx, func(tx *Tx) error {
-			evs, err := tx.AuditEvents(ctx, "a", "", 0, 10)
+			evs, err := tx.AuditEvents(ctx, "a", "", 0, 10, true)
 			if err != nil || len(evs) != 1 {
 				t.Fatalf("events = %v, %v", evs, err)
 			}
