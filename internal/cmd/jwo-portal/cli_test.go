@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"-h"}, "Usage:\n  jwo-portal serve "},
 		{[]string{"help"}, "Usage:\n  jwo-portal serve "},
 		{[]string{"help", "seed"}, "Usage: jwo-portal seed --db PATH|URL FILE"},
-		{[]string{"serve", "--help"}, "Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]"},
+		{[]string{"serve", "--help"}, "Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev [--dev-allow-remote]] [--seed FILE]"},
 		{[]string{"serve", "-h"}, "  --rate-limit N"},
 		{[]string{"connector", "--help"}, "Usage: jwo-portal connector --addr 127.0.0.1:8788 [--latency DURATION] [--fail METHOD=STATUS]..."},
 		{[]string{"token", "--help"}, "Usage: jwo-portal token create"},
@@ -215,5 +216,33 @@ func TestServeTrustedProxyValues(t *testing.T) {
 	}
 	if _, err := parseServe([]string{"--db", "x.db", "--trusted-proxy", "lb.internal"}, nil); err == nil || !strings.Contains(err.Error(), "CIDR") {
 		t.Errorf("--trusted-proxy lb.internal: %v, want an error asking for a CIDR block", err)
+	}
+}
+
+// --dev on an address other machines reach is refused unless
+// --dev-allow-remote says so (issue 22): Dev mode opens this host's
+// loopback services to the tester.
+func TestServeDevRefusesRemoteAddresses(t *testing.T) {
+	t.Setenv("JWO_PORTAL_ADDR", "")
+	for _, addr := range []string{"0.0.0.0:8787", "[::]:8787", ":8787", "10.1.2.3:8787", "portal.example.com:8787"} {
+		_, err := parseServe([]string{"--db", "x.db", "--dev", "--addr", addr}, nil)
+		if err == nil || !strings.Contains(err.Error(), "--dev-allow-remote") {
+			t.Errorf("serve --dev --addr %s: %v, want refused naming --dev-allow-remote", addr, err)
+		}
+		if _, err := parseServe([]string{"--db", "x.db", "--dev", "--dev-allow-remote", "--addr", addr}, nil); err != nil {
+			t.Errorf("serve --dev --dev-allow-remote --addr %s: %v", addr, err)
+		}
+		if _, err := parseServe([]string{"--db", "x.db", "--addr", addr}, nil); err != nil {
+			t.Errorf("serve --addr %s (production): %v", addr, err)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:8787", "localhost:8787", "127.1.2.3:8787"} {
+		if _, err := parseServe([]string{"--db", "x.db", "--dev", "--addr", addr}, nil); err != nil {
+			t.Errorf("serve --dev --addr %s: %v", addr, err)
+		}
+	}
+	var usage *usageError
+	if _, err := parseServe([]string{"--db", "x.db", "--dev", "--addr", "0.0.0.0:0"}, nil); !errors.As(err, &usage) {
+		t.Errorf("serve --dev --addr 0.0.0.0:0: %v; want a usage error (exit 2)", err)
 	}
 }

@@ -6,15 +6,17 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/api"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/console"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 )
 
-const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev] [--seed FILE]
+const serveUsage = `Usage: jwo-portal serve --addr 127.0.0.1:8787 --db PATH|URL [--dev [--dev-allow-remote]] [--seed FILE]
          [--tls-cert FILE --tls-key FILE] [--metrics-addr HOST:PORT] [--egress-deny CIDR]...
          [--trusted-proxy CIDR]...
 
@@ -22,7 +24,8 @@ Serves the Portal API v1 until SIGINT or SIGTERM, then finishes in-flight
 requests and closes the database. Without --dev it runs in production mode:
 connector URLs must be https, and connectivity tests refuse loopback,
 private, link-local and unspecified addresses. --dev allows http and
-loopback, for demos and tests. --tls-cert and --tls-key serve https (the
+loopback, for demos and tests, and is refused on an address other than
+loopback unless --dev-allow-remote says so. --tls-cert and --tls-key serve https (the
 pair is reloaded when its files change or on SIGHUP); production mode
 warns when it serves plain http on an address other than loopback.
 --metrics-addr serves the Prometheus metrics on an address of their own
@@ -37,6 +40,7 @@ type serveConfig struct {
 	addr        string
 	db          string
 	dev         bool
+	devRemote   bool
 	seed        string
 	rateLimit   countValue
 	testTimeout durationValue
@@ -56,6 +60,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 	c.fs.StringVar(&cfg.addr, "addr", envOr("JWO_PORTAL_ADDR", "127.0.0.1:8787"), "`HOST:PORT` to listen on; port 0 picks a free port (env JWO_PORTAL_ADDR)")
 	c.dbFlag(&cfg.db)
 	c.fs.BoolVar(&cfg.dev, "dev", false, "development mode: allow http and loopback connector URLs")
+	c.fs.BoolVar(&cfg.devRemote, "dev-allow-remote", false, "let --dev listen on an address other than loopback (its tester calls this machine's loopback services for anyone with an operator token)")
 	c.fs.StringVar(&cfg.seed, "seed", "", "apply the seed `FILE` (YAML or JSON) before serving")
 	c.fs.Var(&cfg.rateLimit, "rate-limit", "`N` requests per second per token (burst twice that); 0 turns it off")
 	c.fs.Var(&cfg.testTimeout, "test-timeout", "`DURATION` a connectivity test call may take (default 10s)")
@@ -78,6 +83,9 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 		return cfg, err
 	}
 	if err := checkAddr(c.name, cfg.addr); err != nil {
+		return cfg, err
+	}
+	if err := checkDevAddr(c.name, cfg.addr, cfg.dev, cfg.devRemote); err != nil {
 		return cfg, err
 	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
@@ -172,4 +180,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("stopped")
 	}
 	return errors.Join(serveErr, closeErr)
+}
+
+// checkDevAddr refuses --dev on an address that other machines reach: Dev
+// mode lets every operator token make the tester POST to each loopback
+// service of this host and read the start of its answer, which is fine for
+// a demo on a laptop and not for a port on a network.
+func checkDevAddr(cmd, addr string, dev, allowRemote bool) error {
+	if !dev || allowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err == nil && host != "" && jwo.IsLoopbackHost(host) {
+		return nil
+	}
+	return usagef(cmd, "--dev on --addr %q, which other machines can reach: Dev mode lets any operator token make the tester call this machine's loopback services; "+
+		"listen on 127.0.0.1 or [::1], or add --dev-allow-remote if the network is yours alone", addr)
 }
