@@ -63,6 +63,11 @@ func withPassword(t *testing.T, location string) string {
 		t.Fatal(err)
 	}
 	u.User = url.UserPassword(u.User.Username(), secretPassword)
+	// pgx also reads the password from the query, which Display once
+	// printed in clear (issue 22).
+	q := u.Query()
+	q.Set("password", secretPassword)
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 

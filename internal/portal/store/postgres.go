@@ -72,21 +72,21 @@ func rebind(q string) string {
 }
 
 func openPostgres(ctx context.Context, location string) (*DB, error) {
-	shown := redactURL(location)
+	shown := Display(location)
 	cfg, err := pgxpool.ParseConfig(location)
 	if err != nil {
-		return nil, fmt.Errorf("database URL %s: %w", shown, err)
+		return nil, fmt.Errorf("database URL %s: %w", shown, redactError(err, location))
 	}
 	if !hasQueryParam(location, "pool_max_conns") {
 		cfg.MaxConns = defaultPoolSize
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("database %s: %w", shown, err)
+		return nil, fmt.Errorf("database %s: %w", shown, redactError(err, location))
 	}
 	if err := migratePostgres(ctx, pool); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("database %s: %w", shown, err)
+		return nil, fmt.Errorf("database %s: %w", shown, redactError(err, location))
 	}
 	h := stdlib.OpenDBFromPool(pool)
 	return &DB{write: h, read: h, pg: &pgEngine{pool: pool}}, nil
@@ -95,15 +95,6 @@ func openPostgres(ctx context.Context, location string) (*DB, error) {
 func hasQueryParam(location, name string) bool {
 	u, err := url.Parse(location)
 	return err == nil && u.Query().Has(name)
-}
-
-// redactURL is the URL without its password, for errors and logs.
-func redactURL(location string) string {
-	u, err := url.Parse(location)
-	if err != nil {
-		return "postgres://(unparsable URL)"
-	}
-	return u.Redacted()
 }
 
 func (e *pgEngine) close(db *DB) error {

@@ -80,15 +80,6 @@ func Migrate(ctx context.Context, location string) error {
 	return db.Close()
 }
 
-// Display is a database location as logs and messages may show it: a
-// PostgreSQL URL loses its password.
-func Display(location string) string {
-	if IsPostgresURL(location) {
-		return redactURL(location)
-	}
-	return location
-}
-
 // Engine names the engine: "sqlite" or "postgres".
 func (db *DB) Engine() string {
 	if db.pg != nil {
