@@ -251,8 +251,9 @@ func (rn *runner) call(run store.Test) (res store.Outcome) {
 		}
 	}()
 	var o store.Outcome
+	var detail string
 	if run.Suite == jwo.SuiteConformance {
-		o = rn.suite(run)
+		o, detail = rn.suite(run)
 	} else {
 		ctx, cancel := context.WithTimeout(rn.ctx, rn.p.opts.TestTimeout+callGrace)
 		defer cancel()
@@ -262,6 +263,14 @@ func (rn *runner) call(run store.Test) (res store.Outcome) {
 		})
 		o = store.Outcome{Status: r.Status, Reason: r.Reason, Message: r.Message, HTTPStatus: r.HTTPStatus,
 			LatencyMS: r.Latency.Milliseconds(), ResponseExcerpt: jwo.TruncateUTF8(r.ResponseExcerpt, maxExcerpt)}
+		detail = r.Detail
+	}
+	if detail != "" {
+		// The run's message is fixed for egress refusals and name errors
+		// (the tenant must not learn the portal's DNS); the operator reads
+		// the cause here.
+		rn.p.log.Warn("connectivity test stopped before any call", "test_id", run.ID, "store_id", run.StoreID,
+			"method", string(run.Method), "reason", string(o.Reason), "detail", detail)
 	}
 	if !o.Status.Finished() {
 		// The tester promises a verdict; a run must never stay RUNNING.
@@ -282,11 +291,11 @@ type SuiteRunner interface {
 
 // suite runs a CONFORMANCE run's cases, each with the run's timeout: the
 // whole suite may take that long per case.
-func (rn *runner) suite(run store.Test) store.Outcome {
+func (rn *runner) suite(run store.Test) (store.Outcome, string) {
 	sr, ok := rn.tester().(SuiteRunner)
 	if !ok {
 		return store.Outcome{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonInterrupted,
-			Message: "this portal's tester cannot run conformance suites; start a CONNECTIVITY run"}
+			Message: "this portal's tester cannot run conformance suites; start a CONNECTIVITY run"}, ""
 	}
 	cases := len(jwo.ConformanceCases(run.Method))
 	ctx, cancel := context.WithTimeout(rn.ctx, time.Duration(max(1, cases))*rn.p.opts.TestTimeout+callGrace)
@@ -301,7 +310,7 @@ func (rn *runner) suite(run store.Test) store.Outcome {
 	for _, c := range r.Cases {
 		o.Cases = append(o.Cases, c.Case)
 	}
-	return o
+	return o, r.Detail
 }
 
 func interrupted(message string) store.Outcome {

@@ -36,36 +36,58 @@ type failureContext struct {
 	tlsErr  error // the handshake error the transport reported, if any
 }
 
-// classifyError names the reason a call got no answer. The order matters:
-// the egress policy and the deadline explain any error that follows them.
-func classifyError(err error, fc failureContext) (jwo.FailureReason, string) {
+// The tenant-facing words for a call the egress policy or the resolver
+// stopped. They are fixed on purpose: naming the resolved address ("10.20.30.40
+// is a private address") or the resolver's answer ("no such host" against a
+// refused address) would let any operator token map the portal's internal
+// DNS. A name that does not resolve and a name that resolves only to refused
+// addresses therefore look the same (reason dns); the cause goes to the
+// portal's log (Result.Detail).
+const (
+	unresolvedMessage = "Could not resolve host %s to an address the portal may call: the name has no address, its lookup failed, " +
+		"or every address it has is one the egress policy refuses (private, loopback, link-local or reserved networks). Check the host's public DNS record; the portal's log has the cause."
+	refusedAddressMessage = "Connection refused by egress policy: the portal does not call this address (private, loopback, link-local or reserved networks, or one its operator denies)."
+)
+
+// classifyError names the reason a call got no answer, the message the
+// tenant sees and, when the message leaves the cause out, the detail for
+// the portal's log. The order matters: the egress policy and the deadline
+// explain any error that follows them.
+func classifyError(err error, fc failureContext) (reason jwo.FailureReason, message, detail string) {
 	var egress *EgressError
 	var lookup *dnsError
 	var netLookup *net.DNSError
+	hostname := fc.host
+	if h, _, splitErr := net.SplitHostPort(fc.host); splitErr == nil {
+		hostname = h
+	}
+	_, literal := jwo.HostAddr(hostname)
 	switch {
+	case errors.As(err, &egress) && literal:
+		return jwo.ReasonConnect, refusedAddressMessage, fmt.Sprintf("egress policy refused %s: %v", hostname, egress)
 	case errors.As(err, &egress):
-		return jwo.ReasonConnect, fmt.Sprintf("Connection refused by egress policy: %v.", egress)
+		return jwo.ReasonDNS, fmt.Sprintf(unresolvedMessage, hostname), fmt.Sprintf("egress policy refused %s: %v", hostname, egress)
 	case deadlineExceeded(fc.callCtx, err):
-		return jwo.ReasonTimeout, fmt.Sprintf("No answer from %s within %s.", fc.host, fc.timeout)
+		return jwo.ReasonTimeout, fmt.Sprintf("No answer from %s within %s.", fc.host, fc.timeout), ""
 	case fc.callCtx.Err() != nil:
 		// Not our deadline: the caller gave up (the portal is stopping).
-		return jwo.ReasonInterrupted, "The test was cancelled before the connector answered."
+		return jwo.ReasonInterrupted, "The test was cancelled before the connector answered.", ""
 	case errors.As(err, &lookup):
-		return jwo.ReasonDNS, fmt.Sprintf("Could not resolve host %s: %s.", lookup.host, dnsCause(lookup.err))
+		return jwo.ReasonDNS, fmt.Sprintf(unresolvedMessage, lookup.host), fmt.Sprintf("resolving %s: %s", lookup.host, dnsCause(lookup.err))
 	case errors.As(err, &netLookup):
-		return jwo.ReasonDNS, fmt.Sprintf("Could not resolve host %s: %s.", netLookup.Name, dnsCause(netLookup))
+		return jwo.ReasonDNS, fmt.Sprintf(unresolvedMessage, netLookup.Name), fmt.Sprintf("resolving %s: %s", netLookup.Name, dnsCause(netLookup))
 	case fc.tlsErr != nil || isTLS(err):
 		cause := fc.tlsErr
 		if cause == nil {
 			cause = unwrapURL(err)
 		}
-		return jwo.ReasonTLS, fmt.Sprintf("The TLS handshake with %s failed: %v.", fc.host, cause)
+		return jwo.ReasonTLS, fmt.Sprintf("The TLS handshake with %s failed: %v.", fc.host, cause), ""
 	case isTimeout(err):
-		return jwo.ReasonTimeout, fmt.Sprintf("No answer from %s within %s.", fc.host, fc.timeout)
+		return jwo.ReasonTimeout, fmt.Sprintf("No answer from %s within %s.", fc.host, fc.timeout), ""
 	case closedEarly(err):
-		return jwo.ReasonConnect, fmt.Sprintf("The connection to %s closed before the connector answered.", fc.host)
+		return jwo.ReasonConnect, fmt.Sprintf("The connection to %s closed before the connector answered.", fc.host), ""
 	}
-	return jwo.ReasonConnect, fmt.Sprintf("Could not connect to %s: %s.", fc.host, connectCause(err))
+	return jwo.ReasonConnect, fmt.Sprintf("Could not connect to %s: %s.", fc.host, connectCause(err)), ""
 }
 
 // answer is what came back from a call that got a status line.

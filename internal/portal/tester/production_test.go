@@ -11,10 +11,15 @@ import (
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
+// requireEgressRefusal: the run failed with one of the two fixed messages
+// (a literal address refused, or a name with no address the portal may
+// call), and only the detail for the log says why.
 func requireEgressRefusal(t *testing.T, res Result) {
 	t.Helper()
-	if res.Status != jwo.TestUnsuccessful || res.Reason != jwo.ReasonConnect || !strings.Contains(res.Message, "refused by egress policy: ") || res.HTTPStatus != 0 {
-		t.Errorf("Run = %+v, want connect refused by egress policy", res)
+	literal := res.Reason == jwo.ReasonConnect && res.Message == refusedAddressMessage
+	name := res.Reason == jwo.ReasonDNS && strings.HasPrefix(res.Message, "Could not resolve host ") && strings.HasSuffix(res.Message, "the portal's log has the cause.")
+	if res.Status != jwo.TestUnsuccessful || (!literal && !name) || res.HTTPStatus != 0 || !strings.HasPrefix(res.Detail, "egress policy") {
+		t.Errorf("Run = %+v, want refused by the egress policy with the fixed message", res)
 	}
 }
 

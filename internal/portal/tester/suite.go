@@ -39,6 +39,9 @@ type SuiteResult struct {
 	ResponseExcerpt string
 	Latency         time.Duration // the whole suite
 	Cases           []CaseResult
+	// Detail is Result.Detail of the call that stopped the suite: for the
+	// portal's log only.
+	Detail string
 }
 
 // RunSuite runs the cases of the suite one after another, each a call like
@@ -186,6 +189,7 @@ func (r *suiteRun) result() SuiteResult {
 	if r.stop != nil {
 		res.Status, res.Reason = jwo.TestUnsuccessful, r.stop.Reason
 		res.Message = fmt.Sprintf("%s The suite stopped after %d of %d cases.", r.stop.Message, countSent(r.cases), len(r.cases))
+		res.Detail = r.stop.Detail
 		return res
 	}
 	res.Status, res.Reason, res.Message = jwo.SuiteOutcome(cases)

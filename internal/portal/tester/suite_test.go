@@ -314,11 +314,14 @@ func TestRunSuiteIsRefusedTheSameEgress(t *testing.T) {
 	ln := listenCounting(t, "tcp", "127.0.0.1:0")
 	tt, dials := newTester(t, Options{Resolver: resolveTo("connector.example.com", "10.1.2.3")})
 
-	for _, url := range []string{ln.ln.Addr().String(), "connector.example.com"} {
+	// A literal address is refused as such; a name that resolves only to
+	// refused addresses reads like one that does not resolve (the tenant
+	// must not learn the portal's DNS), and the log's detail says which.
+	for url, reason := range map[string]jwo.FailureReason{ln.ln.Addr().String(): jwo.ReasonConnect, "connector.example.com": jwo.ReasonDNS} {
 		res := tt.RunSuite(context.Background(), identitySuite("https://"+url))
-		requireStoppedAfterOne(t, res, jwo.ReasonConnect)
-		if !strings.Contains(res.Message, "egress policy") {
-			t.Errorf("%s: message %q does not name the egress policy", url, res.Message)
+		requireStoppedAfterOne(t, res, reason)
+		if !strings.Contains(res.Message, "egress policy") || !strings.Contains(res.Detail, "egress policy refused") || strings.Contains(res.Message, "10.1.2.3") {
+			t.Errorf("%s: message %q, detail %q; want the egress policy named, the address in the detail only", url, res.Message, res.Detail)
 		}
 	}
 	if got := dials.addrs(); len(got) != 0 {

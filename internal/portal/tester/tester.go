@@ -40,6 +40,10 @@ type Result struct {
 	HTTPStatus      int
 	Latency         time.Duration
 	ResponseExcerpt string
+	// Detail is what Message leaves out on purpose (the address the egress
+	// policy refused, the resolver's answer): for the portal's log only,
+	// never stored with the run or shown to the tenant.
+	Detail string
 }
 
 // Options configures a Tester.
@@ -186,8 +190,9 @@ func (t *Tester) post(ctx context.Context, target *url.URL, payload []byte, onAn
 	resp, err := t.client.Do(req)
 	if err != nil {
 		fc.tlsErr = hs.err()
-		reason, msg := classifyError(err, fc)
+		reason, msg, detail := classifyError(err, fc)
 		res := failed(reason, msg)
+		res.Detail = detail
 		return &res
 	}
 	defer func() { _ = resp.Body.Close() }()
