@@ -198,12 +198,16 @@ const (
 	// The trust policies of workload identity; no store_id either.
 	ActionTrustPolicyCreate AuditAction = "trust_policy.create"
 	ActionTrustPolicyDelete AuditAction = "trust_policy.delete"
+	// An OpenID Connect token exchanged for a short-lived token; the actor
+	// is trust:NAME (SUBJECT), after holds the token and the JWT's jti.
+	ActionTokenExchange AuditAction = "token.exchange"
 )
 
 var AuditActions = []AuditAction{
 	ActionStoreCreate, ActionStoreUpdate, ActionConnectorCreate, ActionConnectorUpdate,
 	ActionConnectorDelete, ActionCatalogPut, ActionTestStart,
 	ActionTokenCreate, ActionTokenRevoke, ActionTrustPolicyCreate, ActionTrustPolicyDelete,
+	ActionTokenExchange,
 }
 
 func (a AuditAction) Valid() bool { return slices.Contains(AuditActions, a) }

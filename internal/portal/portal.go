@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"sync"
 	"time"
@@ -37,6 +38,12 @@ type Options struct {
 	// start is refused as KindBusy with a retry hint. 0 = 32.
 	MaxRunsPerMerchant int
 	TesterTLS          *tls.Config // optional, for tests that serve connectors over TLS
+	// IssuerTimeout bounds one fetch of an OpenID Connect issuer's
+	// discovery document or keys (token exchange); 0 = 5s.
+	IssuerTimeout time.Duration
+	// IssuerResolver, when set (tests only), replaces DNS lookups of
+	// issuers' hosts.
+	IssuerResolver tester.Resolver
 	// EgressDeny are blocks the tester refuses in every mode (serve
 	// --egress-deny), beside the built-in ones.
 	EgressDeny []netip.Prefix
@@ -151,6 +158,7 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		tokenUse: p.tokenUse, finishes: p.finishes, draining: p.draining, parked: opts.WaitStarted,
 		counts: &runCounters{},
 	}
+	p.svc.issuers = newIssuers(issuerClient(opts), now)
 	// A run still RUNNING whose replica is gone will never be finished by
 	// it: finish it as interrupted now.
 	if err := p.register(ctx); err != nil {
@@ -213,4 +221,18 @@ func Administer(ctx context.Context, dbPath string, fn func(*Service) error) err
 	svc := &Service{db: db, now: store.Now, log: slog.New(slog.DiscardHandler), finishes: newRunWatch(),
 		draining: closed, counts: &runCounters{}}
 	return errors.Join(fn(svc), db.Close())
+}
+
+// issuerClient is the client of the token exchange's calls to OpenID
+// Connect issuers: the tester's egress policy, with the portal's own
+// addresses and the operator's denied blocks, a timeout and a body cap.
+func issuerClient(opts Options) *http.Client {
+	timeout := opts.IssuerTimeout
+	if timeout <= 0 {
+		timeout = issuerTimeout
+	}
+	c := tester.NewClient(tester.Options{Dev: opts.Dev, Timeout: timeout, TLSConfig: opts.TesterTLS,
+		Resolver: opts.IssuerResolver, Deny: opts.EgressDeny, Self: opts.OwnAddrs})
+	c.Transport = cappedTransport{next: c.Transport, max: issuerMaxBody}
+	return c
 }

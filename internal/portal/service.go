@@ -29,6 +29,9 @@ type Service struct {
 	// tokenUse remembers the last use of tokens until it is written; nil
 	// where no request is served.
 	tokenUse *tokenUse
+	// issuers caches OpenID Connect issuers' keys for token exchanges; nil
+	// where no request is served.
+	issuers *issuers
 	// finishes wakes WaitTest when a run finishes on any replica; draining
 	// is closed when the portal shuts down, so that waits end at once.
 	finishes *runWatch

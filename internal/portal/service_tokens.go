@@ -26,7 +26,7 @@ func (s *Service) Tokens(ctx context.Context, c Caller) ([]jwo.Token, error) {
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		toks, err := tx.Tokens(ctx, c.pr.merchant)
 		for _, t := range toks {
-			if t.RevokedAt != nil {
+			if t.RevokedAt != nil || s.spentExchange(t) {
 				continue
 			}
 			if at, ok := s.tokenUse.latest(t.ID); ok && (t.LastUsedAt == nil || at.After(*t.LastUsedAt)) {
@@ -149,7 +149,7 @@ func (s *Service) AllTokens(ctx context.Context, merchant string) ([]TokenListin
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		toks, err := tx.Tokens(ctx, merchant)
 		for _, t := range toks {
-			if t.RevokedAt == nil {
+			if t.RevokedAt == nil && !s.spentExchange(t) {
 				out = append(out, TokenListing{Merchant: t.MerchantID, Token: tokenView(t)})
 			}
 		}
@@ -292,4 +292,11 @@ func (u *tokenUse) close() {
 		close(u.stop)
 	}
 	<-u.done
+}
+
+// spentExchange: a token exchanged under a trust policy that has expired
+// is left out of the lists; every CI job makes one, and the audit log keeps
+// each exchange.
+func (s *Service) spentExchange(t store.Token) bool {
+	return t.TrustPolicyID != "" && t.ExpiresAt != nil && !s.now().Before(*t.ExpiresAt)
 }

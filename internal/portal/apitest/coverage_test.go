@@ -94,6 +94,8 @@ var required = []string{
 	"DELETE /v1/trust-policies/{policy_id} 204",
 	"DELETE /v1/trust-policies/{policy_id} 403",
 	"DELETE /v1/trust-policies/{policy_id} 404",
+	"POST /v1/oauth/token 200",
+	"POST /v1/oauth/token 400",
 }
 
 var (

@@ -31,6 +31,12 @@ func TestDocumentExamplesAgreeWithTheServer(t *testing.T) {
 		t.Fatalf("the document has %d operations; want them all", len(ops))
 	}
 	for _, op := range ops {
+		if op.op.OperationID == "exchangeToken" {
+			// No example JWT can be valid: it must be signed by a live
+			// issuer a policy names. exchange_test.go runs that operation
+			// against a real issuer, every answer checked by the document.
+			continue
+		}
 		base := exampleRequest(t, op)
 		// The example itself: a success, except where its path names an
 		// id the portal cannot have (a run, a token): then 404.
