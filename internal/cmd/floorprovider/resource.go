@@ -28,6 +28,7 @@ type connectorModel struct {
 	LastTestID         types.String `tfsdk:"last_test_id"`
 	UpdatedAt          types.String `tfsdk:"updated_at"`
 	UpdatedBy          types.String `tfsdk:"updated_by"`
+	LastChangedVia     types.String `tfsdk:"last_changed_via"`
 }
 
 func (r *connectorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -62,6 +63,7 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"last_test_id":        computed(),
 			"updated_at":          computed(),
 			"updated_by":          computed(),
+			"last_changed_via":    computed(),
 		},
 	}
 }
@@ -78,6 +80,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	m.LastTestID = types.StringNull()
 	m.UpdatedAt = types.StringValue(now())
 	m.UpdatedBy = types.StringValue("bench")
+	m.LastChangedVia = types.StringValue(string(jwo.ChangedViaTerraform))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

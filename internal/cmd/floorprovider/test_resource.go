@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -27,6 +29,8 @@ type testModel struct {
 	StoreID            types.String   `tfsdk:"store_id"`
 	Method             types.String   `tfsdk:"method"`
 	SKU                types.String   `tfsdk:"sku"`
+	Suite              types.String   `tfsdk:"suite"`
+	Cases              types.List     `tfsdk:"cases"`
 	Triggers           types.Map      `tfsdk:"triggers"`
 	FailOnUnsuccessful types.Bool     `tfsdk:"fail_on_unsuccessful"`
 	Status             types.String   `tfsdk:"status"`
@@ -57,10 +61,18 @@ func (r *testResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
 	}
 	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
-		"id":                   recorded(),
-		"store_id":             replace(true),
-		"method":               replace(true),
-		"sku":                  replace(false),
+		"id":       recorded(),
+		"store_id": replace(true),
+		"method":   replace(true),
+		"sku":      replace(false),
+		"suite": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(jwo.SuiteConnectivity)),
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+		"cases": schema.ListNestedAttribute{Computed: true, NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true}, "title": schema.StringAttribute{Computed: true},
+			"required": schema.BoolAttribute{Computed: true}, "status": schema.StringAttribute{Computed: true},
+			"expected": schema.StringAttribute{Computed: true}, "observed": schema.StringAttribute{Computed: true},
+			"http_status": schema.Int64Attribute{Computed: true}, "latency_ms": schema.Int64Attribute{Computed: true},
+		}}},
 		"triggers":             schema.MapAttribute{ElementType: types.StringType, Optional: true},
 		"fail_on_unsuccessful": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
 		"status":               recorded(),
@@ -95,8 +107,15 @@ func (r *testResource) Create(ctx context.Context, req resource.CreateRequest, r
 	m.HTTPStatus, m.LatencyMS = types.Int64Value(200), types.Int64Value(latency.Milliseconds())
 	m.EndpointURL, m.EndpointType = types.StringValue("http://127.0.0.1/"), types.StringValue(string(jwo.EndpointPublic))
 	m.StartedAt, m.CompletedAt = types.StringValue(started), types.StringValue(now())
+	m.Cases = types.ListValueMust(caseType, []attr.Value{})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
+
+// caseType is the object of one conformance case in cases.
+var caseType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "title": types.StringType, "required": types.BoolType, "status": types.StringType,
+	"expected": types.StringType, "observed": types.StringType, "http_status": types.Int64Type, "latency_ms": types.Int64Type,
+}}
 
 func (r *testResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m testModel

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -97,7 +98,9 @@ func loaded() chromedp.Action[chromedp.Void] {
 // logged (go test -v -run TestBrowserAccessibility) for the notes.
 func TestBrowserAccessibilityAndHeights(t *testing.T) {
 	t.Parallel()
-	ctx := tab(t)
+	// Fourteen page states, each checked by axe and measured at two widths:
+	// more than one tab's minute on a loaded machine.
+	ctx := tabFor(t, 3*time.Minute)
 	bypassCSP(t, ctx)
 	tp := startConsole(t, console.Options{})
 	bg := context.Background()

@@ -92,6 +92,12 @@ func startBrowser() (context.Context, func(), error) {
 // elsewhere.
 func tab(t *testing.T) context.Context {
 	t.Helper()
+	return tabFor(t, 60*time.Second)
+}
+
+// tabFor is tab with its own deadline, for a test that visits many pages.
+func tabFor(t *testing.T, deadline time.Duration) context.Context {
+	t.Helper()
 	shared.once.Do(func() { shared.ctx, shared.cancel, shared.err = startBrowser() })
 	if shared.err != nil {
 		if os.Getenv("JWO_REQUIRE_BROWSER") == "1" {
@@ -101,7 +107,7 @@ func tab(t *testing.T) context.Context {
 	}
 	ctx, cancel := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, deadline)
 	t.Cleanup(cancelT)
 	return ctx
 }
