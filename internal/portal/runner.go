@@ -283,16 +283,16 @@ func (rn *runner) call(run store.Test) (res store.Outcome) {
 	return o
 }
 
-// SuiteRunner runs a CONFORMANCE suite; *tester.Tester is one. A
+// suiteRunner runs a CONFORMANCE suite; *tester.Tester is one. A
 // TestRunner that is not one fails every CONFORMANCE run.
-type SuiteRunner interface {
+type suiteRunner interface {
 	RunSuite(ctx context.Context, s tester.SuiteCall) tester.SuiteResult
 }
 
 // suite runs a CONFORMANCE run's cases, each with the run's timeout: the
 // whole suite may take that long per case.
 func (rn *runner) suite(run store.Test) (store.Outcome, string) {
-	sr, ok := rn.tester().(SuiteRunner)
+	sr, ok := rn.tester().(suiteRunner)
 	if !ok {
 		return store.Outcome{Status: jwo.TestUnsuccessful, Reason: jwo.ReasonInterrupted,
 			Message: "this portal's tester cannot run conformance suites; start a CONNECTIVITY run"}, ""
