@@ -236,3 +236,14 @@ func issuerClient(opts Options) *http.Client {
 	c.Transport = cappedTransport{next: c.Transport, max: issuerMaxBody}
 	return c
 }
+
+// Administered is Administer for a call that answers a value.
+func Administered[T any](ctx context.Context, dbPath string, fn func(*Service) (T, error)) (T, error) {
+	var v T
+	err := Administer(ctx, dbPath, func(svc *Service) error {
+		var err error
+		v, err = fn(svc)
+		return err
+	})
+	return v, err
+}

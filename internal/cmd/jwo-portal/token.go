@@ -130,11 +130,8 @@ func runTokenList(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := c.parseWithDB(args, &db, stdout); err != nil {
 		return err
 	}
-	var toks []portal.TokenListing
-	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
-		var err error
-		toks, err = svc.AllTokens(ctx, merchant)
-		return err
+	toks, err := portal.Administered(ctx, db, func(svc *portal.Service) ([]portal.TokenListing, error) {
+		return svc.AllTokens(ctx, merchant)
 	})
 	if err != nil {
 		return err
@@ -181,11 +178,8 @@ func runTokenRevoke(ctx context.Context, args []string, stdout io.Writer) error 
 	if id == "" {
 		return usagef(c.name, "--id is required: 'jwo-portal token list' shows the ids")
 	}
-	var t portal.TokenListing
-	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
-		var err error
-		t, err = svc.RevokeAnyToken(ctx, id)
-		return err
+	t, err := portal.Administered(ctx, db, func(svc *portal.Service) (portal.TokenListing, error) {
+		return svc.RevokeAnyToken(ctx, id)
 	})
 	if err != nil {
 		return err

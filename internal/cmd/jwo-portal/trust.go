@@ -127,11 +127,8 @@ func runTrustCreate(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	var p jwo.TrustPolicy
-	err = portal.Administer(ctx, cfg.db, func(svc *portal.Service) error {
-		var err error
-		p, err = svc.AddTrustPolicy(ctx, cfg.merchant, cfg.spec)
-		return err
+	p, err := portal.Administered(ctx, cfg.db, func(svc *portal.Service) (jwo.TrustPolicy, error) {
+		return svc.AddTrustPolicy(ctx, cfg.merchant, cfg.spec)
 	})
 	if e, ok := portal.AsError(err); ok && len(e.Fields) > 0 {
 		f := e.Fields[0]
@@ -165,11 +162,8 @@ func runTrustList(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := c.parseWithDB(args, &db, stdout); err != nil {
 		return err
 	}
-	var ps []portal.TrustPolicyListing
-	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
-		var err error
-		ps, err = svc.AllTrustPolicies(ctx, merchant)
-		return err
+	ps, err := portal.Administered(ctx, db, func(svc *portal.Service) ([]portal.TrustPolicyListing, error) {
+		return svc.AllTrustPolicies(ctx, merchant)
 	})
 	if err != nil {
 		return err
@@ -218,11 +212,8 @@ func runTrustDelete(ctx context.Context, args []string, stdout io.Writer) error 
 	if id == "" {
 		return usagef(c.name, "--id is required: 'jwo-portal trust list' shows the ids")
 	}
-	var p portal.TrustPolicyListing
-	err := portal.Administer(ctx, db, func(svc *portal.Service) error {
-		var err error
-		p, err = svc.DeleteAnyTrustPolicy(ctx, id)
-		return err
+	p, err := portal.Administered(ctx, db, func(svc *portal.Service) (portal.TrustPolicyListing, error) {
+		return svc.DeleteAnyTrustPolicy(ctx, id)
 	})
 	if err != nil {
 		return err

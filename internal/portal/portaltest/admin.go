@@ -40,12 +40,10 @@ func CreateToken(t testing.TB, db, merchant string, role jwo.Role, name string) 
 }
 
 // ListTokens lists the tokens of merchant as `jwo-portal token list` does.
-func ListTokens(ctx context.Context, db, merchant string) (toks []portal.TokenListing, err error) {
-	err = portal.Administer(ctx, db, func(svc *portal.Service) error {
-		toks, err = svc.AllTokens(ctx, merchant)
-		return err
+func ListTokens(ctx context.Context, db, merchant string) ([]portal.TokenListing, error) {
+	return portal.Administered(ctx, db, func(svc *portal.Service) ([]portal.TokenListing, error) {
+		return svc.AllTokens(ctx, merchant)
 	})
-	return toks, err
 }
 
 // RevokeToken revokes a token as `jwo-portal token revoke` does.
