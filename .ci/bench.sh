@@ -11,7 +11,7 @@ export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
 go build -o bin/terraform-provider-jwofloor ./internal/cmd/floorprovider
 go build -o bin/bench ./internal/cmd/bench
 
-echo "== go test -bench ./internal/portal/api/ (HTTP handler, SQLite on disk)"
+echo "== go test -bench ./internal/portal/api/ (HTTP handler, SQLite on disk; the token exchange on both engines)"
 go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-2s}" ./internal/portal/api/
 
 echo

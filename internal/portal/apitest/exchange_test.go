@@ -290,7 +290,8 @@ func TestExchangeRefusesBadTokens(t *testing.T) {
 
 // A key rotated at the issuer is fetched when a token names its kid, but
 // the keys are fetched at most once a minute per issuer: an unknown kid
-// within the minute is refused without a fetch.
+// within the minute is refused without a fetch. Exchanges with cached keys
+// call the issuer not at all (BenchmarkExchange asserts it too).
 func TestExchangeKeyRotation(t *testing.T) {
 	t.Parallel()
 	e := newOIDCEnv(t)
@@ -316,6 +317,9 @@ func TestExchangeKeyRotation(t *testing.T) {
 	}
 	if n := e.iss.Fetches.Load(); n != 2 {
 		t.Fatalf("%d key fetches, want 2: cached keys are used without a fetch", n)
+	}
+	if n := e.iss.Discoveries.Load(); n != 1 {
+		t.Fatalf("%d discoveries, want 1: the discovery document is cached for an hour", n)
 	}
 }
 
