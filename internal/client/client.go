@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"golang.org/x/oauth2"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
@@ -45,10 +46,15 @@ const maxIdleConnsPerHost = 32
 // traffic knows where it comes from.
 const projectURL = "https://github.com/justwalkout/terraform-provider-jwo"
 
-// Config configures a Client. Endpoint and Token are required.
+// Config configures a Client. Endpoint is required, and exactly one of
+// Token and TokenSource.
 type Config struct {
-	Endpoint                   string        // base URL of the portal, e.g. http://127.0.0.1:8787
-	Token                      string        // bearer token; never logged
+	Endpoint string // base URL of the portal, e.g. http://127.0.0.1:8787
+	Token    string // bearer token; never logged
+	// TokenSource gives the bearer token of each request instead of Token:
+	// ExchangeTokenSource's exchanges a CI's OpenID Connect JWT for one and
+	// renews it. Its tokens are never logged either.
+	TokenSource                oauth2.TokenSource
 	HTTPClient                 *http.Client  // optional; its Transport is reused (keep-alive)
 	UserAgent                  string        // optional product token prepended to "jwo-client/<Version>"
 	Version                    string        // the client's version in the User-Agent: the provider's; "" = "dev"
@@ -99,8 +105,8 @@ type ConnectorFilter struct {
 // Client calls Portal API v1. It is safe for concurrent use; make one per
 // endpoint and token and keep it, so that connections are reused.
 type Client struct {
-	base      string // endpoint without trailing slash; API paths are appended
-	token     string
+	base      string             // endpoint without trailing slash; API paths are appended
+	tokens    oauth2.TokenSource // nil for the anonymous client of the token exchange
 	userAgent string
 	http      *http.Client // per-attempt timeout set; transport shared by every call
 	logger    func(context.Context, RequestLog)
@@ -115,17 +121,38 @@ type Client struct {
 // New checks cfg and returns a Client. It does not contact the portal: call
 // Health for that.
 func New(cfg Config) (*Client, error) {
+	var tokens oauth2.TokenSource
+	switch {
+	case cfg.Token != "" && cfg.TokenSource != nil:
+		return nil, errors.New("client: both Token and TokenSource are set: give one of them")
+	case cfg.TokenSource != nil:
+		tokens = cfg.TokenSource
+	case cfg.Token == "":
+		return nil, errors.New("client: Token is empty: pass the bearer token that `jwo-portal token create` printed, or a TokenSource")
+	default:
+		if err := checkToken("Token", cfg.Token); err != nil {
+			return nil, err
+		}
+		tokens = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.Token, TokenType: "Bearer"})
+	}
+	return newClient(cfg, tokens)
+}
+
+// checkToken refuses a token that cannot go into a header: the header
+// error could echo it.
+func checkToken(what, token string) error {
+	if strings.ContainsAny(token, " \t\r\n") {
+		return fmt.Errorf("client: %s contains white space: copy the token alone, without spaces or new lines", what)
+	}
+	return nil
+}
+
+// newClient is New after the credentials: tokens is nil for the client of
+// the token exchange, whose requests carry no Authorization.
+func newClient(cfg Config, tokens oauth2.TokenSource) (*Client, error) {
 	base, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Token == "" {
-		return nil, errors.New("client: Token is empty: pass the bearer token that `jwo-portal token create` printed")
-	}
-	if strings.ContainsAny(cfg.Token, " \t\r\n") {
-		// A token with white space would make an invalid header, and the
-		// header error could echo it; refuse it here instead.
-		return nil, errors.New("client: Token contains white space: copy the token alone, without spaces or new lines")
 	}
 	if cfg.Timeout < 0 || cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.MaxThrottledWait < 0 {
 		return nil, errors.New("client: Timeout, RetryWaitMin, RetryWaitMax and MaxThrottledWait must not be negative")
@@ -136,7 +163,7 @@ func New(cfg Config) (*Client, error) {
 
 	c := &Client{
 		base:         base,
-		token:        cfg.Token,
+		tokens:       tokens,
 		userAgent:    userAgent(cfg.UserAgent, cfg.Version),
 		logger:       cfg.Logger,
 		maxRetries:   cfg.MaxRetries,
@@ -182,6 +209,28 @@ func New(cfg Config) (*Client, error) {
 	hc.CheckRedirect = refuseRedirect
 	c.http = &hc
 	return c, nil
+}
+
+// accessToken is the bearer token of the next request: the static token,
+// or the one the token source holds or gets by an exchange.
+func (c *Client) accessToken() (string, error) {
+	if c.tokens == nil {
+		return "", errors.New("client: this client only exchanges tokens")
+	}
+	tok, err := c.tokens.Token()
+	if err != nil {
+		return "", err
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return "", errors.New("client: the TokenSource gave no access token")
+	}
+	if t := tok.Type(); !strings.EqualFold(t, "Bearer") {
+		return "", fmt.Errorf("client: the TokenSource gave a %q token; the portal takes Bearer tokens", t)
+	}
+	if err := checkToken("the access token", tok.AccessToken); err != nil {
+		return "", err
+	}
+	return tok.AccessToken, nil
 }
 
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

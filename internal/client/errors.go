@@ -71,7 +71,7 @@ func statusText(code int, title string) string {
 // apiError reads the problem document of a failed answer. A body that is not
 // a problem (a proxy's HTML page, plain text) still gives a useful error: a
 // short excerpt of it becomes the detail.
-func (c *Client) apiError(r request, resp *http.Response, attempts int) *APIError {
+func (c *Client) apiError(r request, resp *http.Response, attempts int, secrets []string) *APIError {
 	e := &APIError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Attempts: attempts}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxDrainBytes))
 
@@ -88,14 +88,14 @@ func (c *Client) apiError(r request, resp *http.Response, attempts int) *APIErro
 	if e.Problem.Title == "" {
 		e.Problem.Title = http.StatusText(resp.StatusCode)
 	}
-	c.scrub(&e.Problem)
+	scrub(&e.Problem, secrets)
 	return e
 }
 
 // redirectError is the answer to a 3xx, which the client never follows: the
 // detail names where the portal pointed, without any user info in it, so the
 // operator can correct the endpoint.
-func (c *Client) redirectError(r request, resp *http.Response, attempts int) *APIError {
+func (c *Client) redirectError(r request, resp *http.Response, attempts int, secrets []string) *APIError {
 	loc := resp.Header.Get("Location")
 	where := "without a Location"
 	if loc != "" {
@@ -112,7 +112,7 @@ func (c *Client) redirectError(r request, resp *http.Response, attempts int) *AP
 		Detail: "the portal answered with a redirect " + where + "; the client follows no redirect, so that the token " +
 			"is never sent anywhere else: set the endpoint to the portal's own base URL",
 	}
-	c.scrub(&e.Problem)
+	scrub(&e.Problem, secrets)
 	return e
 }
 
@@ -141,15 +141,27 @@ func excerpt(b []byte, n int) string {
 	return s
 }
 
-// scrub removes the token from text that the server sent, in case a proxy
-// or a buggy server echoes the request: errors end up in logs and terminals.
-func (c *Client) scrub(p *jwo.Problem) {
-	r := strings.NewReplacer(c.token, "<redacted>")
+// scrub removes the secrets of the request (its bearer token, an
+// exchange's JWT) from text that the server sent, in case a proxy or a
+// buggy server echoes the request: errors end up in logs and terminals.
+func scrub(p *jwo.Problem, secrets []string) {
+	r := redactor(secrets)
 	p.Type, p.Title, p.Detail, p.Instance = r.Replace(p.Type), r.Replace(p.Title), r.Replace(p.Detail), r.Replace(p.Instance)
 	for i := range p.Errors {
 		p.Errors[i].Field = r.Replace(p.Errors[i].Field)
 		p.Errors[i].Message = r.Replace(p.Errors[i].Message)
 	}
+}
+
+// redactor replaces each non-empty secret with "<redacted>".
+func redactor(secrets []string) *strings.Replacer {
+	var pairs []string
+	for _, s := range secrets {
+		if s != "" {
+			pairs = append(pairs, s, "<redacted>")
+		}
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // StatusCode is the HTTP status of the *APIError in err, or 0 when err holds

@@ -26,9 +26,17 @@ type request struct {
 	path   string // escaped API path, e.g. /v1/stores/s%2F1
 	query  url.Values
 	body   any         // sent as JSON when not nil
+	form   url.Values  // sent as application/x-www-form-urlencoded when not nil
 	header http.Header // conditional and idempotency headers
 	// answerHeader, when set, receives the headers of the final answer.
 	answerHeader *http.Header
+	// oauth marks the token endpoint's call: it carries no Authorization
+	// (the body holds the credential), may be repeated (see
+	// ExchangeToken), and its refusals are RFC 6749's, not problems.
+	oauth bool
+	// secret is scrubbed, besides the bearer token, from what the portal
+	// answers: the JWT in an exchange's body.
+	secret string
 }
 
 // do sends r, with retries when r is safe to repeat, and decodes a 2xx
@@ -43,12 +51,26 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	// A nil interface (not a nil []byte) tells retryablehttp there is no
 	// body, so a GET goes out without Content-Length or chunked encoding.
 	var raw any
-	if r.body != nil {
+	contentType := ""
+	switch {
+	case r.form != nil:
+		raw, contentType = []byte(r.form.Encode()), "application/x-www-form-urlencoded"
+	case r.body != nil:
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return 0, fmt.Errorf("%s %s: encode request: %w", r.method, r.path, err)
 		}
-		raw = b
+		raw, contentType = b, "application/json"
+	}
+	// The token first: an exchange that fails is the call's error, and
+	// nothing is sent.
+	bearer := ""
+	if !r.oauth {
+		tok, err := c.accessToken()
+		if err != nil {
+			return 0, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		}
+		bearer = tok
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, raw)
 	if err != nil {
@@ -57,14 +79,16 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 	for k, vs := range r.header {
 		req.Header[k] = vs
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json, application/problem+json")
-	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 
-	call := c.newCall(r.method, r.path, repeatable(req.Request))
+	call := c.newCall(r.method, r.path, r.oauth || repeatable(req.Request))
 	resp, err := call.retrier().Do(req) //nolint:bodyclose // closed below by the deferred drainClose
 	if err != nil {
 		return 0, call.transportError(err)
@@ -74,11 +98,17 @@ func (c *Client) do(ctx context.Context, r request, out any) (int, error) {
 		*r.answerHeader = resp.Header
 	}
 
+	secrets := []string{bearer, r.secret}
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		return resp.StatusCode, c.redirectError(r, resp, call.attempt)
+		return resp.StatusCode, c.redirectError(r, resp, call.attempt, secrets)
+	}
+	if r.oauth && resp.StatusCode >= 400 && resp.StatusCode <= 499 {
+		if oe := oauthError(resp, call.attempt, secrets); oe != nil {
+			return resp.StatusCode, oe
+		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := c.apiError(r, resp, call.attempt)
+		e := c.apiError(r, resp, call.attempt, secrets)
 		e.Unanswered = call.unanswered
 		return resp.StatusCode, e
 	}
