@@ -51,6 +51,9 @@ type jwoProviderModel struct {
 	Token          types.String `tfsdk:"token"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	OIDCToken      types.String `tfsdk:"oidc_token"`
+	OIDCTokenFile  types.String `tfsdk:"oidc_token_file"`
+	OIDCAudience   types.String `tfsdk:"oidc_audience"`
 }
 
 // New returns a constructor of the provider at the given version.
@@ -76,9 +79,35 @@ func (p *jwoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"token": schema.StringAttribute{
 				MarkdownDescription: "API token of the portal. Its merchant decides which stores are visible; its role " +
 					"what may change (`viewer` reads, `operator` also changes connectors and runs tests, `admin` everything). " +
-					"May instead be set with the `" + envToken + "` environment variable, which keeps it out of configuration files.",
+					"May instead be set with the `" + envToken + "` environment variable, which keeps it out of configuration files. " +
+					"In CI, prefer workload identity (`oidc_token`, `oidc_token_file`, or GitHub Actions and HCP Terraform found by " +
+					"themselves): no long-lived secret to keep. A static token and an OpenID Connect token set together are an error.",
 				Optional:  true,
 				Sensitive: true,
+			},
+			"oidc_token": schema.StringAttribute{
+				MarkdownDescription: "An OpenID Connect token (a JWT) of a CI run, such as GitLab CI's `id_tokens`, which the provider " +
+					"exchanges at the portal (`POST /v1/oauth/token`) for a short-lived token of the merchant and role of the " +
+					"trust policy it matches. Exchanged once per provider configuration and again before the short-lived token " +
+					"expires, while the JWT is still valid. May instead be set with the `" + envOIDCToken + "` environment variable. " +
+					"Conflicts with `token` and `oidc_token_file`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"oidc_token_file": schema.StringAttribute{
+				MarkdownDescription: "Path of a file holding an OpenID Connect token, exchanged as `oidc_token` is. The file is read " +
+					"again for each renewal, so a CI or agent that refreshes it keeps a long apply going. May instead be set with " +
+					"the `" + envOIDCTokenFile + "` environment variable. Conflicts with `token` and `oidc_token`.",
+				Optional: true,
+			},
+			"oidc_audience": schema.StringAttribute{
+				MarkdownDescription: "The audience the provider asks GitHub Actions' token for, when it finds itself in a job with " +
+					"`permissions: id-token: write` and neither `token` nor an OpenID Connect token is set. It must equal the " +
+					"audience of the merchant's trust policy. Defaults to the provider's `endpoint`, e.g. " +
+					"`https://portal.example.com`, so that a token asked for one portal is refused by any other. May instead be " +
+					"set with the `" + envOIDCAudience + "` environment variable. Tokens of GitLab CI and HCP Terraform carry the " +
+					"audience their own configuration gives.",
+				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one attempt of one API request, as a Go duration such as `\"30s\"` or `\"1m\"`. Defaults to `\"30s\"`.",
@@ -115,8 +144,18 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if cfg.Endpoint.IsUnknown() {
 		unknownWithEnv("endpoint", envEndpoint)
 	}
-	if cfg.Token.IsUnknown() {
-		unknownWithEnv("token", envToken)
+	for _, a := range []struct {
+		v         types.String
+		attr, env string
+	}{
+		{cfg.Token, "token", envToken},
+		{cfg.OIDCToken, "oidc_token", envOIDCToken},
+		{cfg.OIDCTokenFile, "oidc_token_file", envOIDCTokenFile},
+		{cfg.OIDCAudience, "oidc_audience", envOIDCAudience},
+	} {
+		if a.v.IsUnknown() {
+			unknownWithEnv(a.attr, a.env)
+		}
 	}
 	if cfg.RequestTimeout.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Unknown JWO request_timeout",
@@ -131,18 +170,13 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 
 	endpoint := valueOrEnv(cfg.Endpoint, envEndpoint)
-	token := valueOrEnv(cfg.Token, envToken)
 	if endpoint == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing JWO endpoint",
 			"Set endpoint in the provider block or the "+envEndpoint+" environment variable to the portal's base URL, e.g. \"https://portal.example.com\".")
 	} else if err := checkPortalURL(endpoint); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid JWO endpoint", err.Error())
 	}
-	if token == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing JWO token",
-			"Set token in the provider block or, better, the "+envToken+" environment variable to a portal API token "+
-				"(jwo-portal token create prints one).")
-	}
+	creds := resolveCredentials(cfg, endpoint, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -151,7 +185,7 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 
 	// The token must never reach a log line, whatever a later change logs.
-	ctx = maskToken(ctx, token)
+	ctx = maskToken(ctx, creds.secrets.all()...)
 
 	var timeout time.Duration
 	if !cfg.RequestTimeout.IsNull() {
@@ -168,20 +202,38 @@ func (p *jwoProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		retries = int(cfg.MaxRetries.ValueInt64())
 	}
 
-	c, err := client.New(client.Config{
+	ccfg := client.Config{
 		Endpoint:   endpoint,
-		Token:      token,
 		UserAgent:  fmt.Sprintf("terraform-provider-jwo/%s terraform/%s", p.version, req.TerraformVersion),
 		Version:    p.version,
 		Timeout:    timeout,
 		MaxRetries: retries,
-		Logger:     requestLogger(token),
-	})
+		Logger:     requestLogger(creds.secrets),
+	}
+	if creds.token != "" {
+		ccfg.Token = creds.token
+	} else {
+		// One source per provider configuration, shared by every resource
+		// through the one client: one exchange, renewed as it nears its end.
+		// An exchange happens inside whichever request needs the token
+		// first, under no context of Terraform's (oauth2.TokenSource takes
+		// none): its log lines go to Configure's logger instead.
+		xcfg := ccfg
+		xcfg.Logger = func(_ context.Context, rec client.RequestLog) { ccfg.Logger(ctx, rec) } //nolint:contextcheck // see above
+		src, err := client.ExchangeTokenSource(xcfg, creds.subject)
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to create the JWO API client", err.Error())
+			return
+		}
+		ccfg.TokenSource = creds.tokenSource(src)
+	}
+	c, err := client.New(ccfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the JWO API client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": redactedURL(endpoint), "request_timeout": timeout.String(), "max_retries": retries})
+	tflog.Debug(ctx, "configured the JWO API client", map[string]any{"endpoint": redactedURL(endpoint), "request_timeout": timeout.String(),
+		"max_retries": retries, "credentials": creds.via})
 	data := &providerData{client: c, stores: readcache.NewStores(c), connectors: readcache.NewConnectors(c), runs: readcache.NewRuns(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -305,19 +357,12 @@ func redactedURL(raw string) string {
 	return u.Redacted()
 }
 
-// maskToken hides the token in the messages and field values of every log
-// line written with the returned context.
-func maskToken(ctx context.Context, token string) context.Context {
-	ctx = tflog.MaskMessageStrings(ctx, token)
-	return tflog.MaskAllFieldValuesStrings(ctx, token)
-}
-
 // requestLogger writes one debug line per API attempt. The client already
 // redacts the Authorization header; the mask is a second line of defence for
-// a token that turns up anywhere else (an error text, a URL).
-func requestLogger(token string) func(context.Context, client.RequestLog) {
+// a token or JWT that turns up anywhere else (an error text, a URL).
+func requestLogger(sec *secrets) func(context.Context, client.RequestLog) {
 	return func(ctx context.Context, rec client.RequestLog) {
-		ctx = maskToken(ctx, token)
+		ctx = maskToken(ctx, sec.all()...)
 		fields := map[string]any{
 			"method":      rec.Method,
 			"url":         rec.URL,

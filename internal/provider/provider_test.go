@@ -106,7 +106,7 @@ func TestRequestLoggerMasksToken(t *testing.T) {
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 
-	requestLogger(token)(ctx, client.RequestLog{
+	requestLogger(newSecrets(token))(ctx, client.RequestLog{
 		Method:   http.MethodGet,
 		URL:      "http://127.0.0.1:1/v1/stores?echo=" + token,
 		Attempt:  1,

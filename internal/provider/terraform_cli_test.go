@@ -70,8 +70,10 @@ func newCLIWorkspace(t *testing.T, pluginDir, config string) *cliWorkspace {
 	w := &cliWorkspace{t: t, dir: dir}
 	w.writeConfig(config)
 	for _, kv := range os.Environ() {
-		// The workspace decides logging and credentials itself.
-		if strings.HasPrefix(kv, "TF_LOG") || strings.HasPrefix(kv, "JWO_") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+		// The workspace decides logging and credentials itself, also those a
+		// CI that runs the tests would offer (workload identity).
+		if strings.HasPrefix(kv, "TF_LOG") || strings.HasPrefix(kv, "JWO_") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") ||
+			strings.HasPrefix(kv, "ACTIONS_ID_TOKEN_REQUEST_") || strings.HasPrefix(kv, envHCPToken+"=") {
 			continue
 		}
 		w.env = append(w.env, kv)
