@@ -21,6 +21,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store/pgtest"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process: Terraform
@@ -143,5 +144,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	cleanup()
+	// The workload identity test runs a portal on PostgreSQL too.
+	pgtest.StopShared()
 	os.Exit(code)
 }

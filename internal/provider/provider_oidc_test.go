@@ -42,9 +42,9 @@ type oidcCLITest struct {
 // newOIDCCLITest is newCLITest with an issuer and acme's two policies for
 // the audience the provider asks GitHub Actions for by default: the
 // portal's URL.
-func newOIDCCLITest(t *testing.T) *oidcCLITest {
+func newOIDCCLITest(t *testing.T, opts ...testPortalOption) *oidcCLITest {
 	t.Helper()
-	tp, plugins := newCLITest(t)
+	tp, plugins := newCLITest(t, opts...)
 	o := &oidcCLITest{tp: tp, plugins: plugins, iss: portaltest.StartIssuer(t)}
 	o.policy(t, "pr-plan", oidcSubjectPR, jwo.RoleViewer)
 	o.policy(t, "main-apply", oidcSubjectMain, jwo.RoleOperator)
@@ -114,12 +114,20 @@ func runTF(t *testing.T, w *cliWorkspace, env []string, want int, args ...string
 
 // With only JWO_OIDC_TOKEN set (and TF_LOG=TRACE), main's token applies
 // three connectors and plans them again with one exchange per terraform
-// command; the connectors' updated_by names the trust policy and subject;
+// walk; the connectors' updated_by names the trust policy and subject;
 // neither the JWT nor an access token appears in the log. A pull
 // request's token then plans a change, and its apply is refused with 403
-// and what to do.
+// and what to do. On both engines of the portal.
 func TestAccOIDC_planAndApplyWithOnlyAnOIDCToken(t *testing.T) {
-	o := newOIDCCLITest(t)
+	for _, engine := range portaltest.Engines {
+		t.Run(engine.Name, func(t *testing.T) {
+			o := newOIDCCLITest(t, portaltest.WithEngine(engine))
+			testPlanAndApplyWithOnlyAnOIDCToken(t, o)
+		})
+	}
+}
+
+func testPlanAndApplyWithOnlyAnOIDCToken(t *testing.T, o *oidcCLITest) {
 	w := o.workspace(t, "")
 	mainJWT := o.jwt(oidcSubjectMain)
 	env := []string{"TF_LOG=TRACE", "JWO_OIDC_TOKEN=" + mainJWT}
