@@ -42,6 +42,8 @@ func shows() map[string]attributeDocs {
 // not the object's: the schema describes them itself.
 var ownAttributes = map[string]bool{
 	"data source jwo_store_connectors.id":                 true, // identifies the listing
+	"resource jwo_store_connector.connectivity_status":    true, // deprecated, always null (runAttributes)
+	"resource jwo_store_connector.last_test_id":           true,
 	"resource jwo_connectivity_test.triggers":             true, // when the resource runs a new test
 	"resource jwo_connectivity_test.fail_on_unsuccessful": true, // what the apply does with the run
 	"action jwo_run_connectivity_test.allow_unsuccessful": true, // what the action does with the run

@@ -111,7 +111,7 @@ func connectorListResult(ctx context.Context, req list.ListRequest, tt connector
 		"method":   tftypes.NewValue(tftypes.String, string(c.Method)),
 	})
 	if req.IncludeResource {
-		res.Resource.Raw = tftypes.NewValue(tt.resource, connectorTerraformValues(c))
+		res.Resource.Raw = tftypes.NewValue(tt.resource, connectorResourceValues(c))
 	}
 	return res
 }
@@ -132,13 +132,23 @@ func listTypes(ctx context.Context, req list.ListRequest) (connectorListTypes, e
 	// One check against the schema turns a schema that moved on into an
 	// error here instead of a panic of NewValue for every result.
 	sample := jwo.Connector{StoreID: "s", Method: jwo.MethodIdentity}
-	if err := tftypes.ValidateValue(res, connectorTerraformValues(sample)); err != nil {
+	if err := tftypes.ValidateValue(res, connectorResourceValues(sample)); err != nil {
 		return connectorListTypes{}, fmt.Errorf("jwo_store_connector result: %w", err)
 	}
 	return connectorListTypes{identity: identity, resource: res}, nil
 }
 
-// connectorTerraformValues is storeConnectorModel.set as Terraform values.
+// connectorResourceValues is storeConnectorModel.set as Terraform values.
+func connectorResourceValues(c jwo.Connector) map[string]tftypes.Value {
+	v := connectorTerraformValues(c)
+	for _, name := range runAttributeNames {
+		v[name] = tftypes.NewValue(tftypes.String, nil)
+	}
+	return v
+}
+
+// connectorTerraformValues is a connector as the data sources show it,
+// without created_at.
 func connectorTerraformValues(c jwo.Connector) map[string]tftypes.Value {
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	orNull := func(s string) tftypes.Value {

@@ -154,7 +154,7 @@ func TestListStoreConnectors_includeResourceFiltersAndLimit(t *testing.T) {
 	}
 	wantResource := map[string]any{
 		"id": seaOrd, "store_id": accStoreJWO, "method": "ORDERING", "endpoint_url": urlPrivate, "endpoint_type": "PRIVATE",
-		"version": int64(1), "connectivity_status": "UNTESTED", "last_test_id": nil,
+		"version": int64(1), "connectivity_status": nil, "last_test_id": nil,
 		"updated_at": conn.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), "updated_by": conn.UpdatedBy,
 		"last_changed_via": "API",
 	}

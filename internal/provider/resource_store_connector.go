@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithImportState    = &storeConnectorResource{}
 	_ resource.ResourceWithModifyPlan     = &storeConnectorResource{}
 	_ resource.ResourceWithValidateConfig = &storeConnectorResource{}
+	_ resource.ResourceWithUpgradeState   = &storeConnectorResource{}
 )
 
 // storeConnectorResource is one connector configuration: the endpoint of one
@@ -58,17 +59,21 @@ func (r *storeConnectorResource) Metadata(_ context.Context, req resource.Metada
 }
 
 // portalStrings are the string attributes of jwo_store_connector that the
-// portal sets (an endpoint change, a test run): they are computed, kept from
+// portal sets on a change of the endpoint: they are computed, kept from
 // state while the endpoint stays, and unknown in ModifyPlan when it changes,
-// as version is.
-var portalStrings = []string{"connectivity_status", "last_test_id", "updated_at", "updated_by", "last_changed_via"}
+// as version is. What a test run changes is not among them (see
+// runAttributes).
+var portalStrings = []string{"updated_at", "updated_by", "last_changed_via"}
 
 func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: 1, // 1: test runs no longer write connectivity_status and last_test_id (resource_store_connector_upgrade.go)
 		MarkdownDescription: "The connector configuration of one store and one method: the URL of the retailer's API " +
 			"Gateway that Amazon calls, and its endpoint type. Creating it never overwrites a configuration made in " +
 			"the portal (import that one instead), and an update never overwrites a change made outside Terraform " +
-			"since the last refresh.",
+			"since the last refresh. Its state changes only when the configuration does, so `terraform plan " +
+			"-refresh-only` finds exactly the changes made outside Terraform; test results are read from " +
+			"`jwo_connectivity_test` and the `jwo_store_connector` data source.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: connectorDocs.of("id"),
@@ -118,6 +123,9 @@ func (r *storeConnectorResource) Schema(_ context.Context, _ resource.SchemaRequ
 			Computed:            true,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
+	}
+	for name, attr := range runAttributes() {
+		resp.Schema.Attributes[name] = attr
 	}
 }
 
@@ -342,7 +350,8 @@ func (m storeConnectorModel) input() jwo.ConnectorInput {
 	}
 }
 
-// set refreshes every attribute from the portal. The endpoint URL keeps the
+// set refreshes every attribute from the portal, except what test runs
+// change, which stays null (see runAttributes). The endpoint URL keeps the
 // spelling already held when the portal's is equivalent, so that neither an
 // apply nor a refresh turns "HTTPS://Host/" into a diff.
 func (m *storeConnectorModel) set(c jwo.Connector) {
@@ -354,8 +363,7 @@ func (m *storeConnectorModel) set(c jwo.Connector) {
 	}
 	m.EndpointType = types.StringValue(string(c.EndpointType))
 	m.Version = types.Int64Value(c.Version)
-	m.ConnectivityStatus = types.StringValue(string(c.ConnectivityStatus))
-	m.LastTestID = stringOrNull(c.LastTestID)
+	m.ConnectivityStatus, m.LastTestID = types.StringNull(), types.StringNull()
 	m.UpdatedAt = timeValue(c.UpdatedAt)
 	m.UpdatedBy = types.StringValue(c.UpdatedBy)
 	m.LastChangedVia = types.StringValue(string(c.LastChangedVia))

@@ -76,7 +76,7 @@ func (r *connectorResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	m.ID = types.StringValue(m.StoreID.ValueString() + "/" + m.Method.ValueString())
 	m.Version = types.Int64Value(1)
-	m.ConnectivityStatus = types.StringValue(string(jwo.ConnectivityUntested))
+	m.ConnectivityStatus = types.StringNull()
 	m.LastTestID = types.StringNull()
 	m.UpdatedAt = types.StringValue(now())
 	m.UpdatedBy = types.StringValue("bench")
