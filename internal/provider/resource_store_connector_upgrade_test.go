@@ -137,7 +137,7 @@ func v0StateFile(t *testing.T, attrs map[string]any) string {
 		"lineage": "6f1d3a52-6a53-4bd4-9d7e-0d2f2b1c9a10", "outputs": map[string]any{},
 		"resources": []any{map[string]any{
 			"mode": "managed", "type": "jwo_store_connector", "name": "ordering",
-			"provider": fmt.Sprintf("provider[%q]", host+"/justwalkout/jwo"),
+			"provider":  fmt.Sprintf("provider[%q]", host+"/justwalkout/jwo"),
 			"instances": []any{instance},
 		}},
 	}
