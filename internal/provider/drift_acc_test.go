@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -50,15 +52,45 @@ resource "jwo_connectivity_test" "conformance" {
 }
 
 // expectNoDrift fails unless a refresh-only plan and a plan both find
-// nothing to do, by their exit codes, as a scheduled drift check reads them.
+// nothing to do: no drift and no change in the plans' JSON, and the exit
+// codes a scheduled drift check reads.
 func expectNoDrift(t *testing.T, w *cliWorkspace, after string) {
 	t.Helper()
-	if out, code := w.run(nil, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("after %s: plan -refresh-only -detailed-exitcode exits %d, want 0 (no drift)\n%s", after, code, out)
+	drift, _, code := savedPlan(t, w, "-refresh-only")
+	if len(drift) != 0 {
+		t.Fatalf("after %s: the refresh-only plan reports drift %+v, want none", after, drift)
 	}
-	if out, code := w.run(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("after %s: plan -detailed-exitcode exits %d, want 0\n%s", after, code, out)
+	if code != 0 && (code != 2 || !refreshOnlyExitCodeBug(t)) {
+		t.Fatalf("after %s: plan -refresh-only -detailed-exitcode exits %d, want 0 (no drift)", after, code)
 	}
+	if _, changes, code := savedPlan(t, w); len(changes) != 0 || code != 0 {
+		t.Fatalf("after %s: plan -detailed-exitcode exits %d with changes %+v, want 0 and none", after, code, changes)
+	}
+}
+
+// refreshOnlyExitCodeBug: Terraform 1.10 to 1.14 exit 2 from `plan
+// -refresh-only -detailed-exitcode` while printing "No changes" when a
+// resource has a number attribute (jwo_store_connector's version): they
+// compare the prior and refreshed states with reflect.DeepEqual, which tells
+// two encodings of one number apart (hashicorp/terraform 659d5e2, fixed in
+// 1.15.0; OpenTofu does not have it). There only the plan's JSON tells.
+func refreshOnlyExitCodeBug(t *testing.T) bool {
+	t.Helper()
+	if isOpenTofu(t) {
+		return false
+	}
+	v := terraformVersion(t)
+	return v[0] == 1 && v[1] >= 10 && v[1] <= 14
+}
+
+// isOpenTofu: TF_ACC_TERRAFORM_PATH is OpenTofu's tofu.
+func isOpenTofu(t *testing.T) bool {
+	t.Helper()
+	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
+	if err != nil {
+		t.Fatalf("version: %v", err)
+	}
+	return strings.HasPrefix(string(out), "OpenTofu")
 }
 
 // planChange is one resource of a plan's JSON: its drift or its change.
@@ -71,11 +103,17 @@ type planChange struct {
 	} `json:"change"`
 }
 
-// savedPlan plans with args into a file and returns terraform's JSON of it.
-func savedPlan(t *testing.T, w *cliWorkspace, wantExit int, args ...string) (drift, changes []planChange) {
+// savedPlan plans with -detailed-exitcode and args into a file and returns
+// the drift and the changes (no-ops left out) of terraform's JSON of it, and
+// the exit code.
+func savedPlan(t *testing.T, w *cliWorkspace, args ...string) (drift, changes []planChange, exit int) {
 	t.Helper()
-	w.mustRun(wantExit, append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=drift.tfplan"}, args...)...)
-	out := w.mustRun(0, "show", "-json", "drift.tfplan")
+	planArgs := append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=drift.tfplan"}, args...)
+	out, exit := w.run(nil, planArgs...)
+	if exit != 0 && exit != 2 {
+		t.Fatalf("terraform %s: exit %d\n%s", strings.Join(planArgs, " "), exit, out)
+	}
+	out = w.mustRun(0, "show", "-json", "drift.tfplan")
 	var plan struct {
 		Drift   []planChange `json:"resource_drift"`
 		Changes []planChange `json:"resource_changes"`
@@ -88,7 +126,7 @@ func savedPlan(t *testing.T, w *cliWorkspace, wantExit int, args ...string) (dri
 			changes = append(changes, c)
 		}
 	}
-	return plan.Drift, changes
+	return plan.Drift, changes, exit
 }
 
 // changedAttributes are the top-level attributes whose values differ.
@@ -109,7 +147,10 @@ func changedAttributes(c planChange) []string {
 // moves; and unless a plan then proposes to set it back.
 func expectEndpointDrift(t *testing.T, w *cliWorkspace, from, to, via string) {
 	t.Helper()
-	drift, _ := savedPlan(t, w, 2, "-refresh-only")
+	drift, _, code := savedPlan(t, w, "-refresh-only")
+	if code != 2 {
+		t.Errorf("plan -refresh-only -detailed-exitcode after an edit of the endpoint exits %d, want 2", code)
+	}
 	if len(drift) != 1 || drift[0].Address != "jwo_store_connector.ordering" {
 		t.Fatalf("refresh-only plan after an edit of the endpoint: drift %+v, want the connector alone", drift)
 	}
@@ -125,7 +166,10 @@ func expectEndpointDrift(t *testing.T, w *cliWorkspace, from, to, via string) {
 		}
 	}
 
-	_, changes := savedPlan(t, w, 2)
+	_, changes, code := savedPlan(t, w)
+	if code != 2 {
+		t.Errorf("plan -detailed-exitcode after an edit of the endpoint exits %d, want 2", code)
+	}
 	var connector *planChange
 	for i := range changes {
 		if changes[i].Address == "jwo_store_connector.ordering" {
