@@ -28,7 +28,7 @@ func runAttributes() map[string]schema.Attribute {
 	attrs := map[string]schema.Attribute{}
 	for _, name := range runAttributeNames {
 		attrs[name] = schema.StringAttribute{
-			MarkdownDescription: "**Deprecated.** " + runAttributeDeprecation,
+			MarkdownDescription: runAttributeDeprecation,
 			DeprecationMessage:  runAttributeDeprecation,
 			Computed:            true,
 			PlanModifiers:       []planmodifier.String{alwaysNull{}},
