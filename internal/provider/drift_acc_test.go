@@ -185,8 +185,17 @@ func expectEndpointDrift(t *testing.T, w *cliWorkspace, from, to, via string) {
 // through the API and through the console, a drift check finds nothing; an
 // edit of the endpoint through the API and through the console is found,
 // alone, and apply sets it back.
+// On both engines: a run and an edit are written by different statements.
 func TestAccDrift_testRunsAreNotDrift(t *testing.T) {
-	tp, plugins := newCLITest(t, portaltest.WithConsole(console.Options{}))
+	for _, engine := range portaltest.Engines {
+		t.Run(engine.Name, func(t *testing.T) {
+			testRunsAreNotDrift(t, engine)
+		})
+	}
+}
+
+func testRunsAreNotDrift(t *testing.T, engine portaltest.Engine) {
+	tp, plugins := newCLITest(t, portaltest.WithEngine(engine), portaltest.WithConsole(console.Options{}))
 	tc := newTestConnector(t)
 	w := newCLIWorkspace(t, plugins, driftConfig(tp, tc.URL))
 	ctx := context.Background()
