@@ -17,6 +17,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/httpstatus"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/seed"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/store"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
@@ -346,5 +347,15 @@ func (e *env) waitForRun(id string) jwo.ConnectivityTest {
 			e.t.Fatalf("run %s still RUNNING", id)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Each kind with a status has its problem type: problemOf would answer an
+// empty type otherwise.
+func TestEveryKindHasAProblemType(t *testing.T) {
+	for k := portal.KindBadRequest; k <= portal.KindUnavailable; k++ {
+		if _, ok := httpstatus.Of(k); ok && problemTypes[k] == "" {
+			t.Errorf("kind %d has a status but no problem type", k)
+		}
 	}
 }

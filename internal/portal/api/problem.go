@@ -9,6 +9,7 @@ import (
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/httpstatus"
 )
 
 // problemTypeBase prefixes every problem type. A URN names the kind of
@@ -45,22 +46,19 @@ func tooLarge(format string, a ...any) *problem {
 	return newProblem(http.StatusRequestEntityTooLarge, "payload-too-large", format, a...)
 }
 
-// kinds say each kind of the Service's errors in HTTP: a status and the
-// problem type used when the error names no code of its own.
-var kinds = map[portal.Kind]struct {
-	status int
-	kind   string
-}{
-	portal.KindBadRequest:         {http.StatusBadRequest, "bad-request"},
-	portal.KindInvalid:            {http.StatusUnprocessableEntity, "validation"},
-	portal.KindNotFound:           {http.StatusNotFound, "not-found"},
-	portal.KindNoCredentials:      {http.StatusUnauthorized, "unauthorized"},
-	portal.KindBadCredentials:     {http.StatusUnauthorized, "unauthorized"},
-	portal.KindForbidden:          {http.StatusForbidden, "forbidden"},
-	portal.KindConflict:           {http.StatusConflict, "conflict"},
-	portal.KindPreconditionFailed: {http.StatusPreconditionFailed, "precondition-failed"},
-	portal.KindBusy:               {http.StatusTooManyRequests, "too-many-requests"},
-	portal.KindUnavailable:        {http.StatusServiceUnavailable, "unavailable"},
+// problemTypes are the problem types of the Service's kinds of error, used
+// when the error names no code of its own; httpstatus says their statuses.
+var problemTypes = map[portal.Kind]string{
+	portal.KindBadRequest:         "bad-request",
+	portal.KindInvalid:            "validation",
+	portal.KindNotFound:           "not-found",
+	portal.KindNoCredentials:      "unauthorized",
+	portal.KindBadCredentials:     "unauthorized",
+	portal.KindForbidden:          "forbidden",
+	portal.KindConflict:           "conflict",
+	portal.KindPreconditionFailed: "precondition-failed",
+	portal.KindBusy:               "too-many-requests",
+	portal.KindUnavailable:        "unavailable",
 }
 
 const authRealm = `Bearer realm="jwo-portal"`
@@ -72,11 +70,11 @@ func problemOf(err error) (*problem, bool) {
 	if !ok {
 		return nil, false
 	}
-	k, known := kinds[e.Kind]
+	status, known := httpstatus.Of(e.Kind)
 	if !known {
 		return nil, false
 	}
-	p := &problem{status: k.status, kind: k.kind, detail: e.Detail, fields: e.Fields, header: http.Header{}}
+	p := &problem{status: status, kind: problemTypes[e.Kind], detail: e.Detail, fields: e.Fields, header: http.Header{}}
 	if e.Code != "" {
 		p.kind = e.Code
 	}

@@ -1,13 +1,13 @@
 package console
 
 import (
-	"net/http"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/httpstatus"
 )
 
 // refusal is an error of the Service as a page shows it: the status the
@@ -18,21 +18,6 @@ type refusal struct {
 	Fields []jwo.FieldError
 }
 
-// pageStatuses are the statuses of the pages that show a refusal of each
-// kind; the JSON API says the same kinds with the same statuses.
-var pageStatuses = map[portal.Kind]int{
-	portal.KindBadRequest:         http.StatusBadRequest,
-	portal.KindInvalid:            http.StatusUnprocessableEntity,
-	portal.KindNotFound:           http.StatusNotFound,
-	portal.KindNoCredentials:      http.StatusUnauthorized,
-	portal.KindBadCredentials:     http.StatusUnauthorized,
-	portal.KindForbidden:          http.StatusForbidden,
-	portal.KindConflict:           http.StatusConflict,
-	portal.KindPreconditionFailed: http.StatusPreconditionFailed,
-	portal.KindBusy:               http.StatusTooManyRequests,
-	portal.KindUnavailable:        http.StatusServiceUnavailable,
-}
-
 // refusalOf describes err; ok is false for a fault of the portal, whose
 // text must not be shown.
 func refusalOf(err error) (refusal, bool) {
@@ -40,7 +25,7 @@ func refusalOf(err error) (refusal, bool) {
 	if !ok {
 		return refusal{}, false
 	}
-	status, known := pageStatuses[e.Kind]
+	status, known := httpstatus.Of(e.Kind)
 	if !known {
 		return refusal{}, false
 	}
