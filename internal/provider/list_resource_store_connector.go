@@ -98,7 +98,9 @@ func (r *storeConnectorListResource) List(ctx context.Context, req list.ListRequ
 }
 
 // connectorListResult is one connector as a result: its identity and
-// display name, and the resource's state when Terraform asked for it. The
+// display name, and the resource when Terraform asked for it, with its last
+// test's status and id, which a listing is a place to read (a result is not
+// state: an import of it reads the resource afresh). The
 // values are built as Terraform values directly: the framework's Set
 // reflects over the model for each of them, which doubled the provider's
 // CPU per listed connector (PERFORMANCE.md). A test checks that both give
@@ -111,7 +113,7 @@ func connectorListResult(ctx context.Context, req list.ListRequest, tt connector
 		"method":   tftypes.NewValue(tftypes.String, string(c.Method)),
 	})
 	if req.IncludeResource {
-		res.Resource.Raw = tftypes.NewValue(tt.resource, connectorResourceValues(c))
+		res.Resource.Raw = tftypes.NewValue(tt.resource, connectorTerraformValues(c))
 	}
 	return res
 }
@@ -132,23 +134,16 @@ func listTypes(ctx context.Context, req list.ListRequest) (connectorListTypes, e
 	// One check against the schema turns a schema that moved on into an
 	// error here instead of a panic of NewValue for every result.
 	sample := jwo.Connector{StoreID: "s", Method: jwo.MethodIdentity}
-	if err := tftypes.ValidateValue(res, connectorResourceValues(sample)); err != nil {
+	if err := tftypes.ValidateValue(res, connectorTerraformValues(sample)); err != nil {
 		return connectorListTypes{}, fmt.Errorf("jwo_store_connector result: %w", err)
 	}
 	return connectorListTypes{identity: identity, resource: res}, nil
 }
 
-// connectorResourceValues is storeConnectorModel.set as Terraform values.
-func connectorResourceValues(c jwo.Connector) map[string]tftypes.Value {
-	v := connectorTerraformValues(c)
-	for _, name := range runAttributeNames {
-		v[name] = tftypes.NewValue(tftypes.String, nil)
-	}
-	return v
-}
-
 // connectorTerraformValues is a connector as the data sources show it,
-// without created_at.
+// without created_at: storeConnectorModel.set as Terraform values, with what
+// test runs change, which a listing shows (the resource's state keeps them
+// null: runAttributes).
 func connectorTerraformValues(c jwo.Connector) map[string]tftypes.Value {
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	orNull := func(s string) tftypes.Value {
