@@ -7,7 +7,6 @@ package provider
 // (operator).
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -69,17 +68,7 @@ func (o *oidcCLITest) jwt(subject string) string {
 // count of exchanges.
 func (o *oidcCLITest) exchanges(t *testing.T) int {
 	t.Helper()
-	events, err := o.tp.Admin.AllAuditEvents(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range events {
-		if e.Action == jwo.ActionTokenExchange {
-			n++
-		}
-	}
-	return n
+	return o.tp.AuditCount(jwo.ActionTokenExchange)
 }
 
 // workspace has a provider block with the endpoint and extra (no token)

@@ -262,3 +262,20 @@ func (tp *Portal) AddStores(prefix string, n int) []string {
 // Handler is the portal's HTTP handler, for tests that serve it behind a
 // proxy or a counter of their own.
 func (tp *Portal) Handler() http.Handler { return tp.API.Handler() }
+
+// AuditCount counts the events of action in the merchant's audit log, as
+// its admin reads them: the portal's own count of what a test did.
+func (tp *Portal) AuditCount(action jwo.AuditAction) int {
+	tp.t.Helper()
+	events, err := tp.Admin.AllAuditEvents(context.Background(), "")
+	if err != nil {
+		tp.t.Fatalf("read the audit log: %v", err)
+	}
+	n := 0
+	for _, e := range events {
+		if e.Action == action {
+			n++
+		}
+	}
+	return n
+}
