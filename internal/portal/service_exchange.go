@@ -291,7 +291,7 @@ func verifyError(issuer string, err error) error {
 	var expired *oidc.TokenExpiredError
 	switch {
 	case errors.As(err, &down):
-		return exchangeError(CodeInvalidGrant, "the keys of issuer %q could not be fetched, so the token cannot be checked: %v; retry later, or ask the portal's operator whether the issuer is reachable", issuer, down.err)
+		return exchangeError(CodeInvalidGrant, "the keys of issuer %q could not be fetched, so the token cannot be checked: %s; retry later, or ask the portal's operator whether the issuer is reachable", issuer, down.public)
 	case errors.As(err, &expired):
 		return exchangeError(CodeInvalidGrant, "the token expired at %s (exp): request a new one from the CI", expired.Expiry.UTC().Format(time.RFC3339))
 	}

@@ -6,13 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
 )
 
 // The bounds of the portal's calls to an OpenID Connect issuer. An issuer
@@ -50,23 +54,52 @@ var signingAlgs = []jose.SignatureAlgorithm{
 }
 
 // issuerFailure is an error of the issuer's side (unreachable, refused by
-// the egress policy, a bad answer), as opposed to one of the token.
-type issuerFailure struct{ err error }
+// the egress policy, a bad answer), as opposed to one of the token. public
+// is what the exchange's caller may read of it (issuerFailureText).
+type issuerFailure struct {
+	err    error
+	public string
+}
 
 func (e *issuerFailure) Error() string { return e.err.Error() }
 func (e *issuerFailure) Unwrap() error { return e.err }
+
+// unresolvableText is what the caller of an exchange reads when the egress
+// policy or the resolver stopped a fetch of the issuer: the same words
+// whatever the resolver answered, as the tester's for a connector (issue
+// 22, point 3). The token endpoint needs no token, and an admin of any
+// merchant can name any host as an issuer, so naming the address ("10.20.30.40
+// is a private address") or the lookup's failure would map the portal's
+// internal DNS for anyone. The cause goes to the portal's log.
+const unresolvableText = "the host %s has no address the portal may call: the name has no address, its lookup failed, " +
+	"or every address it has is one the egress policy refuses (private, loopback, link-local or reserved networks, " +
+	"or one the operator denies); the portal's log has the cause"
+
+// issuerFailureText is err, a failed fetch of target (what, e.g. "its keys
+// at URL"), as the exchange's caller may read it.
+func issuerFailureText(what, target string, err error) string {
+	if !tester.Unresolvable(err) {
+		return what + ": " + err.Error()
+	}
+	host := target
+	if u, perr := url.Parse(target); perr == nil && u.Host != "" {
+		host = u.Hostname()
+	}
+	return what + ": " + fmt.Sprintf(unresolvableText, host)
+}
 
 // issuers caches, per issuer URL, the discovery document and the key set.
 type issuers struct {
 	client *http.Client
 	now    func() time.Time
+	log    *slog.Logger
 
 	mu     sync.Mutex
 	byName map[string]*issuer
 }
 
-func newIssuers(client *http.Client, now func() time.Time) *issuers {
-	return &issuers{client: client, now: now, byName: map[string]*issuer{}}
+func newIssuers(client *http.Client, now func() time.Time, log *slog.Logger) *issuers {
+	return &issuers{client: client, now: now, log: log, byName: map[string]*issuer{}}
 }
 
 func (is *issuers) get(name string) *issuer {
@@ -147,7 +180,8 @@ func (iss *issuer) acquire(ctx context.Context) error {
 	case iss.lock <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return &issuerFailure{fmt.Errorf("gave up waiting for another exchange's call to the issuer: %w", ctx.Err())}
+		err := fmt.Errorf("gave up waiting for another exchange's call to the issuer: %w", ctx.Err())
+		return &issuerFailure{err: err, public: err.Error()}
 	}
 }
 
@@ -169,14 +203,15 @@ func (iss *issuer) discover(ctx context.Context) ([]string, error) {
 	}
 	p, err := oidc.NewProvider(iss.clientContext(ctx), iss.name)
 	if err != nil {
-		return nil, iss.failed(now, fmt.Errorf("its discovery document %s/.well-known/openid-configuration: %w", trimSlash(iss.name), err))
+		doc := trimSlash(iss.name) + "/.well-known/openid-configuration"
+		return nil, iss.failed(now, "its discovery document "+doc, doc, err)
 	}
 	var doc struct {
 		JWKSURL string   `json:"jwks_uri"`
 		Algs    []string `json:"id_token_signing_alg_values_supported"`
 	}
 	if err := p.Claims(&doc); err != nil || doc.JWKSURL == "" {
-		return nil, iss.failed(now, fmt.Errorf("its discovery document names no jwks_uri"))
+		return nil, iss.failed(now, "its discovery document", iss.name, errors.New("it names no jwks_uri"))
 	}
 	var algs []string
 	for _, a := range doc.Algs {
@@ -196,9 +231,13 @@ func (iss *issuer) discover(ctx context.Context) ([]string, error) {
 	return algs, nil
 }
 
-func (iss *issuer) failed(now time.Time, err error) error {
-	iss.failure = &issuerFailure{err}
+// failed remembers a failed fetch of target for issuerFailureHold and logs
+// its cause, which the exchange's caller may not read in full: once per
+// hold, however many exchanges meet it.
+func (iss *issuer) failed(now time.Time, what, target string, err error) error {
+	iss.failure = &issuerFailure{err: fmt.Errorf("%s: %w", what, err), public: issuerFailureText(what, target, err)}
 	iss.failureUntil = now.Add(issuerFailureHold)
+	iss.set.log.Warn("token exchange: a fetch from an OpenID Connect issuer failed", "issuer", iss.name, "error", iss.failure.Error())
 	return iss.failure
 }
 
@@ -228,7 +267,7 @@ func (iss *issuer) ensureKey(ctx context.Context, rawJWT string) error {
 			return iss.failure
 		}
 		if err := iss.fetchKeys(ctx); err != nil {
-			return iss.failed(now, err)
+			return iss.failed(now, "its keys at "+iss.jwksURL, iss.jwksURL, err)
 		}
 		iss.keysFetched, iss.failure = now, nil
 	}
@@ -275,23 +314,23 @@ func hasKey(keys []jose.JSONWebKey, kid string) bool {
 func (iss *issuer) fetchKeys(ctx context.Context) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iss.jwksURL, nil)
 	if err != nil {
-		return fmt.Errorf("its jwks_uri %q: %w", iss.jwksURL, err)
+		return err
 	}
 	resp, err := iss.set.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("its keys at %s: %w", iss.jwksURL, err)
+		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("its keys at %s: HTTP %d", iss.jwksURL, resp.StatusCode)
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("its keys at %s: %w", iss.jwksURL, err)
+		return err
 	}
 	var set jose.JSONWebKeySet
 	if err := json.Unmarshal(body, &set); err != nil {
-		return fmt.Errorf("its keys at %s are not a JSON Web Key Set: %w", iss.jwksURL, err)
+		return fmt.Errorf("not a JSON Web Key Set: %w", err)
 	}
 	var keys []jose.JSONWebKey
 	for _, k := range set.Keys {

@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -32,7 +33,7 @@ func TestIssuerFetchRefusedInProductionMode(t *testing.T) {
 	for _, addr := range []string{"10.0.0.7", "169.254.169.254", "127.0.0.1", "fd00::1"} {
 		client := tester.NewClient(tester.Options{Timeout: time.Second, Resolver: fixedResolver(netip.MustParseAddr(addr))})
 		client.Transport = cappedTransport{next: client.Transport, max: issuerMaxBody}
-		is := newIssuers(client, time.Now)
+		is := newIssuers(client, time.Now, slog.New(slog.DiscardHandler))
 		_, err := is.get("https://issuer.example").discover(t.Context())
 		var down *issuerFailure
 		var egress *tester.EgressError
@@ -65,7 +66,7 @@ func TestIssuerFailureIsHeld(t *testing.T) {
 
 	now := time.Now()
 	clock := func() time.Time { return now }
-	is := newIssuers(tester.NewClient(tester.Options{Dev: true, Timeout: time.Second}), clock)
+	is := newIssuers(tester.NewClient(tester.Options{Dev: true, Timeout: time.Second}), clock, slog.New(slog.DiscardHandler))
 	iss := is.get("http://" + l.Addr().String())
 	for range 3 {
 		if _, err := iss.discover(t.Context()); err == nil || !strings.Contains(err.Error(), "503") {

@@ -160,3 +160,15 @@ func firstNonNil(first, next error) error {
 	}
 	return next
 }
+
+// Unresolvable reports whether err is a refusal of the egress policy or a
+// failed or empty lookup: the errors whose cause, what the portal's
+// resolver answered, a tenant must never read (see classifyError). The
+// portal's other outbound calls (an OpenID Connect issuer's keys) answer
+// them with fixed words too, and log the cause.
+func Unresolvable(err error) bool {
+	var egress *EgressError
+	var lookup *dnsError
+	var netLookup *net.DNSError
+	return errors.As(err, &egress) || errors.As(err, &lookup) || errors.As(err, &netLookup)
+}
