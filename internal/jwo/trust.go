@@ -172,6 +172,30 @@ func ValidateIssuerURL(raw string, policy EndpointPolicy) error {
 	return nil
 }
 
+// ValidateKeySetURL checks the jwks_uri of an issuer's discovery document:
+// an absolute https URL without credentials or fragment (http only on a
+// loopback host where policy allows it). Its host may differ from the
+// issuer's (Google's keys are at www.googleapis.com), since the egress
+// policy decides where the portal connects; https is what makes the keys
+// the host's, where over http anyone on the path could swap them and sign
+// any token of the issuer's name.
+func ValidateKeySetURL(raw string, policy EndpointPolicy) error {
+	if len(raw) > maxEndpointURLLength {
+		return fmt.Errorf("jwks_uri is %d characters long; the limit is %d", len(raw), maxEndpointURLLength)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("jwks_uri %q is not an absolute https URL", raw)
+	}
+	if u.User != nil || u.Fragment != "" {
+		return fmt.Errorf("jwks_uri %q has credentials or a fragment", raw)
+	}
+	if u.Scheme == "http" && !(policy.AllowLoopbackHTTP && IsLoopbackHost(strings.ToLower(u.Hostname()))) {
+		return fmt.Errorf("jwks_uri %q uses http: the keys that check the issuer's tokens are fetched over https only", raw)
+	}
+	return nil
+}
+
 // validatePrintable: names and patterns appear in audit actors and logs.
 func validatePrintable(s string, limit int) error {
 	if s == "" {

@@ -89,3 +89,30 @@ func TestValidateTrustPolicy(t *testing.T) {
 		t.Fatalf("a loopback issuer in development: %v", errs)
 	}
 }
+
+func TestValidateKeySetURL(t *testing.T) {
+	t.Parallel()
+	dev := EndpointPolicy{AllowLoopbackHTTP: true}
+	for _, tc := range []struct {
+		raw    string
+		policy EndpointPolicy
+		ok     bool
+	}{
+		{"https://token.actions.githubusercontent.com/.well-known/jwks", EndpointPolicy{}, true},
+		{"https://www.googleapis.com/oauth2/v3/certs", EndpointPolicy{}, true}, // another host than the issuer's
+		{"https://keys.example/jwks?v=2", EndpointPolicy{}, true},
+		{"http://keys.example/jwks", EndpointPolicy{}, false},
+		{"http://keys.example/jwks", dev, false}, // Dev opens loopback only
+		{"http://127.0.0.1:8080/keys", dev, true},
+		{"http://localhost:8080/keys", dev, true},
+		{"http://127.0.0.1:8080/keys", EndpointPolicy{}, false},
+		{"https://user:pw@keys.example/jwks", EndpointPolicy{}, false},
+		{"https://keys.example/jwks#x", EndpointPolicy{}, false},
+		{"ftp://keys.example/jwks", EndpointPolicy{}, false},
+		{"/keys", EndpointPolicy{}, false},
+	} {
+		if err := ValidateKeySetURL(tc.raw, tc.policy); (err == nil) != tc.ok {
+			t.Errorf("ValidateKeySetURL(%q, dev=%v) = %v, want ok=%v", tc.raw, tc.policy.AllowLoopbackHTTP, err, tc.ok)
+		}
+	}
+}

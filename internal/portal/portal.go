@@ -158,7 +158,7 @@ func Open(ctx context.Context, opts Options) (*Portal, error) {
 		tokenUse: p.tokenUse, finishes: p.finishes, draining: p.draining, parked: opts.WaitStarted,
 		counts: &runCounters{},
 	}
-	p.svc.issuers = newIssuers(issuerClient(opts), now, log)
+	p.svc.issuers = newIssuers(issuerClient(opts), now, log, p.svc.policy)
 	// A run still RUNNING whose replica is gone will never be finished by
 	// it: finish it as interrupted now.
 	if err := p.register(ctx); err != nil {

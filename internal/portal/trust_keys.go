@@ -16,6 +16,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
 )
 
@@ -93,13 +94,15 @@ type issuers struct {
 	client *http.Client
 	now    func() time.Time
 	log    *slog.Logger
+	// policy says whether a jwks_uri may be http (on loopback, Dev only).
+	policy jwo.EndpointPolicy
 
 	mu     sync.Mutex
 	byName map[string]*issuer
 }
 
-func newIssuers(client *http.Client, now func() time.Time, log *slog.Logger) *issuers {
-	return &issuers{client: client, now: now, log: log, byName: map[string]*issuer{}}
+func newIssuers(client *http.Client, now func() time.Time, log *slog.Logger, policy jwo.EndpointPolicy) *issuers {
+	return &issuers{client: client, now: now, log: log, policy: policy, byName: map[string]*issuer{}}
 }
 
 func (is *issuers) get(name string) *issuer {
@@ -212,6 +215,9 @@ func (iss *issuer) discover(ctx context.Context) ([]string, error) {
 	}
 	if err := p.Claims(&doc); err != nil || doc.JWKSURL == "" {
 		return nil, iss.failed(now, "its discovery document", iss.name, errors.New("it names no jwks_uri"))
+	}
+	if err := jwo.ValidateKeySetURL(doc.JWKSURL, iss.set.policy); err != nil {
+		return nil, iss.failed(now, "its discovery document", iss.name, err)
 	}
 	var algs []string
 	for _, a := range doc.Algs {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/tester"
 )
 
@@ -33,7 +34,7 @@ func TestIssuerFetchRefusedInProductionMode(t *testing.T) {
 	for _, addr := range []string{"10.0.0.7", "169.254.169.254", "127.0.0.1", "fd00::1"} {
 		client := tester.NewClient(tester.Options{Timeout: time.Second, Resolver: fixedResolver(netip.MustParseAddr(addr))})
 		client.Transport = cappedTransport{next: client.Transport, max: issuerMaxBody}
-		is := newIssuers(client, time.Now, slog.New(slog.DiscardHandler))
+		is := newIssuers(client, time.Now, slog.New(slog.DiscardHandler), jwo.EndpointPolicy{})
 		_, err := is.get("https://issuer.example").discover(t.Context())
 		var down *issuerFailure
 		var egress *tester.EgressError
@@ -66,7 +67,7 @@ func TestIssuerFailureIsHeld(t *testing.T) {
 
 	now := time.Now()
 	clock := func() time.Time { return now }
-	is := newIssuers(tester.NewClient(tester.Options{Dev: true, Timeout: time.Second}), clock, slog.New(slog.DiscardHandler))
+	is := newIssuers(tester.NewClient(tester.Options{Dev: true, Timeout: time.Second}), clock, slog.New(slog.DiscardHandler), jwo.EndpointPolicy{AllowLoopbackHTTP: true})
 	iss := is.get("http://" + l.Addr().String())
 	for range 3 {
 		if _, err := iss.discover(t.Context()); err == nil || !strings.Contains(err.Error(), "503") {

@@ -79,3 +79,31 @@ func TestExchangeHidesWhatTheResolverAnswered(t *testing.T) {
 		}
 	}
 }
+
+// A discovery document may put the keys on another host (Google's are at
+// www.googleapis.com), but only at an https URL: keys fetched over http
+// could be swapped by anyone on the path, who could then sign any token of
+// the issuer's name. Dev mode allows http on a loopback host only.
+func TestExchangeFetchesKeysOverHTTPSOnly(t *testing.T) {
+	t.Parallel()
+	// Every name resolves to loopback, so that a fetch the portal should not
+	// make would still succeed here, and nothing leaves the machine.
+	e := newOIDCEnv(t, func(s *portaltest.Setup) { s.Options.IssuerResolver = issuerResolver(netip.MustParseAddr("127.0.0.1")) })
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(e.iss.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.iss.SetJWKSURI("http://keys.example:" + port + "/keys")
+	refused(t, e.exchange(e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectMain))), "invalid_grant", "jwks_uri")
+	if n := e.iss.Fetches.Load(); n != 0 {
+		t.Fatalf("the keys were fetched over http from a host that is not loopback (%d fetches)", n)
+	}
+
+	// Another host than the issuer's is allowed (loopback over http, Dev).
+	other := newOIDCEnv(t, func(s *portaltest.Setup) { s.Options.IssuerResolver = issuerResolver(netip.MustParseAddr("127.0.0.1")) })
+	_, port, _ = net.SplitHostPort(strings.TrimPrefix(other.iss.URL, "http://"))
+	other.iss.SetJWKSURI("http://localhost:" + port + "/keys")
+	if a := other.exchange(other.iss.Sign(jose.ES256, other.iss.Claims(audience, subjectMain))); a.status != http.StatusOK {
+		t.Fatalf("keys on another loopback host: %+v", a)
+	}
+}

@@ -28,6 +28,7 @@ type Issuer struct {
 	keys    map[string]signingKey // kid -> key, the ones the JWKS publishes
 	current map[jose.SignatureAlgorithm]string
 	n       int
+	jwksURI string // the discovery document's jwks_uri; "" is URL/keys
 	// Fetches counts GETs of the JWKS; Discoveries those of the document.
 	Fetches, Discoveries atomic.Int64
 	// Hang, when set, makes every answer wait for the request to end;
@@ -75,6 +76,15 @@ func (is *Issuer) Rotate(alg jose.SignatureAlgorithm) string {
 	is.keys[kid] = signingKey{alg: alg, key: k}
 	is.current[alg] = kid
 	return kid
+}
+
+// SetJWKSURI makes the discovery document name uri as where the keys are
+// ("" for URL/keys, the default). The issuer serves its keys at /keys of
+// whatever host a request names.
+func (is *Issuer) SetJWKSURI(uri string) {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	is.jwksURI = uri
 }
 
 // Unpublish removes a key from the JWKS (its tokens stop verifying once the
@@ -166,8 +176,14 @@ func (is *Issuer) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/.well-known/openid-configuration":
 		is.Discoveries.Add(1)
+		is.mu.Lock()
+		jwksURI := is.jwksURI
+		is.mu.Unlock()
+		if jwksURI == "" {
+			jwksURI = is.URL + "/keys"
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"issuer": is.URL, "jwks_uri": is.URL + "/keys",
+			"issuer": is.URL, "jwks_uri": jwksURI,
 			"id_token_signing_alg_values_supported": []string{"RS256", "ES256"},
 			"response_types_supported":              []string{"id_token"},
 			"subject_types_supported":               []string{"public"},
