@@ -190,7 +190,8 @@ func ValidateKeySetURL(raw string, policy EndpointPolicy) error {
 	if u.User != nil || u.Fragment != "" {
 		return fmt.Errorf("jwks_uri %q has credentials or a fragment", raw)
 	}
-	if u.Scheme == "http" && !(policy.AllowLoopbackHTTP && IsLoopbackHost(strings.ToLower(u.Hostname()))) {
+	loopbackHTTP := policy.AllowLoopbackHTTP && IsLoopbackHost(strings.ToLower(u.Hostname()))
+	if u.Scheme == "http" && !loopbackHTTP {
 		return fmt.Errorf("jwks_uri %q uses http: the keys that check the issuer's tokens are fetched over https only", raw)
 	}
 	return nil
