@@ -6,6 +6,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal"
 )
@@ -49,6 +51,9 @@ func (a *API) exchangeToken(w http.ResponseWriter, r *http.Request) error {
 		return writeOAuthError(w, oauthError{portal.CodeInvalidRequest,
 			"subject_token_type " + quoteOrMissing(tt) + " is not supported: use " + tokenTypeJWT})
 	}
+	if oerr := notIssued(form); oerr != nil {
+		return writeOAuthError(w, *oerr)
+	}
 	got, err := a.svc.ExchangeToken(r.Context(), form.Get("subject_token"))
 	if e, ok := portal.AsError(err); ok && e.Code != "" {
 		return writeOAuthError(w, oauthError{e.Code, e.Detail})
@@ -63,15 +68,52 @@ func (a *API) exchangeToken(w http.ResponseWriter, r *http.Request) error {
 		TokenType: "Bearer", ExpiresIn: int(got.ExpiresIn.Seconds())})
 }
 
+// notIssued refuses RFC 8693's optional parameters that ask for another
+// token than the one the portal issues: a token for another audience or
+// resource, of a narrower scope, of another type, or on behalf of an actor.
+// Ignoring them would hand a client that asked for less a token of the
+// policy's whole role without its knowing. Parameters no RFC gives this
+// endpoint are ignored, as RFC 6749 section 3.2 requires.
+func notIssued(form url.Values) *oauthError {
+	if form.Has("requested_token_type") && form.Get("requested_token_type") != tokenTypeAccess {
+		return &oauthError{portal.CodeInvalidRequest, "requested_token_type " + quoteOrMissing(form.Get("requested_token_type")) +
+			" is not issued: the portal issues " + tokenTypeAccess + " only; leave requested_token_type out"}
+	}
+	for _, name := range []string{"audience", "resource"} {
+		if form.Has(name) {
+			return &oauthError{codeInvalidTarget, name + " is not supported: the token is for this portal's API, " +
+				"acting for the trust policy's merchant; leave " + name + " out"}
+		}
+	}
+	if form.Has("scope") {
+		return &oauthError{codeInvalidScope, "scope is not supported: the token's role is the trust policy's; " +
+			"for less, ask an admin for a policy of a lower role; leave scope out"}
+	}
+	for _, name := range []string{"actor_token", "actor_token_type"} {
+		if form.Has(name) {
+			return &oauthError{portal.CodeInvalidRequest, name + " is not supported: the portal does not issue delegated tokens; leave " + name + " out"}
+		}
+	}
+	return nil
+}
+
+// RFC 8693 section 2.2.2's and RFC 6749 section 5.2's codes for what the
+// endpoint does not issue.
+const (
+	codeInvalidTarget = "invalid_target"
+	codeInvalidScope  = "invalid_scope"
+)
+
 // readTokenForm reads the form body; RFC 6749 3.2 wants each parameter
-// once, and a query string carries none of them.
+// once, and a query string carries none of them (a JWT there would reach
+// the logs of every proxy on the way).
 func readTokenForm(r *http.Request) (url.Values, *oauthError) {
+	if r.URL.RawQuery != "" || r.URL.ForceQuery {
+		return nil, &oauthError{portal.CodeInvalidRequest, "parameters go in the body, not the query string"}
+	}
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/x-www-form-urlencoded" {
 		return nil, &oauthError{portal.CodeInvalidRequest, "the body must be application/x-www-form-urlencoded (RFC 8693)"}
-	}
-	if r.URL.RawQuery != "" {
-		return nil, &oauthError{portal.CodeInvalidRequest, "parameters go in the body, not the query string"}
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -93,11 +135,17 @@ func readTokenForm(r *http.Request) (url.Values, *oauthError) {
 	return form, nil
 }
 
+// quoteOrMissing is a parameter's value for an error_description: only a
+// short value without two dots is shown, so that a JWT sent in the wrong
+// parameter is never echoed into a client's error or a proxy's log.
 func quoteOrMissing(s string) string {
-	if s == "" {
+	switch {
+	case s == "":
 		return "(missing)"
+	case len(s) > 100 || strings.Count(s, ".") >= 2:
+		return "(a value of " + strconv.Itoa(len(s)) + " bytes, not shown)"
 	}
-	return `"` + s + `"`
+	return strconv.Quote(s)
 }
 
 // writeOAuthError answers 400, the status RFC 6749 5.2 gives every error

@@ -28,7 +28,9 @@ func (a *API) routes(console Console) http.Handler {
 	// the truth: /healthz is in no budget (it reads one row).
 	mux.Handle("GET /healthz", a.serve("GET /healthz", healthRoute, a.healthz))
 	open("GET /v1/openapi.json", a.openAPI)
-	open("POST /v1/oauth/token", a.exchangeToken)
+	// The token endpoint reads its query itself: its refusals are RFC 6749's
+	// JSON, never problem documents.
+	mux.Handle("POST /v1/oauth/token", a.serve("POST /v1/oauth/token", tokenRoute, a.exchangeToken))
 
 	authed("GET /v1/stores", a.listStores, "store_type", "completion_status", "method", "page_size", "page_token")
 	authed("POST /v1/stores", a.createStore)
@@ -79,6 +81,7 @@ const (
 	healthRoute routeKind = iota // no budget
 	openRoute                    // the open routes' budget, per client address
 	authedRoute                  // per token; failed authentications per client address
+	tokenRoute                   // the open routes' budget; the handler checks its own query
 )
 
 // serve adapts a handlerFunc: it names the route for logs and metrics,
@@ -88,7 +91,7 @@ func (a *API) serve(pattern string, kind routeKind, h handlerFunc, query ...stri
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := requestInfoFrom(r.Context())
 		info.route = pattern
-		if kind == openRoute {
+		if kind == openRoute || kind == tokenRoute {
 			if err := a.openLimiter.allow(a.addressOf(r)); err != nil {
 				a.writeError(w, r, err)
 				return
@@ -109,12 +112,14 @@ func (a *API) serve(pattern string, kind routeKind, h handlerFunc, query ...stri
 			}
 			r = r.WithContext(withCaller(r.Context(), c))
 		}
-		q, err := queryParams(r, query...)
-		if err != nil {
-			a.writeError(w, r, err)
-			return
+		if kind != tokenRoute {
+			q, err := queryParams(r, query...)
+			if err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+			info.query = q
 		}
-		info.query = q
 		if err := h(w, r); err != nil {
 			a.writeError(w, r, err)
 		}

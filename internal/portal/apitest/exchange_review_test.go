@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -105,5 +106,91 @@ func TestExchangeFetchesKeysOverHTTPSOnly(t *testing.T) {
 	other.iss.SetJWKSURI("http://localhost:" + port + "/keys")
 	if a := other.exchange(other.iss.Sign(jose.ES256, other.iss.Claims(audience, subjectMain))); a.status != http.StatusOK {
 		t.Fatalf("keys on another loopback host: %+v", a)
+	}
+}
+
+// exchangeRaw posts body to the token endpoint with query, and answers the
+// status, the headers and the body.
+func (e *env) exchangeRaw(query string, body []byte) (rawAnswer, exchangeAnswer, []byte) {
+	e.t.Helper()
+	ans, b := e.raw(http.MethodPost, "/v1/oauth/token"+query, "", body, "Content-Type", "application/x-www-form-urlencoded")
+	out := exchangeAnswer{status: ans.StatusCode, contentType: ans.Header.Get("Content-Type"), cacheHeader: ans.Header.Get("Cache-Control")}
+	_ = json.Unmarshal(b, &out)
+	return ans, out, b
+}
+
+// Every refusal of the token endpoint is RFC 6749 section 5.2's JSON with
+// Cache-Control: no-store and Pragma: no-cache, as the document says: a
+// query string was answered with a problem document by the API's generic
+// check before the endpoint saw it. A JWT sent in the wrong parameter is
+// never echoed back. (Every answer is also checked against the document.)
+func TestTokenEndpointRefusalsAreOAuthErrors(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	jwt := e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectMain))
+	good := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"}, "subject_token": {jwt},
+		"subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"}}
+	for _, tc := range []struct {
+		name, query string
+		body        []byte
+		says        string
+	}{
+		{"the JWT in the query string", "?subject_token=" + url.QueryEscape(jwt), []byte(good.Encode()), "not the query string"},
+		{"an unknown query parameter", "?x=1", []byte(good.Encode()), "not the query string"},
+		{"a body over 64 KiB", "", []byte(good.Encode() + "&pad=" + strings.Repeat("x", 70<<10)), "larger than"},
+		{"the JWT as the token type", "", []byte(url.Values{"grant_type": good["grant_type"], "subject_token": {jwt},
+			"subject_token_type": {jwt}}.Encode()), "subject_token_type"},
+		{"the JWT as the grant type", "", []byte(url.Values{"grant_type": {jwt}, "subject_token": {jwt}}.Encode()), "grant_type"},
+	} {
+		ans, a, body := e.exchangeRaw(tc.query, tc.body)
+		if a.status != http.StatusBadRequest || !strings.HasPrefix(a.contentType, "application/json") || a.Error == "" ||
+			!strings.Contains(a.Description, tc.says) {
+			t.Errorf("%s: %d %s %s, want 400 RFC 6749 JSON saying %q", tc.name, a.status, a.contentType, body, tc.says)
+		}
+		if a.cacheHeader != "no-store" || ans.Header.Get("Pragma") != "no-cache" {
+			t.Errorf("%s: Cache-Control %q, Pragma %q", tc.name, a.cacheHeader, ans.Header.Get("Pragma"))
+		}
+		if strings.Contains(string(body), jwt[strings.LastIndex(jwt, ".")+1:]) {
+			t.Errorf("%s: the answer echoes the JWT: %s", tc.name, body)
+		}
+	}
+}
+
+// RFC 8693's optional parameters that ask for a narrower or another token
+// (audience, resource, scope, requested_token_type, an actor for
+// delegation) were ignored, so a client asking for less got a token of the
+// policy's whole role without knowing: they are refused with RFC 8693's
+// codes. Parameters no RFC gives the endpoint are ignored (RFC 6749 3.2).
+func TestTokenEndpointRefusesWhatItDoesNotIssue(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	jwt := e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectMain))
+	form := func(name, value string) url.Values {
+		f := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"}, "subject_token": {jwt},
+			"subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"}}
+		if name != "" {
+			f.Set(name, value)
+		}
+		return f
+	}
+	for _, tc := range []struct{ name, value, code string }{
+		{"audience", "https://other.example", "invalid_target"},
+		{"resource", "https://other.example/api", "invalid_target"},
+		{"scope", "viewer", "invalid_scope"},
+		{"requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token", "invalid_request"},
+		{"requested_token_type", "urn:ietf:params:oauth:token-type:jwt", "invalid_request"},
+		{"actor_token", jwt, "invalid_request"},
+		{"actor_token_type", "urn:ietf:params:oauth:token-type:jwt", "invalid_request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { refused(t, e.exchangeForm(form(tc.name, tc.value)), tc.code, tc.name) })
+	}
+	for _, tc := range []struct{ name, value string }{
+		{"requested_token_type", "urn:ietf:params:oauth:token-type:access_token"},
+		{"client_id", "terraform"},
+		{"x-unknown", "1"},
+	} {
+		if a := e.exchangeForm(form(tc.name, tc.value)); a.status != http.StatusOK {
+			t.Errorf("%s=%s: %+v, want 200", tc.name, tc.value, a)
+		}
 	}
 }
