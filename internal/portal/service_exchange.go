@@ -149,14 +149,14 @@ func policyMatches(p jwo.TrustPolicy, subject string, claims map[string]any) boo
 }
 
 // claimText is a claim as a pattern sees it: a string as it is, a number
-// or boolean as JSON writes it; objects, arrays and missing claims match
-// no pattern.
+// as the token writes it (json.Number, so 2^53+1 is not 2^53), a boolean
+// as JSON writes it; objects, arrays and missing claims match no pattern.
 func claimText(v any) (string, bool) {
 	switch v := v.(type) {
 	case string:
 		return v, true
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case json.Number:
+		return v.String(), true
 	case bool:
 		return strconv.FormatBool(v), true
 	}

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,8 +138,8 @@ func (is *issuers) verify(ctx context.Context, name, audience, rawJWT string) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	var claims map[string]any
-	if err := tok.Claims(&claims); err != nil {
+	claims, err := claimsAsWritten(tok)
+	if err != nil {
 		return nil, nil, err
 	}
 	// go-oidc allows nbf five minutes ahead and does not look at iat; a
@@ -153,9 +154,30 @@ func (is *issuers) verify(ctx context.Context, name, audience, rawJWT string) (*
 	return tok, claims, nil
 }
 
+// claimsAsWritten are the token's claims with every number as the token
+// writes it (json.Number): read as float64, two integers above 2^53 would
+// be one, and a claim pattern would match a value the token does not have.
+func claimsAsWritten(tok *oidc.IDToken) (map[string]any, error) {
+	var raw json.RawMessage
+	if err := tok.Claims(&raw); err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var claims map[string]any
+	if err := d.Decode(&claims); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
 func numericDate(v any) (time.Time, bool) {
-	f, ok := v.(float64)
+	n, ok := v.(json.Number)
 	if !ok {
+		return time.Time{}, false
+	}
+	f, err := n.Float64()
+	if err != nil {
 		return time.Time{}, false
 	}
 	return time.Unix(int64(f), 0), true

@@ -194,3 +194,44 @@ func TestTokenEndpointRefusesWhatItDoesNotIssue(t *testing.T) {
 		}
 	}
 }
+
+// A claim pattern sees a number as the token writes it. Numbers were read
+// as float64 and written back, so above 2^53 two different values read as
+// one: a token whose run_id is 9007199254740993 matched a policy for
+// 9007199254740992, and a policy for ...993 matched no token at all. The
+// other shapes a claim may have are pinned too: a boolean as JSON writes
+// it; arrays, objects and missing claims match no pattern, not even "*";
+// and a "*" in the token's own value is a literal character.
+func TestExchangeClaimValuesAreMatchedAsWritten(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	for name, pattern := range map[string]string{
+		"big":    "9007199254740992",
+		"exact":  "9007199254740993",
+		"bool":   "true",
+		"array":  "*",
+		"object": "*",
+		"star":   "refs/heads/main",
+	} {
+		e.policy(e.tp.AdminToken, "claim-"+name, "repo:acme/claims:"+name, jwo.RoleViewer, map[string]string{"value": pattern})
+	}
+	for _, tc := range []struct {
+		name  string
+		value any
+		ok    bool
+	}{
+		{"big", json.Number("9007199254740993"), false}, // 2^53+1 is not 2^53
+		{"exact", json.Number("9007199254740993"), true},
+		{"bool", true, true},
+		{"array", []string{"main"}, false},
+		{"object", map[string]string{"ref": "main"}, false},
+		{"star", "refs/heads/*", false},
+	} {
+		claims := e.iss.Claims(audience, "repo:acme/claims:"+tc.name)
+		claims["value"] = tc.value
+		a := e.exchange(e.iss.Sign(jose.ES256, claims))
+		if (a.status == http.StatusOK) != tc.ok {
+			t.Errorf("%s: value %v against the policy's pattern: %d %s %s, want ok=%v", tc.name, tc.value, a.status, a.Error, a.Description, tc.ok)
+		}
+	}
+}
