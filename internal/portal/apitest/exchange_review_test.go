@@ -13,6 +13,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/justwalkout/terraform-provider-jwo/internal/client"
 	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 	"github.com/justwalkout/terraform-provider-jwo/internal/portal/portaltest"
 )
@@ -233,5 +234,41 @@ func TestExchangeClaimValuesAreMatchedAsWritten(t *testing.T) {
 		if (a.status == http.StatusOK) != tc.ok {
 			t.Errorf("%s: value %v against the policy's pattern: %d %s %s, want ok=%v", tc.name, tc.value, a.status, a.Error, a.Description, tc.ok)
 		}
+	}
+}
+
+// The token endpoint's budget is the open routes' one of each client
+// address: by default 10 requests a second in bursts of 100. A plan makes
+// one exchange and an apply two, so a hundred CI jobs behind one NAT
+// address can start together; beyond that the answer is 429 with
+// Retry-After, which the client waits out (up to 2 minutes) instead of
+// failing: a thousand jobs starting at once take about 90 s longer, none
+// fails. RELIABILITY.md and the guide say so.
+func TestTokenEndpointBudgetPerAddress(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	jwt := e.iss.Sign(jose.ES256, e.iss.Claims(audience, subjectPR))
+	served := 0
+	var limited exchangeAnswer
+	var header http.Header
+	for range 300 {
+		ans, a, _ := e.exchangeRaw("", []byte(url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"},
+			"subject_token": {jwt}, "subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"}}.Encode()))
+		if a.status != http.StatusOK {
+			limited, header = a, ans.Header
+			break
+		}
+		served++
+	}
+	if served < 100 || limited.status != http.StatusTooManyRequests || header.Get("Retry-After") == "" {
+		t.Fatalf("%d exchanges served, then %d (Retry-After %q); want a burst of at least 100, then 429 with Retry-After",
+			served, limited.status, header.Get("Retry-After"))
+	}
+	src, err := client.ExchangeTokenSource(client.Config{Endpoint: e.srv.URL, HTTPClient: e.httpClient(nil), MaxRetries: client.DefaultMaxRetries}, client.StaticJWT(jwt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := src.Token(); err != nil || tok.AccessToken == "" {
+		t.Fatalf("the client did not wait out the 429: %v", err)
 	}
 }
