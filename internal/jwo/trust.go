@@ -92,7 +92,7 @@ func ValidateTrustPolicy(spec TrustPolicySpec, policy EndpointPolicy) (TrustPoli
 	add := func(field, format string, a ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, a...)})
 	}
-	if err := validatePrintable(spec.Name, 100); err != nil {
+	if err := validatePolicyName(spec.Name); err != nil {
 		add("name", "%v: give a short name such as \"github-main-apply\"", err)
 	}
 	if err := ValidateIssuerURL(spec.Issuer, policy); err != nil {
@@ -193,6 +193,22 @@ func ValidateKeySetURL(raw string, policy EndpointPolicy) error {
 	loopbackHTTP := policy.AllowLoopbackHTTP && IsLoopbackHost(strings.ToLower(u.Hostname()))
 	if u.Scheme == "http" && !loopbackHTTP {
 		return fmt.Errorf("jwks_uri %q uses http: the keys that check the issuer's tokens are fetched over https only", raw)
+	}
+	return nil
+}
+
+// validatePolicyName: a policy's name is part of the name of every token
+// exchanged under it ("trust:NAME (SUBJECT)"), so it follows the rule of
+// token names: visible characters in NFC, no " via " (ValidateTokenName).
+func validatePolicyName(name string) error {
+	if err := validatePrintable(name, 100); err != nil {
+		return err
+	}
+	if err := checkDisplayText(name); err != nil {
+		return fmt.Errorf("%q %w", name, err)
+	}
+	if HoldsActorSeparator(name) {
+		return fmt.Errorf("%q contains %q, which the audit log reserves to name the front end of a call", name, ActorSeparator)
 	}
 	return nil
 }

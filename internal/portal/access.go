@@ -102,6 +102,11 @@ func (s *Service) tokenUsable(t store.Token) error {
 			t.ID, t.RevokedAt.UTC().Format(time.RFC3339))
 	}
 	if t.ExpiresAt != nil && !s.now().Before(*t.ExpiresAt) {
+		if t.TrustPolicyID != "" {
+			// CI's token: the fix is another exchange, never a static token.
+			return newError(KindBadCredentials, "the token %s, exchanged under a trust policy, expired at %s: exchange a new OpenID Connect token at POST /v1/oauth/token (the provider renews before the end by itself)",
+				t.ID, t.ExpiresAt.UTC().Format(time.RFC3339))
+		}
 		return newError(KindBadCredentials, "the token %s expired at %s: create a new one with jwo-portal token create",
 			t.ID, t.ExpiresAt.UTC().Format(time.RFC3339))
 	}

@@ -272,3 +272,44 @@ func TestTokenEndpointBudgetPerAddress(t *testing.T) {
 		t.Fatalf("the client did not wait out the 429: %v", err)
 	}
 }
+
+// A policy's name becomes part of the name of every token exchanged under
+// it ("trust:NAME (SUBJECT)"), the audit actor of their writes: it follows
+// the rule of token names (issue 22, points 7 and 11), which the printable
+// check it had let through: invisible characters, text not in NFC, and the
+// " via " that the audit log reserves for the front end.
+func TestTrustPolicyNamesFollowTheTokenNameRule(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, name := range []string{"main\uFE0Fapply", "cafe\u0301", "ci via terraform", "ci VIA console"} {
+		b := policyBody(t, func(m map[string]any) { m["name"] = name })
+		ans, body := e.raw(http.MethodPost, "/v1/trust-policies", e.tp.AdminToken, b)
+		var prob jwo.Problem
+		_ = json.Unmarshal(body, &prob)
+		if ans.StatusCode != http.StatusUnprocessableEntity || len(prob.Errors) == 0 || prob.Errors[0].Field != "name" {
+			t.Errorf("name %q: %d %s, want 422 naming the field name", name, ans.StatusCode, body)
+		}
+	}
+	if ans, body := e.raw(http.MethodPost, "/v1/trust-policies", e.tp.AdminToken, policyBody(t, func(m map[string]any) { m["name"] = "café main-apply" })); ans.StatusCode != http.StatusCreated {
+		t.Errorf("a plain name: %d %s", ans.StatusCode, body)
+	}
+}
+
+// An exchanged token that has expired says what CI does about it: exchange
+// a new JWT, not "create a new one with jwo-portal token create", which
+// would lead a user to put a static token back into CI.
+func TestExpiredExchangedTokenSaysExchangeAgain(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	a := e.exchange(e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectPR)))
+	if a.status != http.StatusOK {
+		t.Fatalf("exchange: %+v", a)
+	}
+	e.offset.Store(601) // the policies' max_ttl is 600 s
+	ans, body := e.raw(http.MethodGet, "/v1/stores/"+storeFull, a.AccessToken, nil)
+	detail := problemDetail(body)
+	if ans.StatusCode != http.StatusUnauthorized || !strings.Contains(detail, "expired") ||
+		!strings.Contains(detail, "POST /v1/oauth/token") || strings.Contains(detail, "token create") {
+		t.Fatalf("the expired exchanged token: %d %s", ans.StatusCode, detail)
+	}
+}
