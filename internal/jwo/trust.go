@@ -1,6 +1,9 @@
 package jwo
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -227,4 +230,37 @@ func validatePrintable(s string, limit int) error {
 		}
 	}
 	return nil
+}
+
+// JWTAudiences reads the aud claim (a string or a list) of a compact JWT,
+// checking nothing else: the signature is the portal's to check. The
+// provider uses it to keep a CI's token minted for another service from
+// being sent to the portal at all. Its errors never hold the token.
+func JWTAudiences(jwt string) ([]string, error) {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("not a compact JWT (%d parts, want 3)", len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil, errors.New("its claims are not base64url")
+	}
+	var c struct {
+		Aud json.RawMessage `json:"aud"`
+	}
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, errors.New("its claims are not a JSON object")
+	}
+	if len(c.Aud) == 0 || string(c.Aud) == "null" {
+		return nil, nil
+	}
+	var one string
+	if err := json.Unmarshal(c.Aud, &one); err == nil {
+		return []string{one}, nil
+	}
+	var list []string
+	if err := json.Unmarshal(c.Aud, &list); err != nil {
+		return nil, errors.New("its aud claim is neither a string nor a list of strings")
+	}
+	return list, nil
 }

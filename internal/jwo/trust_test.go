@@ -1,6 +1,7 @@
 package jwo
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -113,6 +114,33 @@ func TestValidateKeySetURL(t *testing.T) {
 	} {
 		if err := ValidateKeySetURL(tc.raw, tc.policy); (err == nil) != tc.ok {
 			t.Errorf("ValidateKeySetURL(%q, dev=%v) = %v, want ok=%v", tc.raw, tc.policy.AllowLoopbackHTTP, err, tc.ok)
+		}
+	}
+}
+
+func TestJWTAudiences(t *testing.T) {
+	t.Parallel()
+	enc := func(payload string) string {
+		b64 := base64.RawURLEncoding.EncodeToString
+		return b64([]byte(`{"alg":"RS256"}`)) + "." + b64([]byte(payload)) + ".c2ln"
+	}
+	for _, tc := range []struct {
+		jwt  string
+		want []string
+		ok   bool
+	}{
+		{enc(`{"aud":"jwo"}`), []string{"jwo"}, true},
+		{enc(`{"aud":["a","b"]}`), []string{"a", "b"}, true},
+		{enc(`{"sub":"x"}`), nil, true},
+		{enc(`{"aud":null}`), nil, true},
+		{enc(`{"aud":7}`), nil, false},
+		{enc(`[]`), nil, false},
+		{"a.b", nil, false},
+		{"a.!!!.c", nil, false},
+	} {
+		got, err := JWTAudiences(tc.jwt)
+		if (err == nil) != tc.ok || strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("JWTAudiences(%q) = %q, %v; want %q, ok=%v", tc.jwt, got, err, tc.want, tc.ok)
 		}
 	}
 }

@@ -105,8 +105,9 @@ func (p *jwoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"`permissions: id-token: write` and neither `token` nor an OpenID Connect token is set. It must equal the " +
 					"audience of the merchant's trust policy. Defaults to the provider's `endpoint`, e.g. " +
 					"`https://portal.example.com`, so that a token asked for one portal is refused by any other. May instead be " +
-					"set with the `" + envOIDCAudience + "` environment variable. Tokens of GitLab CI and HCP Terraform carry the " +
-					"audience their own configuration gives.",
+					"set with the `" + envOIDCAudience + "` environment variable. In HCP Terraform it is the audience " +
+					"`TFC_WORKLOAD_IDENTITY_TOKEN` must carry: a token the workspace had minted for another service is not sent to the " +
+					"portal at all. A GitLab token (`oidc_token`) carries the audience its `id_tokens` gives.",
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/justwalkout/terraform-provider-jwo/internal/client"
+	"github.com/justwalkout/terraform-provider-jwo/internal/jwo"
 )
 
 // Environment variables of workload identity: the provider's own, which
@@ -95,7 +97,11 @@ func resolveCredentials(cfg jwoProviderModel, endpoint string, diags *diag.Diagn
 		return oidcCredentials(client.GitHubActionsJWT(url, reqToken, audience, nil), "GitHub Actions", reqToken)
 	}
 	if hcp := os.Getenv(envHCPToken); hcp != "" {
-		return oidcCredentials(client.StaticJWT(hcp), "HCP Terraform ("+envHCPToken+")", hcp)
+		audience := settingOf(cfg.OIDCAudience, "oidc_audience", envOIDCAudience)
+		if audience.value == "" {
+			audience = setting{defaultAudience(endpoint), "the endpoint"}
+		}
+		return oidcCredentials(forAudience(client.StaticJWT(hcp), audience), "HCP Terraform ("+envHCPToken+")", hcp)
 	}
 
 	diags.AddAttributeError(path.Root("token"), "Missing JWO token",
@@ -123,6 +129,30 @@ func attrOf(from string) string {
 // one portal is refused by every other one whose trust policies name
 // their own URL.
 func defaultAudience(endpoint string) string { return strings.TrimRight(endpoint, "/") }
+
+// forAudience hands on HCP Terraform's JWT only when its aud holds the
+// audience the provider expects. The workspace may have it minted for
+// another service (TFC_WORKLOAD_IDENTITY_AUDIENCE): sent to the portal, it
+// would be refused, but the portal, or anyone reading an http endpoint's
+// traffic, would hold a token that service accepts.
+func forAudience(subject client.SubjectToken, audience setting) client.SubjectToken {
+	return func(ctx context.Context) (string, error) {
+		jwt, err := subject(ctx)
+		if err != nil {
+			return "", err
+		}
+		auds, err := jwo.JWTAudiences(strings.TrimSpace(jwt))
+		if err != nil {
+			return "", fmt.Errorf("%s is not a JWT: %w", envHCPToken, err)
+		}
+		if !slices.Contains(auds, audience.value) {
+			return "", fmt.Errorf("%s is a token for %q, not for this portal (%q, from %s), so it is not sent: set the workspace's "+
+				"TFC_WORKLOAD_IDENTITY_AUDIENCE to %q, or oidc_audience (%s) to the audience the merchant's trust policies name",
+				envHCPToken, auds, audience.value, audience.from, audience.value, envOIDCAudience)
+		}
+		return jwt, nil
+	}
+}
 
 // oidcCredentials records every JWT subject gives as a secret; known are
 // the secrets known now.
