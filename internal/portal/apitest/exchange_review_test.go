@@ -313,3 +313,33 @@ func TestExpiredExchangedTokenSaysExchangeAgain(t *testing.T) {
 		t.Fatalf("the expired exchanged token: %d %s", ans.StatusCode, detail)
 	}
 }
+
+// Guards the review kept (they passed before it): the issuer and the
+// audience are compared byte for byte, as OpenID Connect requires, so a
+// token whose iss or aud differs by a trailing slash or a letter's case
+// matches no policy and makes the portal fetch nothing; and a key set that
+// answers with a redirect is not followed.
+func TestExchangeIssuerAndAudienceAreExact(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	for _, change := range []func(map[string]any){
+		func(c map[string]any) { c["iss"] = e.iss.URL + "/" },
+		func(c map[string]any) { c["iss"] = strings.Replace(e.iss.URL, "http://", "HTTP://", 1) },
+		func(c map[string]any) { c["iss"] = strings.Replace(e.iss.URL, "http://", "https://", 1) },
+		func(c map[string]any) { c["aud"] = strings.ToUpper(audience) },
+		func(c map[string]any) { c["aud"] = audience + " " },
+	} {
+		claims := e.iss.Claims(audience, subjectMain)
+		change(claims)
+		refused(t, e.exchange(e.iss.Sign(jose.RS256, claims)), "invalid_grant", "no trust policy of any merchant matches")
+	}
+	if n := e.iss.Discoveries.Load() + e.iss.Fetches.Load(); n != 0 {
+		t.Fatalf("tokens of no policy's issuer made the portal call the issuer %d times", n)
+	}
+
+	e.iss.SetJWKSURI(e.iss.URL + "/moved-keys")
+	refused(t, e.exchange(e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectMain))), "invalid_grant", "HTTP 302")
+	if n := e.iss.Fetches.Load(); n != 0 {
+		t.Fatalf("the redirect was followed to the keys (%d fetches)", n)
+	}
+}

@@ -188,6 +188,9 @@ func (is *Issuer) serve(w http.ResponseWriter, r *http.Request) {
 			"response_types_supported":              []string{"id_token"},
 			"subject_types_supported":               []string{"public"},
 		})
+	case "/moved-keys":
+		// A key set that moved: the portal follows no redirect.
+		http.Redirect(w, r, "/keys", http.StatusFound)
 	case "/keys":
 		is.Fetches.Add(1)
 		if is.Huge.Load() {
