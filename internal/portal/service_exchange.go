@@ -101,6 +101,13 @@ func (s *Service) ExchangeToken(ctx context.Context, subjectToken string) (Excha
 		return ExchangedToken{}, exchangeError(CodeInvalidGrant, "%v", err)
 	}
 	best, err := choosePolicy(policies, tok.Subject, claims)
+	var ambiguous *ambiguousMatch
+	if errors.As(err, &ambiguous) {
+		// The caller may not learn the other merchant; the operator must,
+		// to remove a policy that copies another merchant's.
+		s.log.WarnContext(ctx, "token exchange refused: trust policies of several merchants match",
+			"issuer", said.Issuer, "audience", audience, "subject", tok.Subject, "policies", ambiguous.policies)
+	}
 	if err != nil {
 		return ExchangedToken{}, err
 	}
@@ -118,22 +125,36 @@ func (s *Service) ExchangeToken(ctx context.Context, subjectToken string) (Excha
 func choosePolicy(policies []store.TrustPolicy, subject string, claims map[string]any) (*store.TrustPolicy, error) {
 	var best *store.TrustPolicy
 	merchants := map[string]bool{}
+	var matched []string
 	for i := range policies {
 		p := &policies[i]
 		if !policyMatches(p.TrustPolicy, subject, claims) {
 			continue
 		}
 		merchants[p.MerchantID] = true
+		matched = append(matched, p.MerchantID+"/"+p.ID)
 		if best == nil || roleRank(p.Role) > roleRank(best.Role) ||
 			(roleRank(p.Role) == roleRank(best.Role) && p.CreatedAt.Before(best.CreatedAt)) {
 			best = p
 		}
 	}
 	if len(merchants) > 1 {
-		return nil, exchangeError(CodeInvalidGrant, "the token matches trust policies of %d merchants, and a token may act for one only: the merchants' admins must narrow the subject or claims of their policies", len(merchants))
+		return nil, &ambiguousMatch{policies: matched, err: exchangeError(CodeInvalidGrant,
+			"the token matches trust policies of %d merchants, and a token may act for one only: the merchants' admins must narrow the subject or claims of their policies, or the portal's operator remove a copy (its log names them)",
+			len(merchants))}
 	}
 	return best, nil
 }
+
+// ambiguousMatch is the refusal of a token that policies of several
+// merchants match; policies ("MERCHANT/POLICY_ID") are for the log only.
+type ambiguousMatch struct {
+	err      *Error
+	policies []string
+}
+
+func (a *ambiguousMatch) Error() string { return a.err.Error() }
+func (a *ambiguousMatch) Unwrap() error { return a.err }
 
 func policyMatches(p jwo.TrustPolicy, subject string, claims map[string]any) bool {
 	if !jwo.MatchPattern(p.Subject, subject) {

@@ -343,3 +343,27 @@ func TestExchangeIssuerAndAudienceAreExact(t *testing.T) {
 		t.Fatalf("the redirect was followed to the keys (%d fetches)", n)
 	}
 }
+
+// Any merchant's admin can copy another merchant's policy (issuer,
+// audience and subject are no secret: they are in public workflows), and
+// the tokens it matches are then refused as ambiguous: the victim's CI
+// stops, and its admin cannot see why, since the other merchant must not
+// be named to it. The refusal stays (issue 25); what the review added is
+// the warning in the portal's log that names both policies and their
+// merchants, so the operator can remove the copy.
+func TestAmbiguousExchangeNamesBothPoliciesInTheLog(t *testing.T) {
+	t.Parallel()
+	logs := &portaltest.SyncBuffer{}
+	e := newOIDCEnv(t, func(s *portaltest.Setup) { s.Options.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
+	e.policy(e.tp.OtherAdminToken, "copy", subjectMain, jwo.RoleViewer, nil)
+	a := e.exchange(e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectMain)))
+	refused(t, a, "invalid_grant", "trust policies of 2 merchants")
+	if strings.Contains(a.Description, globex) || strings.Contains(a.Description, e.policies["copy"].ID) {
+		t.Fatalf("the refusal names the other merchant: %s", a.Description)
+	}
+	for _, want := range []string{e.policies["main-apply"].ID, e.policies["copy"].ID, acme, globex, subjectMain} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the portal's log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
