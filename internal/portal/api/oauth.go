@@ -43,6 +43,11 @@ func (a *API) exchangeToken(w http.ResponseWriter, r *http.Request) error {
 	if oerr != nil {
 		return writeOAuthError(w, *oerr)
 	}
+	if !form.Has("grant_type") {
+		// RFC 6749 5.2: a missing parameter is invalid_request, not an
+		// unsupported grant type.
+		return writeOAuthError(w, oauthError{portal.CodeInvalidRequest, "grant_type is missing: use " + grantTokenExchange})
+	}
 	if gt := form.Get("grant_type"); gt != grantTokenExchange {
 		return writeOAuthError(w, oauthError{"unsupported_grant_type",
 			"grant_type " + quoteOrMissing(gt) + " is not supported: use " + grantTokenExchange})

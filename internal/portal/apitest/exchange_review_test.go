@@ -367,3 +367,16 @@ func TestAmbiguousExchangeNamesBothPoliciesInTheLog(t *testing.T) {
 		}
 	}
 }
+
+// RFC 6749 section 5.2: a missing required parameter is invalid_request;
+// unsupported_grant_type is for a grant type that is there and not
+// supported. A form without grant_type was answered unsupported_grant_type.
+func TestTokenEndpointMissingGrantTypeIsInvalidRequest(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	jwt := e.iss.Sign(jose.RS256, e.iss.Claims(audience, subjectMain))
+	refused(t, e.exchangeForm(url.Values{"subject_token": {jwt}, "subject_token_type": {"urn:ietf:params:oauth:token-type:jwt"}}),
+		"invalid_request", "grant_type is missing")
+	refused(t, e.exchangeForm(url.Values{"grant_type": {"client_credentials"}, "subject_token": {jwt}}),
+		"unsupported_grant_type", `"client_credentials" is not supported`)
+}
