@@ -313,6 +313,9 @@ func verifyError(issuer string, err error) error {
 	switch {
 	case errors.As(err, &down):
 		return exchangeError(CodeInvalidGrant, "the keys of issuer %q could not be fetched, so the token cannot be checked: %s; retry later, or ask the portal's operator whether the issuer is reachable", issuer, down.public)
+	case errors.As(err, &expired) && expired.Expiry.Unix() <= 0:
+		// go-oidc reads a missing exp as the zero time: expired.
+		return exchangeError(CodeInvalidGrant, "the token has no exp claim: the portal accepts only tokens that expire, as OpenID Connect's ID tokens do")
 	case errors.As(err, &expired):
 		return exchangeError(CodeInvalidGrant, "the token expired at %s (exp): request a new one from the CI", expired.Expiry.UTC().Format(time.RFC3339))
 	}

@@ -380,3 +380,18 @@ func TestTokenEndpointMissingGrantTypeIsInvalidRequest(t *testing.T) {
 	refused(t, e.exchangeForm(url.Values{"grant_type": {"client_credentials"}, "subject_token": {jwt}}),
 		"unsupported_grant_type", `"client_credentials" is not supported`)
 }
+
+// A token without exp is refused (go-oidc reads it as expired at the zero
+// time), and the description says what is wrong instead of "expired at
+// 0001-01-01T00:00:00Z".
+func TestExchangeTokenWithoutExpiry(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t)
+	claims := e.iss.Claims(audience, subjectMain)
+	delete(claims, "exp")
+	a := e.exchange(e.iss.Sign(jose.RS256, claims))
+	refused(t, a, "invalid_grant", "no exp claim")
+	if strings.Contains(a.Description, "0001-01-01") {
+		t.Fatalf("the description gives the zero time: %s", a.Description)
+	}
+}
