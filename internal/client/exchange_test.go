@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -77,6 +78,12 @@ func TestExchangeTokenErrors(t *testing.T) {
 		{"proxy page", "text/html", `<html>forbidden</html>`, 403, "POST /v1/oauth/token: 403 Forbidden: <html>forbidden</html>", false},
 		{"no token", "application/json", `{"token_type":"Bearer"}`, 200, "the answer has no access_token", false},
 		{"other type", "application/json", `{"access_token":"x","token_type":"mac"}`, 200, `token_type "mac"`, false},
+		// Every 4xx may carry RFC 6749's answer, the last one too; a 5xx is
+		// the portal's failure, read as a problem.
+		{"last 4xx", "application/json", `{"error":"invalid_client","error_description":"closed"}`, 499,
+			"token exchange refused (invalid_client): closed", true},
+		{"5xx", "application/json", `{"error":"server_error","error_description":"down"}`, 500,
+			"POST /v1/oauth/token: 500 Internal Server Error", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -216,6 +223,139 @@ func TestRenewBefore(t *testing.T) {
 	} {
 		if got := renewBefore(life); got != want {
 			t.Errorf("renewBefore(%v) = %v, want %v", life, got, want)
+		}
+	}
+}
+
+// A token's Expiry is when the portal says it ends, measured from before
+// the request; a token without expires_in has none (oauth2's "never").
+func TestExchangeTokenExpiry(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		answer   string
+		lifetime time.Duration // 0: no Expiry
+	}{
+		{`{"access_token":"jwo_x","token_type":"Bearer","expires_in":600}`, 600 * time.Second},
+		{`{"access_token":"jwo_x","token_type":"Bearer"}`, 0},
+		{`{"access_token":"jwo_x","token_type":"Bearer","expires_in":0}`, 0},
+		{`{"access_token":"jwo_x","token_type":"Bearer","expires_in":-5}`, 0},
+	} {
+		f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(tc.answer))
+		})
+		c, err := newClient(Config{Endpoint: f.URL}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := time.Now()
+		tok, err := c.ExchangeToken(t.Context(), testJWT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.lifetime == 0 {
+			if !tok.Expiry.IsZero() || !tok.Valid() {
+				t.Errorf("%s: Expiry %v, valid %v; want none, valid", tc.answer, tok.Expiry, tok.Valid())
+			}
+			continue
+		}
+		if tok.Expiry.Before(before.Add(tc.lifetime)) || tok.Expiry.After(time.Now().Add(tc.lifetime)) {
+			t.Errorf("%s: Expiry in %v, want %v", tc.answer, time.Until(tok.Expiry), tc.lifetime)
+		}
+	}
+}
+
+// The token source renews a token at four fifths of its life, at most a
+// minute before its end; a token of no stated life is renewed after 48 s,
+// as if it lived a minute.
+func TestExchangeTokenSourceRenewalTime(t *testing.T) {
+	t.Parallel()
+	sent := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		expiresIn string // the answer's expires_in member, "" for none
+		renewal   time.Duration
+	}{
+		{`,"expires_in":60`, 48 * time.Second},
+		{`,"expires_in":600`, 540 * time.Second},
+		{`,"expires_in":3600`, 59 * time.Minute},
+		{``, 48 * time.Second},
+	} {
+		f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"jwo_x","token_type":"Bearer"` + tc.expiresIn + `}`))
+		})
+		src, err := exchangeTokenSource(Config{Endpoint: f.URL}, StaticJWT(testJWT), func() time.Time { return sent })
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := src.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tok.Expiry.Sub(sent); got != tc.renewal {
+			t.Errorf("answer with %q: renewal %v after the request, want %v", tc.expiresIn, got, tc.renewal)
+		}
+	}
+}
+
+// A token file may hold up to maxJWTBytes; a larger one is refused rather
+// than cut, whatever fills it.
+func TestJWTFileSize(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	largest := strings.Repeat("j", maxJWTBytes)
+	for name, content := range map[string]string{"largest": largest, "larger": largest + "j", "padded": largest + "\n"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		jwt, err := JWTFile(p)(t.Context())
+		if name == "largest" {
+			if err != nil || jwt != largest {
+				t.Errorf("a file of %d bytes: %d bytes read, %v", maxJWTBytes, len(jwt), err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "is larger than 65536 bytes: it must hold the JWT alone") {
+			t.Errorf("%s: a file of %d bytes: %d bytes read, %v; want it refused", name, len(content), len(jwt), err)
+		}
+	}
+}
+
+// GitHub's answer may take up to maxJWTBytes; a larger one is refused
+// even when what is past the cap is white space that JSON would skip.
+func TestGitHubActionsJWTAnswerSize(t *testing.T) {
+	t.Parallel()
+	answer := `{"value":"` + testJWT + `"}`
+	for _, size := range []int{maxJWTBytes, maxJWTBytes + 1} {
+		f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			_, _ = w.Write([]byte(answer + strings.Repeat(" ", size-len(answer))))
+		})
+		jwt, err := GitHubActionsJWT(f.URL, "ghs_x", "jwo", nil)(t.Context())
+		if size <= maxJWTBytes && (err != nil || jwt != testJWT) {
+			t.Errorf("an answer of %d bytes: %q, %v", size, jwt, err)
+		}
+		if size > maxJWTBytes && (err == nil || !strings.Contains(err.Error(), `the answer is not {"value": JWT}`)) {
+			t.Errorf("an answer of %d bytes: %q, %v; want it refused", size, jwt, err)
+		}
+	}
+}
+
+// GitHub's request URL is https (the tests' fakes are http); any other
+// scheme is refused before a request.
+func TestGitHubActionsJWTSchemes(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"value":"` + testJWT + `"}`))
+	}))
+	t.Cleanup(srv.Close)
+	if jwt, err := GitHubActionsJWT(srv.URL+"/token", "ghs_x", "jwo", srv.Client())(t.Context()); err != nil || jwt != testJWT {
+		t.Fatalf("https: %q, %v", jwt, err)
+	}
+	for _, u := range []string{"ftp://127.0.0.1/token", "/token", "http:///token"} {
+		if _, err := GitHubActionsJWT(u, "ghs_x", "jwo", nil)(t.Context()); err == nil ||
+			err.Error() != "ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL" {
+			t.Errorf("%s: %v", u, err)
 		}
 	}
 }
