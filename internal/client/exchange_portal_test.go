@@ -233,3 +233,20 @@ func TestExchangeTokenSourceRefusal(t *testing.T) {
 		t.Fatalf("%d exchanges of one refused JWT, want 1", p.exchanges())
 	}
 }
+
+// The portal's token lives its policy's max_ttl; the source renews it a
+// minute before its end (a 600 s token after 540 s), not at the fixed
+// minute it uses when the answer states no life.
+func TestExchangeTokenSourceRenewsAMinuteBeforeTheEnd(t *testing.T) {
+	t.Parallel()
+	p := newOIDCPortal(t, 600)
+	_, src := p.client(t, client.StaticJWT(p.jwt(subjectMain)), 0)
+	before := time.Now()
+	tok, err := src.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Expiry.Before(before.Add(540*time.Second)) || tok.Expiry.After(time.Now().Add(540*time.Second)) {
+		t.Fatalf("renewal due in %v, want 9m0s (600 s token, renewed a minute before its end)", time.Until(tok.Expiry))
+	}
+}
