@@ -192,3 +192,38 @@ func TestOIDCSecretsAreMasked(t *testing.T) {
 		t.Fatalf("no log line:\n%s", out)
 	}
 }
+
+// HCP Terraform's token is read as the portal would: a value of white
+// space is empty, one that is no JWT says so, and a trailing new line is
+// no part of it. Not parallel: it sets the environment.
+func TestResolveCredentialsHCPToken(t *testing.T) {
+	for _, env := range []string{envToken, envOIDCToken, envOIDCTokenFile, envOIDCAudience, envGitHubRequestURL, envGitHubRequestToken} {
+		t.Setenv(env, "")
+	}
+	null := jwoProviderModel{Token: types.StringNull(), OIDCToken: types.StringNull(), OIDCTokenFile: types.StringNull(), OIDCAudience: types.StringNull()}
+	forPortal := unsignedJWT(t, map[string]any{"aud": "https://portal.example.com"}) + "\n"
+	for _, tc := range []struct{ name, value, says string }{
+		{"white space", " \n", "the OpenID Connect token is empty"},
+		{"no JWT", "not-a-jwt", envHCPToken + " is not a JWT"},
+		{"a new line after the JWT", forPortal, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(envHCPToken, tc.value)
+			var diags diag.Diagnostics
+			creds := resolveCredentials(null, "https://portal.example.com/", &diags)
+			if diags.HasError() || creds.subject == nil {
+				t.Fatalf("credentials: %v", diags)
+			}
+			got, err := creds.subject(context.Background())
+			if tc.says == "" {
+				if err != nil || strings.TrimSpace(got) != strings.TrimSpace(tc.value) {
+					t.Fatalf("the JWT was not handed on: %v", err)
+				}
+				return
+			}
+			if err == nil || got != "" || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("handed on %q, error %v; want it kept back with %q", got, err, tc.says)
+			}
+		})
+	}
+}
