@@ -196,6 +196,10 @@ func TestExchangeTokenSourceReadsTheFileAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Checked before the wait, which a wrong renewal time would stretch.
+	if left := time.Until(tok.Expiry); left <= 0 || left > 3*time.Second {
+		t.Fatalf("renewal due in %v, want about 2s (60 s token, renewed at 48 s, clock 46 s behind)", left)
+	}
 	time.Sleep(time.Until(tok.Expiry) + 100*time.Millisecond)
 	_, _, err = c.PutConnector(t.Context(), portaltest.StoreJWO, jwo.MethodOrdering, in, client.Precondition{})
 	if !client.IsForbidden(err) {
