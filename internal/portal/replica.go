@@ -72,11 +72,16 @@ func (p *Portal) sweep(ctx context.Context, msg string, fn func(*store.Tx, time.
 func (p *Portal) keepAlive(ctx context.Context) {
 	tick := time.NewTicker(p.opts.ReplicaLease / 3)
 	defer tick.Stop()
+	var pruned time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		if time.Since(pruned) >= pruneEvery {
+			pruned = time.Now()
+			p.pruneExchangedTokens(ctx)
 		}
 		if err := p.renew(ctx); err != nil && ctx.Err() == nil {
 			p.log.Warn("renewing the replica's lease failed", "error", err.Error())
@@ -85,6 +90,30 @@ func (p *Portal) keepAlive(ctx context.Context) {
 		if err := p.runner.recoverLostClaims(ctx); err != nil && ctx.Err() == nil {
 			p.log.Warn("finishing runs whose claim was not confirmed failed", "error", err.Error())
 		}
+	}
+}
+
+// exchangedTokenRetention is how long a token exchanged under a trust
+// policy stays in the database after it expires: for so long it is refused
+// as expired, with the fix (exchange again), instead of as unknown. The
+// audit log keeps each exchange for ever.
+const exchangedTokenRetention = 24 * time.Hour
+
+// pruneEvery is how often a replica deletes the exchanged tokens past their
+// retention: every CI job leaves one.
+const pruneEvery = 10 * time.Minute
+
+func (p *Portal) pruneExchangedTokens(ctx context.Context) {
+	var n int64
+	err := p.db.Write(ctx, func(tx *store.Tx) (err error) {
+		n, err = tx.PruneExchangedTokens(ctx, p.svc.now().Add(-exchangedTokenRetention))
+		return err
+	})
+	switch {
+	case err != nil && ctx.Err() == nil:
+		p.log.Warn("deleting expired exchanged tokens failed", "error", err.Error())
+	case n > 0:
+		p.log.Info("deleted exchanged tokens expired for more than a day", "tokens", n)
 	}
 }
 

@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -353,4 +355,45 @@ func TestWaitTest(t *testing.T) {
 	}
 	_, _, err = svc.WaitTest(ctx, op, "not-a-run", time.Second)
 	wantKind(t, err, KindNotFound)
+}
+
+// A replica deletes the tokens exchanged under a trust policy a day after
+// they expired, and no other token: each CI job leaves one.
+func TestReplicaPrunesExpiredExchangedTokens(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	tp := openTestPortal(t, func(o *Options) { o.Clock = clock; o.ReplicaLease = 150 * time.Millisecond })
+	ctx := t.Context()
+	insert := func(name, policy string, expires time.Time) string {
+		var id string
+		if err := tp.Portal.db.Write(ctx, func(tx *store.Tx) error {
+			sum := sha256.Sum256([]byte(name))
+			rec, err := tx.InsertToken(ctx, sum[:], store.Token{MerchantID: "acme", Role: jwo.RoleViewer, Name: name,
+				CreatedAt: expires.Add(-time.Hour), ExpiresAt: &expires, TrustPolicyID: policy})
+			id = rec.ID
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	old := insert("trust:main (repo:acme/infra:ref:refs/heads/main)", "tp_1", now.Add(-25*time.Hour))
+	recent := insert("trust:main (repo:acme/infra:pull_request)", "tp_1", now.Add(-23*time.Hour))
+	created := insert("ci-static", "", now.Add(-48*time.Hour))
+	exists := func(id string) bool {
+		err := tp.Portal.db.Read(ctx, func(tx *store.Tx) error { _, err := tx.TokenByID(ctx, id); return err })
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for exists(old) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if exists(old) || !exists(recent) || !exists(created) {
+		t.Fatalf("after pruning: expired 25 h ago kept %t, 23 h ago kept %t, a created token kept %t; want false, true, true",
+			exists(old), exists(recent), exists(created))
+	}
 }

@@ -19,6 +19,7 @@ var (
 	qDeleteTrustPolicy = sqlQuery(`DELETE FROM trust_policies WHERE id = ?`)
 	qRevokePolicyToks  = sqlQuery(`UPDATE tokens SET revoked_at = ? WHERE trust_policy_id = ? AND revoked_at IS NULL`)
 	qPolicyIssuers     = sqlQuery(`SELECT DISTINCT issuer FROM trust_policies ORDER BY issuer`)
+	qPruneExchanged    = sqlQuery(`DELETE FROM tokens WHERE trust_policy_id IS NOT NULL AND expires_at < ?`)
 )
 
 // TrustPolicy is a stored trust policy and the merchant it belongs to.
@@ -93,6 +94,18 @@ func (t *Tx) DeleteTrustPolicy(ctx context.Context, id string, now time.Time) er
 	}
 	_, err = t.exec(ctx, qRevokePolicyToks, formatTime(now), id)
 	return err
+}
+
+// PruneExchangedTokens deletes the tokens exchanged under a trust policy
+// (of a policy still there or deleted) that expired before before, and says
+// how many. Each CI job leaves one; a token someone created is never
+// pruned, expired or not.
+func (t *Tx) PruneExchangedTokens(ctx context.Context, before time.Time) (int64, error) {
+	res, err := t.exec(ctx, qPruneExchanged, formatTime(before))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 func (t *Tx) trustPolicies(ctx context.Context, q string, args ...any) ([]TrustPolicy, error) {
