@@ -89,18 +89,16 @@ func resolveCredentials(cfg jwoProviderModel, endpoint string, diags *diag.Diagn
 		return oidcCredentials(client.JWTFile(file.value), file.from)
 	}
 
+	// The audience a CI's token is asked for (GitHub Actions) or must carry
+	// (HCP Terraform).
+	audience := settingOf(cfg.OIDCAudience, "oidc_audience", envOIDCAudience)
+	if audience.value == "" {
+		audience = setting{defaultAudience(endpoint), "the endpoint"}
+	}
 	if url, reqToken := os.Getenv(envGitHubRequestURL), os.Getenv(envGitHubRequestToken); url != "" && reqToken != "" {
-		audience := settingOf(cfg.OIDCAudience, "oidc_audience", envOIDCAudience).value
-		if audience == "" {
-			audience = defaultAudience(endpoint)
-		}
-		return oidcCredentials(client.GitHubActionsJWT(url, reqToken, audience, nil), "GitHub Actions", reqToken)
+		return oidcCredentials(client.GitHubActionsJWT(url, reqToken, audience.value, nil), "GitHub Actions", reqToken)
 	}
 	if hcp := os.Getenv(envHCPToken); hcp != "" {
-		audience := settingOf(cfg.OIDCAudience, "oidc_audience", envOIDCAudience)
-		if audience.value == "" {
-			audience = setting{defaultAudience(endpoint), "the endpoint"}
-		}
 		return oidcCredentials(forAudience(client.StaticJWT(hcp), audience), "HCP Terraform ("+envHCPToken+")", hcp)
 	}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -120,9 +119,11 @@ func TestAccStoreConnector_upgradeFromV0(t *testing.T) {
 // version 0, for the binary TF_ACC_TERRAFORM_PATH names.
 func v0StateFile(t *testing.T, attrs map[string]any) string {
 	t.Helper()
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
+	// dev_overrides names the provider without a host: each binary reads it
+	// as its own registry's.
+	host := "registry.terraform.io"
+	if isOpenTofu(t) {
+		host = "registry.opentofu.org"
 	}
 	v := terraformVersion(t)
 	instance := map[string]any{"schema_version": 0, "attributes": attrs, "sensitive_attributes": []any{}}
